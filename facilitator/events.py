@@ -1,0 +1,186 @@
+"""The event catalogue, sequence numbers and replay for reconnecting clients.
+
+Every change a screen must learn about is stored as a numbered event in the same
+transaction as the change. Live delivery emits it after commit; a client that
+reconnects sends the last number it saw and gets the events it may see since then.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from .models import Event, Workshop
+
+# Audiences, stored with each event and mapped to Socket.IO rooms by realtime.py:
+ALL = "all"  # everyone in the workshop: phones, projectors, facilitators
+STAFF = "staff"  # facilitators and projectors
+
+
+def table_audience(table_id: int) -> str:
+    """People seated at one table (staff see table events too)."""
+    return f"t:{table_id}"
+
+
+def participant_audience(participant_id: int) -> str:
+    """One participant's phones."""
+    return f"p:{participant_id}"
+
+
+@dataclass(frozen=True)
+class EventSpec:
+    """One server-to-client event: its name, its fields and who receives it."""
+
+    name: str
+    fields: tuple[str, ...]
+    receivers: str
+    doc: str
+
+
+CATALOGUE: dict[str, EventSpec] = {
+    spec.name: spec
+    for spec in (
+        EventSpec(
+            "participant.joined",
+            ("participant",),
+            "facilitators and projectors",
+            "Someone joined and was seated; carries their public profile and table.",
+        ),
+        EventSpec(
+            "participant.presence",
+            ("public_id", "presence"),
+            "facilitators and projectors",
+            "A participant's phone connected or went away.",
+        ),
+        EventSpec(
+            "note.posted",
+            ("note",),
+            "the participants at the note's table, facilitators and projectors",
+            "A note was stored; carries the note as every screen shows it.",
+        ),
+        EventSpec(
+            "round.updated",
+            ("round",),
+            "everyone in the workshop",
+            "The current round changed or its timer started or ended.",
+        ),
+        EventSpec(
+            "seat.assigned",
+            ("seat",),
+            "the participant concerned",
+            "A participant's table for the current round was set (round change or move).",
+        ),
+        EventSpec(
+            "seating.changed",
+            ("tables",),
+            "facilitators and projectors",
+            "The seating of the current round was replaced (after a round change).",
+        ),
+        EventSpec(
+            "message.broadcast",
+            ("text", "sent_at"),
+            "everyone in the workshop",
+            "The facilitator broadcast a short message to every screen.",
+        ),
+    )
+}
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    """An event as it leaves the domain: numbered, addressed, ready to emit."""
+
+    workshop_id: int
+    seq: int
+    name: str
+    audience: str
+    data: dict[str, Any]
+
+    def payload(self) -> dict[str, Any]:
+        """What clients receive: the sequence number and the data."""
+        return {"seq": self.seq, "data": self.data}
+
+
+def record(
+    session: Session, workshop_id: int, name: str, audience: str, data: dict[str, Any]
+) -> StoredEvent:
+    """Number and store one event inside the caller's transaction."""
+    return record_many(session, workshop_id, [(name, audience, data)])[0]
+
+
+def record_many(
+    session: Session, workshop_id: int, items: list[tuple[str, str, dict[str, Any]]]
+) -> list[StoredEvent]:
+    """Number and store several events with one counter update.
+
+    The counter row update also serialises writers of one workshop, so numbers are
+    handed out and committed in order on PostgreSQL as on SQLite.
+    """
+    for name, _audience, data in items:
+        _check_against_catalogue(name, data)
+    last = session.execute(
+        update(Workshop)
+        .where(Workshop.id == workshop_id)
+        .values(last_seq=Workshop.last_seq + len(items))
+        .returning(Workshop.last_seq)
+    ).scalar_one()
+    first = last - len(items) + 1
+    stored = [
+        StoredEvent(workshop_id, first + i, name, audience, data)
+        for i, (name, audience, data) in enumerate(items)
+    ]
+    session.add_all(
+        Event(workshop_id=e.workshop_id, seq=e.seq, name=e.name, audience=e.audience, data=e.data)
+        for e in stored
+    )
+    return stored
+
+
+def _check_against_catalogue(name: str, data: dict[str, Any]) -> None:
+    spec = CATALOGUE.get(name)
+    if spec is None:
+        raise ValueError(f"event {name!r} is not in the catalogue")
+    if set(data) != set(spec.fields):
+        raise ValueError(f"event {name!r} has fields {sorted(data)}, expected {spec.fields}")
+
+
+def visible_audiences(participant_id: int | None, table_id: int | None) -> set[str] | None:
+    """Audiences a viewer receives; None means staff, who see all but personal events."""
+    if participant_id is None:
+        return None
+    audiences = {ALL, participant_audience(participant_id)}
+    if table_id is not None:
+        audiences.add(table_audience(table_id))
+    return audiences
+
+
+def events_since(
+    session: Session,
+    workshop_id: int,
+    after_seq: int,
+    audiences: set[str] | None,
+    limit: int,
+) -> list[StoredEvent] | None:
+    """Events after `after_seq` the viewer may see, oldest first; None if more than `limit`."""
+    rows = session.scalars(
+        select(Event)
+        .where(Event.workshop_id == workshop_id, Event.seq > after_seq)
+        .order_by(Event.seq)
+        .limit(limit + 1)
+    ).all()
+    if len(rows) > limit:
+        return None
+    return [
+        StoredEvent(r.workshop_id, r.seq, r.name, r.audience, r.data)
+        for r in rows
+        if _is_visible(r.audience, audiences)
+    ]
+
+
+def _is_visible(audience: str, audiences: set[str] | None) -> bool:
+    if audiences is None:
+        return not audience.startswith("p:")
+    return audience in audiences

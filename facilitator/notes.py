@@ -1,0 +1,109 @@
+"""Posting notes: validated, stored once per client-made id, sent to the table."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from . import events
+from .errors import DomainError
+from .events import StoredEvent
+from .models import CafeTable, Contribution, Participant, Workshop
+from .participants import current_table
+from .queries import current_round
+from .snapshots import note_view
+
+
+@dataclass(frozen=True)
+class PostResult:
+    """The stored note; `duplicate` is true when this id was stored before."""
+
+    note: dict[str, Any]
+    duplicate: bool
+    events: list[StoredEvent]
+
+
+def clean_client_id(raw: object) -> str:
+    """A client-made id must be a UUID; return it in canonical form."""
+    if not isinstance(raw, str) or len(raw) > 36:
+        raise DomainError("bad_client_id")
+    try:
+        return str(uuid.UUID(raw))
+    except ValueError as exc:
+        raise DomainError("bad_client_id") from exc
+
+
+def clean_text(raw: object, max_chars: int) -> str:
+    """Note text: a non-blank string of at most `max_chars` characters."""
+    if not isinstance(raw, str):
+        raise DomainError("bad_text")
+    text = raw.strip()
+    if not text:
+        raise DomainError("empty_text")
+    if len(text) > max_chars:
+        raise DomainError("text_too_long", limit=max_chars)
+    return text
+
+
+def post_note(
+    session: Session,
+    workshop: Workshop,
+    author: Participant,
+    client_id: str,
+    text: str,
+    table_number: int,
+) -> PostResult:
+    """Store a note at the author's table, once per client id."""
+    existing = _find(session, workshop.id, client_id)
+    if existing is not None:
+        return _replayed(session, existing, author, text)
+    cafe_round = current_round(session, workshop)
+    if cafe_round is None or cafe_round.status == "ended":
+        raise DomainError("round_closed")
+    table = current_table(session, workshop, author)
+    if table is None or table.number != table_number:
+        raise DomainError("not_your_table")
+    note = Contribution(
+        workshop_id=workshop.id,
+        client_id=client_id,
+        kind="note",
+        text=text,
+        round_id=cafe_round.id,
+        table_id=table.id,
+        participant_id=author.id,
+    )
+    try:
+        with session.begin_nested():
+            session.add(note)
+    except IntegrityError:
+        # The same id arrived twice at once: the unique constraint let one through.
+        found = _find(session, workshop.id, client_id)
+        if found is None:
+            raise
+        return _replayed(session, found, author, text)
+    view = note_view(note, author, table.number)
+    event = events.record(
+        session, workshop.id, "note.posted", events.table_audience(table.id), {"note": view}
+    )
+    return PostResult(view, False, [event])
+
+
+def _find(session: Session, workshop_id: int, client_id: str) -> Contribution | None:
+    return session.scalar(
+        select(Contribution).where(
+            Contribution.workshop_id == workshop_id, Contribution.client_id == client_id
+        )
+    )
+
+
+def _replayed(session: Session, note: Contribution, author: Participant, text: str) -> PostResult:
+    if note.participant_id != author.id or note.text != text:
+        raise DomainError("client_id_taken")
+    table = session.get(CafeTable, note.table_id)
+    assert table is not None
+    return PostResult(note_view(note, author, table.number), True, [])

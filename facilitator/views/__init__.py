@@ -1,0 +1,15 @@
+"""Blueprints, one per screen family."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from . import assets, facilitator, participant, projector
+
+
+def register_blueprints(app: Flask) -> None:
+    """Attach every screen family's blueprint."""
+    app.register_blueprint(participant.bp)
+    app.register_blueprint(facilitator.bp, url_prefix="/f")
+    app.register_blueprint(projector.bp, url_prefix="/p")
+    app.register_blueprint(assets.bp)

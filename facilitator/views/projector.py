@@ -1,0 +1,45 @@
+"""The projector's screen, opened through a read-only secret link."""
+
+from __future__ import annotations
+
+import segno
+from flask import Blueprint
+from markupsafe import Markup
+from werkzeug.wrappers import Response
+
+from ..auth import PROJECTOR
+from .common import (
+    current_caller,
+    db,
+    error_page,
+    join_url,
+    open_staff_link,
+    render_screen,
+    workshop_or_404,
+)
+
+bp = Blueprint("projector", __name__)
+
+
+@bp.get("/<code>/<secret>")
+def open_link(code: str, secret: str) -> Response:
+    """The secret link: sets the projector cookie and drops the secret from the URL."""
+    return open_staff_link(PROJECTOR, code, secret, "projector_secret_hash", "projector.screen")
+
+
+def qr_svg(url: str) -> Markup:
+    """The join link as an inline SVG QR code that scales to any screen."""
+    qr = segno.make(url, error="m")
+    svg = qr.svg_inline(scale=1, border=2, dark="#111", light="#fff", omitsize=True)
+    return Markup(svg)  # noqa: S704  (segno builds the markup; the URL is escaped inside it)
+
+
+@bp.get("/<code>")
+def screen(code: str) -> tuple[str, int]:
+    """Join screen (QR, code, URL), then the live wall of notes by table."""
+    with db() as session:
+        workshop = workshop_or_404(session, code)
+        if current_caller(PROJECTOR, workshop.join_code) is None:
+            return error_page("unauthorized", 403)
+        url = join_url(workshop.join_code)
+        return render_screen("projector.html", workshop=workshop, join_url=url, qr=qr_svg(url))

@@ -1,0 +1,194 @@
+/* Shared by every screen: texts, the connection with catch-up, the state reducer, timers.
+ * No framework: this runs on cheap phones. User text is only ever set with textContent. */
+"use strict";
+
+const Fac = (() => {
+  const strings = JSON.parse(document.getElementById("i18n").textContent);
+
+  /** A translated text with {name} values filled in. */
+  function t(key, values) {
+    let text = strings[key] || key;
+    for (const [name, value] of Object.entries(values || {})) {
+      text = text.split("{" + name + "}").join(String(value));
+    }
+    return text;
+  }
+
+  /** Make an element with attributes and text (never HTML). */
+  function el(tag, attrs, text) {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attrs || {})) {
+      if (value !== null && value !== undefined && value !== false) node.setAttribute(name, value);
+    }
+    if (text !== undefined && text !== null) node.textContent = text;
+    return node;
+  }
+
+  function $(selector) {
+    return document.querySelector(`[data-test="${selector}"]`);
+  }
+
+  /** A UUID from getRandomValues (crypto.randomUUID needs HTTPS, venue Wi-Fi has none). */
+  function uuid() {
+    const b = crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  }
+
+  function announce(text) {
+    const node = $("announcer");
+    if (!node) return;
+    node.textContent = "";
+    setTimeout(() => { node.textContent = text; }, 50);
+  }
+
+  /* --- the state reducer: mirrors facilitator/snapshots.py apply_event --- */
+
+  function addNote(state, note) {
+    if (state.seat && note.table !== state.seat.table) return; // a table this phone left
+    if (state.notes.some((n) => n.client_id === note.client_id)) return;
+    state.notes.push(note);
+    for (const table of state.tables || []) {
+      if (table.number === note.table) table.notes += 1;
+    }
+  }
+
+  function applyEvent(state, name, seq, data) {
+    state.seq = Math.max(state.seq, seq);
+    if (name === "note.posted") addNote(state, data.note);
+    else if (name === "round.updated") {
+      if (!state.round || state.round.id !== data.round.id) {
+        state.notes = [];
+        for (const table of state.tables || []) table.notes = 0;
+      }
+      state.round = data.round;
+    } else if (name === "message.broadcast") state.message = data.text;
+    else if (name === "seat.assigned") {
+      state.seat = data.seat;
+      state.notes = [];
+    } else if (name === "seating.changed") {
+      const counts = new Map((state.tables || []).map((tb) => [tb.number, tb.notes]));
+      state.tables = data.tables.map((tb) => ({ ...tb, notes: counts.get(tb.number) || 0 }));
+    } else if (name === "participant.joined") {
+      const person = data.participant;
+      for (const table of state.tables || []) {
+        if (table.number === person.table && !table.participants.some((p) => p.public_id === person.public_id)) {
+          table.participants.push(person);
+          table.participants.sort((a, b) => Number(b.is_host) - Number(a.is_host));
+        }
+      }
+    } else if (name === "participant.presence") {
+      for (const table of state.tables || []) {
+        for (const person of table.participants) {
+          if (person.public_id === data.public_id) person.presence = data.presence;
+        }
+      }
+    }
+    return state;
+  }
+
+  /* --- connection: authenticate, then catch up with the last number seen --- */
+
+  const EVENTS = ["note.posted", "round.updated", "message.broadcast", "seat.assigned",
+    "seating.changed", "participant.joined", "participant.presence"];
+
+  function connect(role, code, handlers) {
+    const socket = io({ auth: { code, role }, transports: ["websocket", "polling"] });
+    const live = { state: null, snapshotSeq: 0, clockOffset: 0 };
+
+    function setStatus(kind) {
+      const pill = $("connection");
+      if (pill) {
+        pill.dataset.state = kind;
+        pill.textContent = t(kind === "online" ? "connected" : kind);
+      }
+      if (handlers.onStatus) handlers.onStatus(kind);
+    }
+
+    function sync() {
+      const lastSeq = live.state ? live.state.seq : 0;
+      socket.timeout(10000).emit("sync", { last_seq: lastSeq }, (err, ack) => {
+        if (err || !ack || !ack.ok) { setTimeout(() => socket.connected && sync(), 2000); return; }
+        if (ack.snapshot) {
+          live.state = ack.snapshot;
+          live.snapshotSeq = ack.snapshot.seq;
+          live.clockOffset = Date.parse(ack.snapshot.server_time) - Date.now();
+          handlers.onSnapshot(live.state);
+        } else {
+          for (const e of ack.events) applyEvent(live.state, e.name, e.seq, e.data);
+          live.state.seq = Math.max(live.state.seq, ack.seq);
+          handlers.onSnapshot(live.state);
+        }
+      });
+    }
+
+    for (const name of EVENTS) {
+      socket.on(name, (payload) => {
+        if (!live.state || payload.seq <= live.snapshotSeq) return; // already in the snapshot
+        applyEvent(live.state, name, payload.seq, payload.data);
+        handlers.onEvent(name, payload.data, live.state);
+      });
+    }
+    socket.on("connect", () => { setStatus("online"); sync(); });
+    socket.on("disconnect", () => setStatus(navigator.onLine ? "reconnecting" : "offline"));
+    socket.on("connect_error", (err) => {
+      setStatus(navigator.onLine ? "reconnecting" : "offline");
+      if (err && err.message === "unauthorized" && handlers.onUnauthorized) handlers.onUnauthorized();
+    });
+    // A phone that knows it lost the network stops waiting for a timeout.
+    window.addEventListener("offline", () => { setStatus("offline"); socket.disconnect(); });
+    window.addEventListener("online", () => { setStatus("reconnecting"); socket.connect(); });
+    return { socket, live, sync };
+  }
+
+  /* --- timers: the server sends an end time; we count down locally --- */
+
+  function remainingSeconds(round, clockOffset) {
+    if (!round || round.status !== "running" || !round.ends_at) return null;
+    return Math.max(0, Math.round((Date.parse(round.ends_at) - (Date.now() + clockOffset)) / 1000));
+  }
+
+  function formatSeconds(total) {
+    const m = Math.floor(total / 60);
+    const s = total % 60;
+    return `${m}:${String(s).padStart(2, "0")}`;
+  }
+
+  /** Fill a timer element; returns "pending" | "running" | "warning" | "up". */
+  function renderTimer(node, round, clockOffset) {
+    if (!node) return null;
+    if (!round) { node.textContent = ""; return null; }
+    let phase;
+    if (round.status === "pending") {
+      node.textContent = `${t("not_started")} · ${formatSeconds(round.duration_seconds)}`;
+      phase = "pending";
+    } else {
+      const left = round.status === "running" ? remainingSeconds(round, clockOffset) : 0;
+      if (left > 0) {
+        node.textContent = formatSeconds(left);
+        node.setAttribute("aria-label", `${t("time_left")}: ${formatSeconds(left)}`);
+        phase = left <= 60 ? "warning" : "running";
+      } else {
+        node.textContent = t("times_up");
+        node.removeAttribute("aria-label");
+        phase = "up";
+      }
+    }
+    node.dataset.phase = phase;
+    return phase;
+  }
+
+  function roundLabel(state) {
+    if (!state.round) return "";
+    return t("round_of", { number: state.round.number, total: state.workshop.rounds_total });
+  }
+
+  function question(round, language) {
+    if (!round) return "";
+    return round.question[language] || round.question.en || Object.values(round.question)[0] || "";
+  }
+
+  return { t, el, $, uuid, announce, applyEvent, connect, renderTimer, roundLabel, question, remainingSeconds };
+})();
