@@ -42,6 +42,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals["get_locale"] = get_locale
     csrf.init_app(app)
+    # Handlers must be registered before init_app: Flask-SocketIO copies its handler
+    # list into each new server there (decorators run later bind to one server only).
+    from . import realtime  # noqa: F401
+
     socketio.init_app(
         app,
         async_mode=app.config["ASYNC_MODE"],
@@ -53,7 +57,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         cors_allowed_origins=None,
     )
 
-    from . import realtime  # noqa: F401  (registers the Socket.IO handlers)
     from .views import register_blueprints
 
     register_blueprints(app)

@@ -16,15 +16,22 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="facilitator", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("migrate", help="create or upgrade the database schema")
-    for name, text in (("serve", "run the server"), ("demo", "load the demo workshop and serve it")):
+    for name, text in (
+        ("serve", "run the server"),
+        ("demo", "load the demo workshop and serve it"),
+    ):
         command = commands.add_parser(name, help=text)
         command.add_argument("--host", default=os.environ.get("FACILITATOR_HOST", "0.0.0.0"))
         command.add_argument(
             "--port", type=int, default=int(os.environ.get("FACILITATOR_PORT", "5000"))
         )
     demo = commands.choices["demo"]
-    demo.add_argument("--bots", type=int, default=int(os.environ.get("FACILITATOR_BOTS", "0")),
-                      help="seat N simulated participants who post notes")
+    demo.add_argument(
+        "--bots",
+        type=int,
+        default=int(os.environ.get("FACILITATOR_BOTS", "0")),
+        help="seat N simulated participants who post notes",
+    )
     return parser
 
 

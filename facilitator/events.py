@@ -74,6 +74,12 @@ CATALOGUE: dict[str, EventSpec] = {
             "A participant's table for the current round was set (round change or move).",
         ),
         EventSpec(
+            "table.host_changed",
+            ("table", "host"),
+            "the participants at that table, facilitators and projectors",
+            "A table got its host; `host` is the host's display name ('' when unnamed).",
+        ),
+        EventSpec(
             "seating.changed",
             ("tables",),
             "facilitators and projectors",

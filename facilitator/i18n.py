@@ -93,6 +93,7 @@ def js_strings() -> dict[str, str]:
         "chars_left": gettext("{count} characters left"),
         "people_count": gettext("{count} of {capacity} seats taken"),
         "notes_count": gettext("{count} notes"),
+        "notes_count_one": gettext("1 note"),
         "status_pending": gettext("not started"),
         "status_running": gettext("running"),
         "status_ended": gettext("ended"),

@@ -12,7 +12,9 @@ _SIOCGIFADDR = 0x8915
 def _interface_address(name: str) -> str | None:
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
         try:
-            packed = fcntl.ioctl(sock.fileno(), _SIOCGIFADDR, struct.pack("256s", name[:15].encode()))
+            packed = fcntl.ioctl(
+                sock.fileno(), _SIOCGIFADDR, struct.pack("256s", name[:15].encode())
+            )
         except OSError:
             return None
     return socket.inet_ntoa(packed[20:24])

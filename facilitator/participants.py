@@ -71,14 +71,17 @@ def join(
         table.host_id = person.id
     session.add(Seat(round_id=cafe_round.id, participant_id=person.id, table_id=table.id))
     session.flush()
-    event = events.record(
-        session,
-        workshop.id,
-        "participant.joined",
-        events.STAFF,
-        {"participant": participant_view(person, table.number)},
-    )
-    return person, [event]
+    items = [
+        (
+            "participant.joined",
+            events.STAFF,
+            {"participant": participant_view(person, table.number)},
+        )
+    ]
+    if person.is_host:
+        host_data = {"table": table.number, "host": person.display_name or ""}
+        items.append(("table.host_changed", events.table_audience(table.id), host_data))
+    return person, events.record_many(session, workshop.id, items)
 
 
 def _pick_table(

@@ -206,6 +206,9 @@ def apply_event(state: dict[str, Any], name: str, seq: int, data: dict[str, Any]
     elif name == "seating.changed":
         counts = {t["number"]: t["notes"] for t in state["tables"]}
         state["tables"] = [dict(t, notes=counts.get(t["number"], 0)) for t in data["tables"]]
+    elif name == "table.host_changed":
+        if state.get("seat") and state["seat"]["table"] == data["table"]:
+            state["seat"]["host"] = data["host"]
     elif name == "participant.joined":
         _add_participant(state, data["participant"])
     elif name == "participant.presence":
@@ -217,6 +220,8 @@ def apply_event(state: dict[str, Any], name: str, seq: int, data: dict[str, Any]
 
 
 def _add_note(state: dict[str, Any], note: dict[str, Any]) -> None:
+    if state.get("seat") and state["seat"]["table"] != note["table"]:
+        return  # a table this phone has left
     if any(n["client_id"] == note["client_id"] for n in state["notes"]):
         return
     state["notes"].append(note)

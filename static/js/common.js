@@ -71,6 +71,8 @@ const Fac = (() => {
     } else if (name === "seating.changed") {
       const counts = new Map((state.tables || []).map((tb) => [tb.number, tb.notes]));
       state.tables = data.tables.map((tb) => ({ ...tb, notes: counts.get(tb.number) || 0 }));
+    } else if (name === "table.host_changed") {
+      if (state.seat && state.seat.table === data.table) state.seat.host = data.host;
     } else if (name === "participant.joined") {
       const person = data.participant;
       for (const table of state.tables || []) {
@@ -92,7 +94,7 @@ const Fac = (() => {
   /* --- connection: authenticate, then catch up with the last number seen --- */
 
   const EVENTS = ["note.posted", "round.updated", "message.broadcast", "seat.assigned",
-    "seating.changed", "participant.joined", "participant.presence"];
+    "seating.changed", "participant.joined", "participant.presence", "table.host_changed"];
 
   function connect(role, code, handlers) {
     const socket = io({ auth: { code, role }, transports: ["websocket", "polling"] });
@@ -190,5 +192,10 @@ const Fac = (() => {
     return round.question[language] || round.question.en || Object.values(round.question)[0] || "";
   }
 
-  return { t, el, $, uuid, announce, applyEvent, connect, renderTimer, roundLabel, question, remainingSeconds };
+  /** "1 note" or "{count} notes": the catalogues hold both forms. */
+  function count(key, n, values) {
+    return t(n === 1 ? `${key}_one` : key, { count: n, ...(values || {}) });
+  }
+
+  return { t, count, el, $, uuid, announce, applyEvent, connect, renderTimer, roundLabel, question, remainingSeconds };
 })();

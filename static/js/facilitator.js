@@ -32,7 +32,7 @@
       const card = el("article", { class: "table-card", "data-table": table.number });
       const head = el("h3", {}, t("table_n", { table: table.number }));
       const meta = el("p", { class: "muted small" },
-        `${t("people_count", { count: table.participants.length, capacity: table.capacity })} · ${t("notes_count", { count: table.notes })}`);
+        `${t("people_count", { count: table.participants.length, capacity: table.capacity })} · ${Fac.count("notes_count", table.notes)}`);
       const list = el("ul", { class: "people" });
       for (const person of table.participants) {
         const li = el("li", { "data-presence": person.presence });
