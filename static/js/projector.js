@@ -20,7 +20,7 @@
 
   function render(state) {
     const people = state.tables.reduce((sum, tb) => sum + tb.participants.length, 0);
-    $("join-count").textContent = people ? `${people} ✓` : "";
+    $("join-count").textContent = people ? Fac.count("people_joined", people) : "";
     $("round-label").textContent = Fac.roundLabel(state);
     const q = $("question");
     q.replaceChildren(...languages(state).map((lang, i) =>
@@ -46,7 +46,7 @@
       const notes = state.notes.filter((n) => n.table === table.number).slice(-6).reverse();
       const column = el("section", { class: "wall-table", "data-table": table.number });
       const head = el("h2", {}, t("table_n", { table: table.number }));
-      head.append(el("span", { class: "count" }, String(table.participants.length)));
+      head.append(el("span", { class: "count" }, Fac.count("people_at_table", table.participants.length)));
       const list = el("ul", { class: "wall-notes" });
       for (const note of notes) {
         const li = el("li", { "data-client-id": note.client_id });
