@@ -33,6 +33,7 @@ def defaults() -> dict[str, Any]:
         "PORT": 5000,
         "ASYNC_MODE": "eventlet",
         "MESSAGE_QUEUE": None,  # redis://127.0.0.1:6379/0 in scale-out
+        "MESSAGE_QUEUE_CHANNEL": "facilitator",
         "LANGUAGES": LANGUAGES,
         "BABEL_DEFAULT_LOCALE": "en",
         "NOTE_MAX_CHARS": 280,

@@ -15,6 +15,7 @@ from flask_socketio import ConnectionRefusedError, join_room, leave_room, rooms
 from limits import RateLimitItemPerMinute, storage, strategies
 
 from . import events, notes, participants, workshops
+from .app import socketio
 from .auth import FACILITATOR, PARTICIPANT, STAFF_ROLES, caller_from_cookies
 from .db import session_scope
 from .errors import DomainError
@@ -22,8 +23,6 @@ from .events import StoredEvent
 from .i18n import error_message
 from .models import Participant, Workshop
 from .snapshots import participant_snapshot, staff_snapshot
-
-from .app import socketio
 
 Ack = dict[str, Any]
 

@@ -53,32 +53,87 @@ class LiveServer:
             self.log_file.close()
 
 
+def server_env(tmp: Path, base: str, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of a server process: its own SQLite and folders unless told."""
+    return (
+        os.environ
+        | {
+            "DATABASE_URL": f"sqlite:///{tmp}/db.sqlite3",
+            "FACILITATOR_SESSIONS_DIR": str(tmp),
+            "FACILITATOR_EXPORTS_DIR": str(tmp),
+            "FACILITATOR_PUBLIC_URL": base,
+            "FACILITATOR_BOT_INTERVAL": "2",
+            "PYTHONUNBUFFERED": "1",
+        }
+        | (extra or {})
+    )
+
+
+def start_serve(
+    tmp: Path, name: str, env: dict[str, str]
+) -> tuple[subprocess.Popen[str], str, Any]:
+    """Start `facilitator serve` (another worker) and wait until it answers."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    log = (tmp / f"{name}.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "facilitator", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT,
+        env=server_env(tmp, base, env),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    deadline = time.monotonic() + 30
+    while not _answers(f"{base}/healthz"):
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            log.close()
+            raise RuntimeError((tmp / f"{name}.log").read_text())
+        time.sleep(0.1)
+    return process, base, log
+
+
 def start_demo(tmp: Path, *, bots: int = 0, env: dict[str, str] | None = None) -> LiveServer:
     """Start `facilitator demo` on a free port and wait until it answers."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     log_path = tmp / "server.log"
-    environment = os.environ | {
-        "DATABASE_URL": f"sqlite:///{tmp}/db.sqlite3",
-        "FACILITATOR_SESSIONS_DIR": str(tmp),
-        "FACILITATOR_EXPORTS_DIR": str(tmp),
-        "FACILITATOR_PUBLIC_URL": base,
-        "FACILITATOR_BOT_INTERVAL": "2",
-        "PYTHONUNBUFFERED": "1",
-    } | (env or {})
+    environment = server_env(tmp, base, env)
     log = log_path.open("w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "facilitator", "demo", "--host", "127.0.0.1", "--port", str(port),
-         "--bots", str(bots)],
-        cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "facilitator",
+            "demo",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--bots",
+            str(bots),
+        ],
+        cwd=ROOT,
+        env=environment,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         links = _wait_for_links(process, log_path, base)
     except RuntimeError:
         log.close()
         raise
-    return LiveServer(process, base, links["Participants join at"], links["Facilitator link"],
-                      links["Projector link"], log_path, log)
+    return LiveServer(
+        process,
+        base,
+        links["Participants join at"],
+        links["Facilitator link"],
+        links["Projector link"],
+        log_path,
+        log,
+    )
 
 
 def _wait_for_links(process: subprocess.Popen[str], log_path: Path, base: str) -> dict[str, str]:

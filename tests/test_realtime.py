@@ -26,11 +26,15 @@ def count_notes(helpers):
 
 def test_a_connection_without_the_workshop_cookie_is_refused(app, links):
     anonymous = app.test_client()
-    sock = socketio.test_client(app, flask_test_client=anonymous, auth={"code": links.join_code, "role": "participant"})
+    sock = socketio.test_client(
+        app, flask_test_client=anonymous, auth={"code": links.join_code, "role": "participant"}
+    )
     assert refused(sock)
 
 
-@pytest.mark.parametrize("auth", [None, {}, "code", {"code": 5, "role": "participant"}, {"role": "participant"}])
+@pytest.mark.parametrize(
+    "auth", [None, {}, "code", {"code": 5, "role": "participant"}, {"role": "participant"}]
+)
 def test_malformed_connection_auth_is_refused(app, links, auth):
     sock = socketio.test_client(app, flask_test_client=app.test_client(), auth=auth)
     assert refused(sock)
@@ -39,31 +43,45 @@ def test_malformed_connection_auth_is_refused(app, links, auth):
 def test_a_participant_cookie_does_not_open_another_workshop(app, helpers, links):
     other = helpers.make_workshop()
     phone = helpers.join(links.join_code)
-    sock = socketio.test_client(app, flask_test_client=phone.http, auth={"code": other.join_code, "role": "participant"})
+    sock = socketio.test_client(
+        app, flask_test_client=phone.http, auth={"code": other.join_code, "role": "participant"}
+    )
     assert refused(sock)
 
 
 def test_a_participant_cannot_claim_a_staff_role(app, helpers, links):
     phone = helpers.join(links.join_code)
     for role in ("facilitator", "projector", "organiser"):
-        sock = socketio.test_client(app, flask_test_client=phone.http, auth={"code": links.join_code, "role": role})
+        sock = socketio.test_client(
+            app, flask_test_client=phone.http, auth={"code": links.join_code, "role": role}
+        )
         assert refused(sock)
 
 
 def test_a_projector_link_does_not_open_the_facilitator_role(app, helpers, links):
     http = app.test_client()
     assert http.get(f"/p/{links.join_code}/{links.projector_secret}").status_code == 302
-    sock = socketio.test_client(app, flask_test_client=http, auth={"code": links.join_code, "role": "facilitator"})
+    sock = socketio.test_client(
+        app, flask_test_client=http, auth={"code": links.join_code, "role": "facilitator"}
+    )
     assert refused(sock)
 
 
 def test_presence_follows_the_phone(helpers, links):
     facilitator = helpers.staff(links)
     phone = helpers.join(links.join_code)
-    joined = [e["args"][0]["data"] for e in facilitator.get_received() if e["name"] == "participant.presence"]
+    joined = [
+        e["args"][0]["data"]
+        for e in facilitator.get_received()
+        if e["name"] == "participant.presence"
+    ]
     assert {"public_id": phone.public_id, "presence": "connected"} in joined
     phone.socket.disconnect()
-    left = [e["args"][0]["data"] for e in facilitator.get_received() if e["name"] == "participant.presence"]
+    left = [
+        e["args"][0]["data"]
+        for e in facilitator.get_received()
+        if e["name"] == "participant.presence"
+    ]
     assert left == [{"public_id": phone.public_id, "presence": "away"}]
 
 
@@ -80,9 +98,11 @@ def test_a_note_reaches_its_table_and_staff_but_no_other_table_or_workshop(helpe
         client.get_received()
     ack = a.post("Buren helpen buren")
     assert ack["ok"] and ack["note"]["table"] == 1
-    assert [e["args"][0]["data"]["note"]["text"] for e in projector.get_received() if e["name"] == "note.posted"] == [
-        "Buren helpen buren"
-    ]
+    assert [
+        e["args"][0]["data"]["note"]["text"]
+        for e in projector.get_received()
+        if e["name"] == "note.posted"
+    ] == ["Buren helpen buren"]
     assert b.received("note.posted") == []
     assert stranger.received() == []
     assert stranger_projector.get_received() == []
@@ -122,7 +142,9 @@ def test_a_resent_note_gets_the_same_ack_and_is_stored_once(helpers, links):
         ({"client_id": "ID", "text": "hello", "table": 99}, "not_your_table"),
     ],
 )
-def test_bad_notes_are_refused_with_a_clear_message_and_nothing_stored(helpers, links, payload, error):
+def test_bad_notes_are_refused_with_a_clear_message_and_nothing_stored(
+    helpers, links, payload, error
+):
     phone = helpers.join(links.join_code)
     payload = {k: (str(uuid.uuid4()) if v == "ID" else v) for k, v in payload.items()}
     ack = phone.socket.emit("note.post", payload, callback=True)
@@ -167,7 +189,9 @@ def test_a_participant_posting_too_fast_is_slowed_down(app, helpers, links):
 
 def test_staff_cannot_post_notes(helpers, links):
     facilitator = helpers.staff(links)
-    ack = facilitator.emit("note.post", {"client_id": str(uuid.uuid4()), "text": "hi", "table": 1}, callback=True)
+    ack = facilitator.emit(
+        "note.post", {"client_id": str(uuid.uuid4()), "text": "hi", "table": 1}, callback=True
+    )
     assert ack["error"] == "unauthorized"
     assert count_notes(helpers) == 0
 
@@ -193,7 +217,10 @@ def test_round_start_reaches_every_screen(helpers, links):
     projector.get_received()
     facilitator = helpers.staff(links)
     assert facilitator.emit("round.start", {}, callback=True)["ok"]
-    for received in (phone.received("round.updated"), [e for e in projector.get_received() if e["name"] == "round.updated"]):
+    for received in (
+        phone.received("round.updated"),
+        [e for e in projector.get_received() if e["name"] == "round.updated"],
+    ):
         assert received[0]["args"][0]["data"]["round"]["status"] == "running"
     again = facilitator.emit("round.start", {}, callback=True)
     assert again["error"] == "round_already_running"
@@ -244,7 +271,9 @@ def test_a_broadcast_reaches_phones_and_projector_of_this_workshop_only(helpers,
     assert phone.snapshot()["message"] == "Koffiepauze!"
 
 
-@pytest.mark.parametrize(("text", "error"), [("x" * 201, "text_too_long"), ("", "empty_text"), (5, "bad_text")])
+@pytest.mark.parametrize(
+    ("text", "error"), [("x" * 201, "text_too_long"), ("", "empty_text"), (5, "bad_text")]
+)
 def test_bad_broadcasts_are_refused(helpers, links, text, error):
     facilitator = helpers.staff(links)
     assert facilitator.emit("message.send", {"text": text}, callback=True)["error"] == error

@@ -22,7 +22,9 @@ ACTIONS = st.lists(
         st.tuples(st.just("start"), st.none(), st.none()),
         st.tuples(st.just("end"), st.none(), st.none()),
         st.tuples(st.just("next"), st.none(), st.none()),
-        st.tuples(st.just("message"), st.text(min_size=1, max_size=20).filter(str.strip), st.none()),
+        st.tuples(
+            st.just("message"), st.text(min_size=1, max_size=20).filter(str.strip), st.none()
+        ),
         st.tuples(st.just("presence"), st.integers(0, 50), st.booleans()),
         st.tuples(st.just("snapshot"), st.integers(0, 50), st.none()),
     ),
@@ -59,9 +61,13 @@ def _run(session, workshop, action, people):
         participants.set_presence(session, workshop, person, "connected" if b else "away")
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(actions=ACTIONS, watcher_index=st.integers(0, 50))
-def test_snapshot_plus_replayed_events_equals_a_fresh_snapshot(tmp_path_factory, actions, watcher_index):
+def test_snapshot_plus_replayed_events_equals_a_fresh_snapshot(
+    tmp_path_factory, actions, watcher_index
+):
     engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('replay')}/db.sqlite3")
     migrate(engine)
     factory = make_session_factory(engine)
@@ -122,11 +128,15 @@ def test_a_host_arriving_at_my_table_reaches_me_by_replay_too(tmp_path):
         before = participant_snapshot(s, workshop, me)
     with session_scope(factory) as s:
         workshop = workshops.get_by_code(s, code)
-        host, _ = participants.join(s, workshop, JoinRequest("fr", display_name="Els", wants_to_host=True), 40)
+        host, _ = participants.join(
+            s, workshop, JoinRequest("fr", display_name="Els", wants_to_host=True), 40
+        )
         me = s.get(Participant, me.id)
         table = participants.current_table(s, workshop, me)
         assert participants.current_table(s, workshop, host).id == table.id
-        replay = events.events_since(s, workshop.id, before["seq"], events.visible_audiences(me.id, table.id), 100)
+        replay = events.events_since(
+            s, workshop.id, before["seq"], events.visible_audiences(me.id, table.id), 100
+        )
         state = before
         for e in replay:
             state = apply_event(state, e.name, e.seq, e.data)

@@ -57,7 +57,9 @@ def test_travellers_from_one_table_scatter_to_different_tables():
     host_share=st.floats(0, 1),
     seed=st.integers(0, 10_000),
 )
-def test_rotation_keeps_hosts_loses_nobody_and_respects_capacity(table_count, capacity, fill, host_share, seed):
+def test_rotation_keeps_hosts_loses_nobody_and_respects_capacity(
+    table_count, capacity, fill, host_share, seed
+):
     import random
 
     rng = random.Random(seed)
@@ -72,7 +74,10 @@ def test_rotation_keeps_hosts_loses_nobody_and_respects_capacity(table_count, ca
         seated = [p for p, t in current.items() if t == table]
         if seated and rng.random() < host_share:
             hosts[seated[0]] = table
-    layout = [TableInfo(t, capacity, next((p for p, h in hosts.items() if h == t), None)) for t in layout_ids]
+    layout = [
+        TableInfo(t, capacity, next((p for p, h in hosts.items() if h == t), None))
+        for t in layout_ids
+    ]
     plan = rotate(layout, current, hosts)
     assert set(plan) == set(current)
     assert all(plan[h] == t for h, t in hosts.items())

@@ -44,9 +44,15 @@ def test_demo_workshop_follows_the_seed_agenda(factory):
     links = make(factory)
     with session_scope(factory) as s:
         workshop = workshops.get_by_code(s, links.join_code)
-        phases = s.scalars(select(Phase).where(Phase.workshop_id == workshop.id).order_by(Phase.position)).all()
+        phases = s.scalars(
+            select(Phase).where(Phase.workshop_id == workshop.id).order_by(Phase.position)
+        ).all()
         assert [(p.kind, p.planned_minutes) for p in phases] == [
-            ("welcome", 15), ("presentation", 15), ("cafe", 30), ("plenary", 20), ("conclusion", 10)
+            ("welcome", 15),
+            ("presentation", 15),
+            ("cafe", 30),
+            ("plenary", 20),
+            ("conclusion", 10),
         ]
         rounds = s.scalars(select(Round).where(Round.workshop_id == workshop.id)).all()
         assert len(rounds) == 3
@@ -67,9 +73,14 @@ def test_staff_secrets_are_stored_only_as_hashes(factory):
     links = make(factory)
     with session_scope(factory) as s:
         workshop = workshops.get_by_code(s, links.join_code)
-        assert links.facilitator_secret not in (workshop.facilitator_secret_hash, workshop.projector_secret_hash)
+        assert links.facilitator_secret not in (
+            workshop.facilitator_secret_hash,
+            workshop.projector_secret_hash,
+        )
         assert workshops.secret_matches(links.facilitator_secret, workshop.facilitator_secret_hash)
-        assert not workshops.secret_matches(links.projector_secret, workshop.facilitator_secret_hash)
+        assert not workshops.secret_matches(
+            links.projector_secret, workshop.facilitator_secret_hash
+        )
         assert len(links.facilitator_secret) >= 22  # 128 bits in URL-safe base64
 
 
@@ -144,8 +155,11 @@ def test_the_database_itself_refuses_a_second_row_with_the_same_client_id(factor
         original = s.get(Contribution, stored.note["id"])
         s.add(
             Contribution(
-                workshop_id=original.workshop_id, client_id=client_id, text="copy",
-                round_id=original.round_id, table_id=original.table_id,
+                workshop_id=original.workshop_id,
+                client_id=client_id,
+                text="copy",
+                round_id=original.round_id,
+                table_id=original.table_id,
                 participant_id=original.participant_id,
             )
         )
@@ -264,7 +278,9 @@ def test_events_are_numbered_without_gaps_per_workshop(factory):
         workshops.start_round(s, workshops.get_by_code(s, a.join_code))
         for links in (a, b):
             workshop = workshops.get_by_code(s, links.join_code)
-            seqs = s.scalars(select(Event.seq).where(Event.workshop_id == workshop.id).order_by(Event.seq)).all()
+            seqs = s.scalars(
+                select(Event.seq).where(Event.workshop_id == workshop.id).order_by(Event.seq)
+            ).all()
             assert seqs == list(range(1, workshop.last_seq + 1))
         assert s.get(Workshop, workshops.get_by_code(s, a.join_code).id).last_seq == 3
 

@@ -52,8 +52,10 @@ def test_a_workshop_runs_end_to_end_on_three_phones(browser, server):
     screenshot(join_page, "phone-join-390x844")
     assert_accessible(join_page)
 
-    phones = [join_phone(browser, server, name, lang) for name, lang in
-              [("Els", "nl"), ("Hélène", "fr"), ("Sam", "en")]]
+    phones = [
+        join_phone(browser, server, name, lang)
+        for name, lang in [("Els", "nl"), ("Hélène", "fr"), ("Sam", "en")]
+    ]
     pages = [page for _context, page in phones]
     expect(pages[0].locator("[data-test=question]")).to_contain_text("bewoners")
     expect(pages[1].locator("[data-test=question]")).to_contain_text("habitants")
@@ -64,7 +66,11 @@ def test_a_workshop_runs_end_to_end_on_three_phones(browser, server):
         expect(page.locator("[data-test=timer]")).to_have_text(re.compile(r"^\d+:\d\d$"))
     expect(projector.locator("[data-test=wall]")).to_be_visible()
 
-    notes = ["Buren kennen elkaar niet meer", "Les aidants proches s'épuisent", "<b>Loneliness</b> & care"]
+    notes = [
+        "Buren kennen elkaar niet meer",
+        "Les aidants proches s'épuisent",
+        "<b>Loneliness</b> & care",
+    ]
     for page, text in zip(pages, notes, strict=True):
         post_note(page, text)
     for text in notes:
@@ -124,24 +130,28 @@ def test_a_phone_that_goes_offline_loses_nothing_and_doubles_nothing(browser, se
         expect(page.locator(".note p", has_text=text)).to_have_count(1)
 
     # The outbox survives a reload too, and a resend after the reload is stored once.
-    page.evaluate(
-        """(code) => localStorage.setItem(`facilitator.outbox.${code}`, JSON.stringify([
-            {client_id: '9b2f4c1e-8d3a-4f6b-9c2d-1a2b3c4d5e6f', text: 'Na herladen', table: %s}]))"""
-        % table_number(page),
-        server.code,
-    )
+    resend = {
+        "client_id": "9b2f4c1e-8d3a-4f6b-9c2d-1a2b3c4d5e6f",
+        "text": "Na herladen",
+        "table": table_number(page),
+    }
+    put_in_outbox(page, server.code, resend)
     page.reload()
     expect(projector.locator(".wall-notes p", has_text="Na herladen")).to_have_count(1)
-    page.evaluate(
-        """(code) => localStorage.setItem(`facilitator.outbox.${code}`, JSON.stringify([
-            {client_id: '9b2f4c1e-8d3a-4f6b-9c2d-1a2b3c4d5e6f', text: 'Na herladen', table: %s}]))"""
-        % table_number(page),
-        server.code,
-    )
+    put_in_outbox(page, server.code, resend)
     page.reload()
     expect(page.locator(".note.pending")).to_have_count(0)
     expect(page.locator(".note p", has_text="Na herladen")).to_have_count(1)
     expect(projector.locator(".wall-notes p", has_text="Na herladen")).to_have_count(1)
+
+
+def put_in_outbox(page, code, item):
+    """What a phone holds after writing a note it could not send yet."""
+    page.evaluate(
+        "([code, item]) => localStorage.setItem("
+        "`facilitator.outbox.${code}`, JSON.stringify([item]))",
+        [code, item],
+    )
 
 
 def test_a_reloaded_phone_keeps_its_identity_and_seat(browser, server):
