@@ -88,6 +88,8 @@ def join_submit(code: str) -> Response | tuple[str, int]:
             )
         except DomainError as exc:
             session.rollback()
+            if join_request.language in workshop.languages.split(","):
+                g.locale = join_request.language  # answer in the language just picked
             limit = current_app.config["NAME_MAX_CHARS"] if exc.code == "name_too_long" else None
             return _join_page(workshop, 400, error_message(exc.code, limit), form)
         caller = Caller(PARTICIPANT, workshop.join_code, person.public_id)

@@ -1,0 +1,82 @@
+"""Every visible string in Dutch, French and English, from the first one."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parent.parent
+CATALOGUES = ROOT / "facilitator" / "translations"
+# Words that are the same in the other language on purpose.
+SAME_ON_PURPOSE = {
+    "nl": {"Facilitator", "Workshop", "Sorry", "Nederlands", "Français", "English"},
+    "fr": {
+        "Table {table}",
+        "Tables",
+        "{count} notes",
+        "1 note",
+        "Nederlands",
+        "Français",
+        "English",
+    },
+}
+PLACEHOLDER = re.compile(r"%\(\w+\)\w|\{\w+\}")
+
+
+def catalogue(language: str):
+    with (CATALOGUES / language / "LC_MESSAGES" / "messages.po").open(encoding="utf-8") as f:
+        return read_po(f)
+
+
+def source_messages() -> set[str]:
+    method_map = [("facilitator/**.py", "python"), ("templates/**.html", "jinja2")]
+    keywords = {"_": None, "gettext": None, "lazy_gettext": None}
+    found = extract_from_dir(str(ROOT), method_map=method_map, keywords=keywords)
+    return {message for _file, _line, message, _comments, _context in found}
+
+
+@pytest.mark.parametrize("language", ["nl", "fr"])
+def test_every_string_in_the_code_is_translated(language):
+    translated = {m.id: m.string for m in catalogue(language) if m.id}
+    missing = sorted(m for m in source_messages() if not translated.get(m))
+    assert not missing, f"run `make extract-messages` and translate: {missing}"
+
+
+@pytest.mark.parametrize("language", ["nl", "fr"])
+def test_translations_are_real_and_keep_their_placeholders(language):
+    for message in catalogue(language):
+        if not message.id:
+            continue
+        assert "fuzzy" not in message.flags, message.id
+        assert sorted(PLACEHOLDER.findall(message.id)) == sorted(
+            PLACEHOLDER.findall(message.string)
+        )
+        if message.id not in SAME_ON_PURPOSE[language]:
+            assert message.string != message.id, f"{language}: {message.id!r} is an English copy"
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("nl", "Doe mee aan een workshop"), ("fr", "Rejoindre un atelier"), ("en", "Join a workshop")],
+)
+def test_the_home_page_speaks_the_browsers_language(app, language, expected):
+    client = app.test_client()
+    html = client.get("/", headers={"Accept-Language": f"{language},en;q=0.5"}).get_data(
+        as_text=True
+    )
+    assert expected in html and f'lang="{language}"' in html
+
+
+def test_the_language_links_switch_the_page(app, links):
+    html = app.test_client().get(f"/j/{links.join_code}?lang=fr").get_data(as_text=True)
+    assert "Votre langue" in html
+
+
+def test_the_scripts_texts_come_translated(app, helpers, links):
+    phone = helpers.join(links.join_code, language="nl")
+    html = phone.http.get(f"/w/{links.join_code}").get_data(as_text=True)
+    assert '"you_are_at_table": "Je zit aan tafel {table}"' in html
