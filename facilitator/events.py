@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from .models import Event, Workshop
+from .models import Event, Workshop, utcnow
 
 # Audiences, stored with each event and mapped to Socket.IO rooms by realtime.py:
 ALL = "all"  # everyone in the workshop: phones, projectors, facilitators
@@ -138,9 +138,21 @@ def record_many(
         StoredEvent(workshop_id, first + i, name, audience, data)
         for i, (name, audience, data) in enumerate(items)
     ]
-    session.add_all(
-        Event(workshop_id=e.workshop_id, seq=e.seq, name=e.name, audience=e.audience, data=e.data)
-        for e in stored
+    # One executemany, not an ORM object per event: a round change stores thousands.
+    now = utcnow()
+    session.execute(
+        insert(Event),
+        [
+            {
+                "workshop_id": e.workshop_id,
+                "seq": e.seq,
+                "name": e.name,
+                "audience": e.audience,
+                "data": e.data,
+                "created_at": now,
+            }
+            for e in stored
+        ],
     )
     return stored
 

@@ -68,6 +68,7 @@ def rotate(
     if not tables:
         raise SeatingError("no tables")
     order = [t.id for t in tables]
+    position = {table_id: i for i, table_id in enumerate(order)}
     capacities = {t.id: t.capacity for t in tables}
     quotas = balanced_quotas(tables, len(current))
     seating: dict[int, int] = {}
@@ -77,11 +78,11 @@ def rotate(
             seating[person] = table
             filled[table] += 1
     travellers = sorted(
-        (p for p in current if p not in seating), key=lambda p: (order.index(current[p]), p)
+        (p for p in current if p not in seating), key=lambda p: (position[current[p]], p)
     )
     rank_at_table: dict[int, int] = {}
     for person in travellers:
-        origin = order.index(current[person])
+        origin = position[current[person]]
         rank = rank_at_table.get(origin, 0)
         rank_at_table[origin] = rank + 1
         target = _first_with_room(
@@ -101,12 +102,16 @@ def _first_with_room(
     avoid: int,
 ) -> int:
     """The first table from `start` on under its quota (else its capacity), not `avoid`."""
-    ring = [order[(start + i) % len(order)] for i in range(len(order))]
+    ring = (order[(start + i) % len(order)] for i in range(len(order)))
     # Hosts can push a table past its even share; then any free seat will do.
-    with_room = [t for t in ring if filled[t] < quotas[t]] or [
-        t for t in ring if filled[t] < capacities[t]
-    ]
-    if not with_room:
-        raise SeatingError("no table has room")
-    elsewhere = [t for t in with_room if t != avoid]
-    return (elsewhere or with_room)[0]
+    for limit in (quotas, capacities):
+        fallback = None
+        for table in ring:
+            if filled[table] < limit[table]:
+                if table != avoid:
+                    return table
+                fallback = table
+        if fallback is not None:
+            return fallback
+        ring = (order[(start + i) % len(order)] for i in range(len(order)))
+    raise SeatingError("no table has room")

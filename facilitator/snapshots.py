@@ -82,10 +82,13 @@ def tables_view(
 ) -> list[dict[str, Any]]:
     """Every table with who sits there this round and how many notes it has."""
     note_counts = note_counts or {}
+    by_table: dict[int, list[Participant]] = {}
+    for person_id, table_id in seating.items():
+        if person_id in people:
+            by_table.setdefault(table_id, []).append(people[person_id])
     result = []
     for table in tables:
-        seated = [people[p] for p, t in seating.items() if t == table.id and p in people]
-        seated.sort(key=lambda p: (not p.is_host, p.id))
+        seated = sorted(by_table.get(table.id, []), key=lambda p: (not p.is_host, p.id))
         result.append(
             {
                 "number": table.number,

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from . import events, rotation
@@ -184,7 +184,9 @@ def next_round(session: Session, workshop: Workshop, expected_number: int) -> li
     plan = rotation.rotate(
         [rotation.TableInfo(t.id, t.capacity, t.host_id) for t in tables], current, hosts
     )
-    session.add_all(Seat(round_id=new.id, participant_id=p, table_id=t) for p, t in plan.items())
+    seats = [{"round_id": new.id, "participant_id": p, "table_id": t} for p, t in plan.items()]
+    if seats:
+        session.execute(insert(Seat), seats)
     workshop.current_round_id = new.id
     workshop.current_phase_id = new.phase_id
     session.flush()
