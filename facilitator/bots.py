@@ -13,6 +13,7 @@ from .db import session_scope
 from .demo import bot_note, seat_bots
 from .errors import DomainError
 from .models import Participant, Workshop
+from .participants import current_table
 from .queries import current_round
 
 
@@ -37,8 +38,12 @@ def _run(app: Flask, join_code: str, count: int) -> None:
         interval = app.config["BOT_INTERVAL"] / max(1, count) * 3
         while True:
             socketio.sleep(rng.uniform(0.5, 1.5) * interval)
-            with session_scope(factory) as session:
-                stored = _post_one(session, join_code, rng)
+            try:
+                with session_scope(factory) as session:
+                    stored = _post_one(session, join_code, rng)
+            except Exception:  # noqa: BLE001  (a demo bot must never take the server down)
+                app.logger.exception("demo bot failed to post; trying again later")
+                continue
             notify(stored)
 
 
@@ -53,8 +58,6 @@ def _post_one(session, join_code: str, rng: random.Random):  # type: ignore[no-u
     if not bots:
         return []
     bot = rng.choice(bots)
-    from .participants import current_table
-
     table = current_table(session, workshop, bot)
     if table is None:
         return []

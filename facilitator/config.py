@@ -40,6 +40,7 @@ def defaults() -> dict[str, Any]:
         "NAME_MAX_CHARS": 40,
         "MESSAGE_MAX_CHARS": 200,
         "NOTES_PER_MINUTE": 12,
+        "JOINS_PER_MINUTE": 30,  # per network address: a venue's phones each have their own
         "REPLAY_MAX_EVENTS": 200,
         "SOCKET_MAX_BUFFER": 16 * 1024,
         "PING_INTERVAL": 10,
@@ -62,12 +63,14 @@ _INT_KEYS = {
     "NAME_MAX_CHARS",
     "MESSAGE_MAX_CHARS",
     "NOTES_PER_MINUTE",
+    "JOINS_PER_MINUTE",
     "REPLAY_MAX_EVENTS",
     "SOCKET_MAX_BUFFER",
     "EVENTLET_MAX_SIZE",
     "BOTS",
 }
 _BOOL_KEYS = {"SESSION_COOKIE_SECURE"}
+_FLOAT_KEYS = {"BOT_INTERVAL"}
 
 
 def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
@@ -82,6 +85,8 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
             continue
         if key in _INT_KEYS:
             found[key] = int(raw)
+        elif key in _FLOAT_KEYS:
+            found[key] = float(raw)
         elif key in _BOOL_KEYS:
             found[key] = raw.lower() in {"1", "true", "yes"}
         else:

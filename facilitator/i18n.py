@@ -55,6 +55,9 @@ ERROR_MESSAGES = {
     "stale_round": lazy_gettext("Someone else changed the round just now. Your screen is updated."),
     "no_next_round": lazy_gettext("This was the last round."),
     "too_many_notes": lazy_gettext("You are posting very fast. Please wait a moment."),
+    "too_many_joins": lazy_gettext(
+        "Too many people joined from this device. Please wait a minute."
+    ),
 }
 
 

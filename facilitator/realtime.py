@@ -12,9 +12,8 @@ from typing import Any
 
 from flask import current_app, g, request, session
 from flask_socketio import ConnectionRefusedError, join_room, leave_room, rooms
-from limits import RateLimitItemPerMinute, storage, strategies
 
-from . import events, notes, participants, workshops
+from . import events, notes, participants, ratelimit, workshops
 from .app import socketio
 from .auth import FACILITATOR, PARTICIPANT, STAFF_ROLES, caller_from_cookies
 from .db import session_scope
@@ -53,18 +52,6 @@ def notify(stored: Iterable[StoredEvent]) -> None:
 def fail(code: str, limit: int | None = None) -> Ack:
     """A refusal the sender can show: a stable code and a translated sentence."""
     return {"ok": False, "error": code, "message": error_message(code, limit)}
-
-
-def _limiter() -> tuple[strategies.MovingWindowRateLimiter, RateLimitItemPerMinute]:
-    ext = current_app.extensions
-    if "facilitator.limiter" not in ext:
-        uri = current_app.config.get("MESSAGE_QUEUE") or "memory://"
-        ext["facilitator.limiter"] = strategies.MovingWindowRateLimiter(
-            storage.storage_from_string(uri)
-        )
-    return ext["facilitator.limiter"], RateLimitItemPerMinute(
-        current_app.config["NOTES_PER_MINUTE"]
-    )
 
 
 # --- connection ------------------------------------------------------------------
@@ -212,16 +199,15 @@ def on_note_post(ident: dict[str, Any], payload: dict[str, Any]) -> Ack:
     client_id = notes.clean_client_id(payload.get("client_id"))
     text = notes.clean_text(payload.get("text"), current_app.config["NOTE_MAX_CHARS"])
     table_number = _int_field(payload, "table")
-    limiter, rate = _limiter()
-    key = f"notes:{ident['participant_id']}"
-    if not limiter.test(rate, key):
+    key, per_minute = f"notes:{ident['participant_id']}", current_app.config["NOTES_PER_MINUTE"]
+    if not ratelimit.allowed(current_app, key, per_minute):
         return fail("too_many_notes")
     with _db() as db:
         workshop = db.get(Workshop, ident["workshop_id"])
         author = db.get(Participant, ident["participant_id"])
         result = notes.post_note(db, workshop, author, client_id, text, table_number)
-    if not result.duplicate:
-        limiter.hit(rate, key)
+    if not result.duplicate:  # a resend is not a new note
+        ratelimit.count(current_app, key, per_minute)
     notify(result.events)
     return {"ok": True, "note": result.note, "duplicate": result.duplicate}
 

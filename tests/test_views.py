@@ -153,3 +153,13 @@ def test_the_participant_page_is_light(app, helpers, links):
         response.close()
     assert len(scripts) == 3
     assert total < 70_000, f"{total} bytes of script on the phone"
+
+
+def test_one_address_cannot_flood_the_tables_with_joins(app, helpers, links):
+    app.config["JOINS_PER_MINUTE"] = 2
+    responses = [
+        app.test_client().post(f"/j/{links.join_code}", data={"language": "en"}) for _ in range(3)
+    ]
+    assert [r.status_code for r in responses] == [302, 302, 429]
+    assert "Too many people joined" in responses[-1].get_data(as_text=True)
+    assert count_people(helpers) == 2

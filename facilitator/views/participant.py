@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, g, redirect, request, url_for
 from werkzeug.wrappers import Response
 
+from .. import ratelimit
 from ..auth import PARTICIPANT, Caller
 from ..config import ROLES
 from ..errors import DomainError
@@ -76,6 +77,10 @@ def join_submit(code: str) -> Response | tuple[str, int]:
         workshop = workshop_or_404(session, code)
         if current_caller(PARTICIPANT, workshop.join_code):
             return redirect(url_for("participant.table", code=workshop.join_code))
+        key, per_minute = f"joins:{request.remote_addr}", current_app.config["JOINS_PER_MINUTE"]
+        if not ratelimit.allowed(current_app, key, per_minute):
+            return _join_page(workshop, 429, error_message("too_many_joins"), form)
+        ratelimit.count(current_app, key, per_minute)
         join_request = JoinRequest(
             language=form.get("language", ""),
             display_name=form.get("name"),

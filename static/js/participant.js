@@ -47,6 +47,14 @@
     renderMessage(state.message);
     renderNotes(state);
     renderTimer();
+    renderFormState(state);
+  }
+
+  /** After "time's up" the form waits for the next round instead of failing on send. */
+  function renderFormState(state) {
+    const closed = Boolean(state.round && state.round.status === "ended");
+    $("note-submit").disabled = closed;
+    $("round-closed").hidden = !closed;
   }
 
   function hostText(state) {

@@ -171,3 +171,30 @@ def test_the_participant_page_speaks_the_chosen_language(browser, server):
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     expect(page.locator("[data-test=note-submit]")).to_have_text("Publier")
     expect(page.locator("[data-test=table-label]")).to_contain_text("table")
+
+
+def test_typing_the_short_code_leads_to_the_join_page(browser, server):
+    page = browser.new_context(**PHONE).new_page()
+    page.goto(server.base + "/?lang=nl")
+    assert_accessible(page)
+    page.fill("[data-test=code]", "ZZZZZZ")
+    page.click("button[type=submit]")
+    expect(page.locator("[role=alert]")).to_contain_text("code")
+    assert_accessible(page)
+    page.fill("[data-test=code]", server.code.lower())
+    page.click("button[type=submit]")
+    expect(page.locator("[data-test=join-form]")).to_be_visible()
+
+
+def test_when_the_round_ends_the_phone_waits_for_the_next(browser, server):
+    facilitator = browser.new_context(**LAPTOP).new_page()
+    facilitator.goto(server.facilitator)
+    _context, page = join_phone(browser, server, "Driss", "nl")
+    facilitator.click("[data-test=start]")
+    expect(page.locator("[data-test=timer]")).to_have_text(re.compile(r"^\d+:\d\d$"))
+    facilitator.click("[data-test=end]")
+    expect(page.locator("[data-test=timer]")).to_have_text("De tijd is om")
+    expect(page.locator("[data-test=note-submit]")).to_be_disabled()
+    expect(page.locator("[data-test=round-closed]")).to_be_visible()
+    screenshot(page, "phone-round-ended-390x844")
+    assert_accessible(page)

@@ -1,0 +1,87 @@
+"""The demo: links on the venue's network, fresh staff links each start, live bots."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+import requests
+import socketio as socketio_client
+
+from facilitator import netinfo
+from facilitator.db import session_scope
+from facilitator.demo import load_demo, samples
+from facilitator.workshops import get_by_code, secret_matches
+from tests.live import start_demo
+
+
+def test_the_public_url_can_be_set_and_otherwise_uses_a_lan_address():
+    assert netinfo.public_url("http://cafe.local:8080/", 5000) == "http://cafe.local:8080"
+    detected = netinfo.public_url(None, 5123)
+    assert re.fullmatch(r"http://\d+\.\d+\.\d+\.\d+:5123", detected)
+    address = netinfo.first_lan_address()
+    assert address == "127.0.0.1" or not address.startswith("127.")
+
+
+def test_restarting_the_demo_keeps_the_workshop_and_replaces_the_staff_links(app):
+    factory = app.extensions["facilitator.sessions"]
+    with session_scope(factory) as s:
+        first = load_demo(s)
+    with session_scope(factory) as s:
+        second = load_demo(s)
+        workshop = get_by_code(s, second.join_code)
+        assert second.join_code == first.join_code
+        assert secret_matches(second.facilitator_secret, workshop.facilitator_secret_hash)
+        assert not secret_matches(first.facilitator_secret, workshop.facilitator_secret_hash)
+
+
+def test_bot_samples_cover_the_three_languages():
+    notes = samples()["notes"]
+    assert set(notes) == {"nl", "fr", "en"}
+    assert all(len(v) >= 10 for v in notes.values())
+
+
+@pytest.mark.timeout(60)
+def test_demo_bots_join_and_post_once_the_round_runs(tmp_path):
+    server = start_demo(tmp_path, bots=6, env={"FACILITATOR_BOT_INTERVAL": "0.5"})
+    try:
+        http = requests.Session()
+        http.get(server.facilitator)
+        client = socketio_client.SimpleClient()
+        cookies = "; ".join(f"{c.name}={c.value}" for c in http.cookies)
+        client.connect(
+            server.base,
+            headers={"Cookie": cookies},
+            auth={"code": server.code, "role": "facilitator"},
+            transports=["websocket"],
+        )
+        deadline = time.monotonic() + 15
+        snapshot = client.call("sync", {"last_seq": 0})["snapshot"]
+        while sum(len(t["participants"]) for t in snapshot["tables"]) < 6:
+            assert time.monotonic() < deadline, "the bots never sat down"
+            time.sleep(0.2)
+            snapshot = client.call("sync", {"last_seq": 0})["snapshot"]
+        assert client.call("round.start", {})["ok"]
+        languages = set()
+        while len(languages) < 2:
+            name, payload = client.receive(timeout=15)
+            if name == "note.posted":
+                text = payload["data"]["note"]["text"]
+                languages |= {lang for lang, texts in samples()["notes"].items() if text in texts}
+        client.disconnect()
+    finally:
+        server.stop()
+
+
+def test_numbers_in_the_environment_are_read_as_numbers():
+    from facilitator.config import from_environment
+
+    found = from_environment(
+        {
+            "FACILITATOR_BOT_INTERVAL": "0.5",
+            "FACILITATOR_PORT": "8080",
+            "FACILITATOR_SESSION_COOKIE_SECURE": "1",
+        }
+    )
+    assert found == {"BOT_INTERVAL": 0.5, "PORT": 8080, "SESSION_COOKIE_SECURE": True}
