@@ -20,7 +20,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, insert, text
 
-from facilitator import rotation, workshops
+from facilitator import rotation, seating, workshops
 from facilitator.db import make_engine, make_session_factory, migrate, session_scope
 from facilitator.demo import template
 from facilitator.models import Event, Participant, Seat
@@ -73,7 +73,7 @@ def time_next_round(factory, code: str) -> float:
         workshop = workshops.get_by_code(s, code)
         number = current_round(s, workshop).number
         start = time.perf_counter()
-        workshops.next_round(s, workshop, number)
+        seating.next_round(s, workshop, number)
         s.commit()
         return time.perf_counter() - start
 

@@ -62,6 +62,30 @@ CATALOGUE: dict[str, EventSpec] = {
             "A note was stored; carries the note as every screen shows it.",
         ),
         EventSpec(
+            "note.hidden",
+            ("id", "table", "round_id"),
+            "the participants at the note's table, facilitators and projectors",
+            "A facilitator hid a note: it leaves every screen (facilitators keep it, greyed).",
+        ),
+        EventSpec(
+            "note.restored",
+            ("note",),
+            "the participants at the note's table, facilitators and projectors",
+            "A hidden note is back; carries the note as every screen shows it.",
+        ),
+        EventSpec(
+            "agenda.updated",
+            ("agenda",),
+            "everyone in the workshop",
+            "The facilitator moved to another phase of the agenda.",
+        ),
+        EventSpec(
+            "projector.updated",
+            ("view", "show_names"),
+            "facilitators and projectors",
+            "What the projector shows (auto, join, round, wall) and whether its map names people.",
+        ),
+        EventSpec(
             "round.updated",
             ("round",),
             "everyone in the workshop",
@@ -77,7 +101,7 @@ CATALOGUE: dict[str, EventSpec] = {
             "table.host_changed",
             ("table", "host"),
             "the participants at that table, facilitators and projectors",
-            "A table got its host; `host` is the host's display name ('' when unnamed).",
+            "A table got or lost its host: the host's name, '' when unnamed, null when none.",
         ),
         EventSpec(
             "seating.changed",

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -73,6 +74,9 @@ class Workshop(Base):
     )
     last_seq: Mapped[int] = mapped_column(Integer, default=0)
     message: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # What the projector shows (join, round, wall) and whether its table map names people.
+    projector_view: Mapped[str] = mapped_column(String(12), default="auto", server_default="auto")
+    show_names: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -85,6 +89,7 @@ class Phase(Base):
     kind: Mapped[str] = mapped_column(String(20))
     title: Mapped[dict[str, str]] = mapped_column(JSON)
     planned_minutes: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class Round(Base):
@@ -102,6 +107,8 @@ class Round(Base):
     status: Mapped[str] = mapped_column(String(12), default="pending")
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # While paused the clock stops: the seconds that were left, until resumed.
+    paused_remaining: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class CafeTable(Base):

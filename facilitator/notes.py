@@ -107,3 +107,38 @@ def _replayed(session: Session, note: Contribution, author: Participant, text: s
     table = session.get(CafeTable, note.table_id)
     assert table is not None
     return PostResult(note_view(note, author, table.number), True, [])
+
+
+def _note_of_workshop(session: Session, workshop: Workshop, note_id: object) -> Contribution:
+    if isinstance(note_id, bool) or not isinstance(note_id, int):
+        raise DomainError("bad_request")
+    note = session.get(Contribution, note_id)
+    if note is None or note.workshop_id != workshop.id:
+        raise DomainError("unknown_note")
+    return note
+
+
+def hide_note(session: Session, workshop: Workshop, note_id: object) -> list[StoredEvent]:
+    """Take a note off every screen (facilitators still see it, to restore it)."""
+    note = _note_of_workshop(session, workshop, note_id)
+    if note.hidden:
+        raise DomainError("note_already_hidden")
+    note.hidden = True
+    table = session.get(CafeTable, note.table_id)
+    data = {"id": note.id, "table": table.number, "round_id": note.round_id}
+    return [
+        events.record(session, workshop.id, "note.hidden", events.table_audience(table.id), data)
+    ]
+
+
+def restore_note(session: Session, workshop: Workshop, note_id: object) -> list[StoredEvent]:
+    """Put a hidden note back on every screen."""
+    note = _note_of_workshop(session, workshop, note_id)
+    if not note.hidden:
+        raise DomainError("note_not_hidden")
+    note.hidden = False
+    table = session.get(CafeTable, note.table_id)
+    author = session.get(Participant, note.participant_id)
+    data = {"note": note_view(note, author, table.number)}
+    audience = events.table_audience(table.id)
+    return [events.record(session, workshop.id, "note.restored", audience, data)]

@@ -1,19 +1,18 @@
 """What each screen holds: views of rows, fresh snapshots, and the reducer clients run.
 
-A reconnecting client gets either the events it missed or a fresh snapshot. The
-reducer here mirrors static/js/state.js; a test checks that a snapshot plus the
-events after it equals a fresh snapshot.
+A reconnecting client gets either the events it missed or a fresh snapshot; the
+reducer that applies events to a snapshot is in reducer.py.
 """
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .agenda import agenda_view
 from .models import CafeTable, Contribution, Participant, Round, Workshop, utcnow
 from .queries import (
     current_round,
@@ -35,6 +34,7 @@ def round_view(cafe_round: Round) -> dict[str, Any]:
         "duration_seconds": cafe_round.duration_seconds,
         "started_at": cafe_round.started_at.isoformat() if cafe_round.started_at else None,
         "ends_at": cafe_round.ends_at.isoformat() if cafe_round.ends_at else None,
+        "paused_remaining": cafe_round.paused_remaining,
     }
 
 
@@ -61,6 +61,7 @@ def note_view(note: Contribution, author: Participant | None, table_number: int)
         "table": table_number,
         "round_id": note.round_id,
         "created_at": note.created_at.isoformat(),
+        "hidden": note.hidden,
     }
 
 
@@ -112,19 +113,32 @@ def workshop_view(workshop: Workshop, rounds_total: int) -> dict[str, Any]:
     }
 
 
-def _notes_of_round(
-    session: Session, round_id: int, table_id: int | None
-) -> list[tuple[Contribution, Participant, CafeTable]]:
+def _notes(
+    session: Session,
+    round_ids: list[int],
+    table_id: int | None,
+    with_hidden: bool = False,
+) -> list[dict[str, Any]]:
+    """Notes of some rounds (and one table), oldest first, as screens show them."""
     query = (
         select(Contribution, Participant, CafeTable)
         .join(Participant, Participant.id == Contribution.participant_id)
         .join(CafeTable, CafeTable.id == Contribution.table_id)
-        .where(Contribution.round_id == round_id, Contribution.hidden.is_(False))
+        .where(Contribution.round_id.in_(round_ids))
         .order_by(Contribution.id)
     )
+    if not with_hidden:
+        query = query.where(Contribution.hidden.is_(False))
     if table_id is not None:
         query = query.where(Contribution.table_id == table_id)
-    return [tuple(row) for row in session.execute(query)]  # type: ignore[misc]
+    return [note_view(n, a, t.number) for n, a, t in session.execute(query)]
+
+
+def _earlier_rounds(session: Session, cafe_round: Round) -> list[int]:
+    query = select(Round.id).where(
+        Round.workshop_id == cafe_round.workshop_id, Round.number < cafe_round.number
+    )
+    return list(session.scalars(query))
 
 
 def participant_snapshot(
@@ -134,15 +148,16 @@ def participant_snapshot(
     cafe_round = current_round(session, workshop)
     seat = None
     notes: list[dict[str, Any]] = []
+    handover = None
     if cafe_round is not None:
         table = table_of(session, cafe_round.id, person.id)
         if table is not None:
             host = session.get(Participant, table.host_id) if table.host_id else None
             seat = seat_view(table, host, cafe_round.number)
-            notes = [
-                note_view(n, a, t.number)
-                for n, a, t in _notes_of_round(session, cafe_round.id, table.id)
-            ]
+            notes = _notes(session, [cafe_round.id], table.id)
+            if person.is_host:
+                # What earlier rounds wrote here, so the host can brief the newcomers.
+                handover = _notes(session, _earlier_rounds(session, cafe_round), table.id)
     return {
         "seq": workshop.last_seq,
         "server_time": utcnow().isoformat(),
@@ -150,6 +165,8 @@ def participant_snapshot(
         "round": round_view(cafe_round) if cafe_round else None,
         "seat": seat,
         "notes": notes,
+        "handover": handover,
+        "agenda": agenda_view(session, workshop),
         "message": workshop.message,
         "me": {
             "public_id": person.public_id,
@@ -160,8 +177,11 @@ def participant_snapshot(
     }
 
 
-def staff_snapshot(session: Session, workshop: Workshop) -> dict[str, Any]:
-    """Everything the facilitator's and projector's screens show."""
+def staff_snapshot(session: Session, workshop: Workshop, role: str) -> dict[str, Any]:
+    """Everything the facilitator's (role 'facilitator') or projector's screen shows.
+
+    Facilitators also get hidden notes, flagged, so they can restore them.
+    """
     cafe_round = current_round(session, workshop)
     tables = list_tables(session, workshop.id)
     people = {p.id: p for p in list_participants(session, workshop.id)}
@@ -170,72 +190,20 @@ def staff_snapshot(session: Session, workshop: Workshop) -> dict[str, Any]:
     counts: dict[int, int] = {}
     if cafe_round is not None:
         seating = seating_of_round(session, cafe_round.id)
-        for note, author, table in _notes_of_round(session, cafe_round.id, None):
-            notes.append(note_view(note, author, table.number))
-            counts[table.id] = counts.get(table.id, 0) + 1
+        notes = _notes(session, [cafe_round.id], None, with_hidden=role == "facilitator")
+        numbers = {t.number: t.id for t in tables}
+        for note in notes:
+            if not note["hidden"]:
+                counts[numbers[note["table"]]] = counts.get(numbers[note["table"]], 0) + 1
     return {
+        "role": role,
         "seq": workshop.last_seq,
         "server_time": utcnow().isoformat(),
         "workshop": workshop_view(workshop, round_count(session, workshop.id)),
         "round": round_view(cafe_round) if cafe_round else None,
         "tables": tables_view(tables, people, seating, counts),
         "notes": notes,
+        "agenda": agenda_view(session, workshop),
+        "projector": {"view": workshop.projector_view, "show_names": workshop.show_names},
         "message": workshop.message,
     }
-
-
-# Keys that differ between two snapshots taken at different moments for reasons
-# that are not state (the clock).
-VOLATILE_KEYS = ("server_time",)
-
-
-def apply_event(state: dict[str, Any], name: str, seq: int, data: dict[str, Any]) -> dict[str, Any]:
-    """Apply one event to a snapshot, as the browser does (static/js/state.js)."""
-    state = copy.deepcopy(state)
-    state["seq"] = max(state["seq"], seq)
-    if name == "note.posted":
-        _add_note(state, data["note"])
-    elif name == "round.updated":
-        if state["round"] is None or state["round"]["id"] != data["round"]["id"]:
-            state["notes"] = []
-            for table in state.get("tables", []):
-                table["notes"] = 0
-        state["round"] = data["round"]
-    elif name == "message.broadcast":
-        state["message"] = data["text"]
-    elif name == "seat.assigned":
-        state["seat"] = data["seat"]
-        state["notes"] = []
-    elif name == "seating.changed":
-        counts = {t["number"]: t["notes"] for t in state["tables"]}
-        state["tables"] = [dict(t, notes=counts.get(t["number"], 0)) for t in data["tables"]]
-    elif name == "table.host_changed":
-        if state.get("seat") and state["seat"]["table"] == data["table"]:
-            state["seat"]["host"] = data["host"]
-    elif name == "participant.joined":
-        _add_participant(state, data["participant"])
-    elif name == "participant.presence":
-        for table in state.get("tables", []):
-            for person in table["participants"]:
-                if person["public_id"] == data["public_id"]:
-                    person["presence"] = data["presence"]
-    return state
-
-
-def _add_note(state: dict[str, Any], note: dict[str, Any]) -> None:
-    if state.get("seat") and state["seat"]["table"] != note["table"]:
-        return  # a table this phone has left
-    if any(n["client_id"] == note["client_id"] for n in state["notes"]):
-        return
-    state["notes"].append(note)
-    for table in state.get("tables", []):
-        if table["number"] == note["table"]:
-            table["notes"] += 1
-
-
-def _add_participant(state: dict[str, Any], person: dict[str, Any]) -> None:
-    for table in state["tables"]:
-        if table["number"] == person["table"]:
-            if all(p["public_id"] != person["public_id"] for p in table["participants"]):
-                table["participants"].append(person)
-                table["participants"].sort(key=lambda p: not p["is_host"])

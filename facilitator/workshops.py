@@ -6,18 +6,15 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import events, rotation
+from . import events
 from .errors import DomainError
 from .events import StoredEvent
-from .models import CafeTable, Phase, Round, Seat, Workshop, utcnow
-from .queries import current_round, list_participants, list_tables, seating_of_round
-from .snapshots import round_view, seat_view, tables_view
+from .models import CafeTable, Phase, Round, Workshop, utcnow
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: easy to read aloud
 CODE_LENGTH = 6
@@ -131,94 +128,6 @@ def get_by_code(session: Session, code: str) -> Workshop:
     return workshop
 
 
-def start_round(session: Session, workshop: Workshop) -> list[StoredEvent]:
-    """Start the current round's timer: the server keeps an end time, not a counter."""
-    cafe_round = _require_round(session, workshop)
-    if cafe_round.status == "running":
-        raise DomainError("round_already_running")
-    if cafe_round.status == "ended":
-        raise DomainError("round_already_ended")
-    now = utcnow()
-    cafe_round.status = "running"
-    cafe_round.started_at = now
-    cafe_round.ends_at = now + timedelta(seconds=cafe_round.duration_seconds)
-    return [
-        events.record(session, workshop.id, "round.updated", events.ALL, _round_data(cafe_round))
-    ]
-
-
-def end_round(session: Session, workshop: Workshop) -> list[StoredEvent]:
-    """End the current round now; notes are closed until the next round."""
-    cafe_round = _require_round(session, workshop)
-    if cafe_round.status == "ended":
-        raise DomainError("round_already_ended")
-    cafe_round.status = "ended"
-    cafe_round.ends_at = utcnow()
-    return [
-        events.record(session, workshop.id, "round.updated", events.ALL, _round_data(cafe_round))
-    ]
-
-
-def next_round(session: Session, workshop: Workshop, expected_number: int) -> list[StoredEvent]:
-    """Move everyone on to the next round with a valid rotation (hosts stay).
-
-    `expected_number` is the round the caller saw as current: a second facilitator
-    pressing the button at the same moment gets 'stale_round', not a skipped round.
-    """
-    # Lock the workshop row first so two facilitators cannot both advance.
-    session.refresh(workshop, with_for_update=True)
-    old = _require_round(session, workshop)
-    if old.number != expected_number:
-        raise DomainError("stale_round")
-    new = session.scalar(
-        select(Round).where(Round.workshop_id == workshop.id, Round.number == old.number + 1)
-    )
-    if new is None:
-        raise DomainError("no_next_round")
-    if old.status != "ended":
-        old.status = "ended"
-        old.ends_at = utcnow()
-    tables = list_tables(session, workshop.id)
-    current = seating_of_round(session, old.id)
-    hosts = {t.host_id: t.id for t in tables if t.host_id is not None}
-    plan = rotation.rotate(
-        [rotation.TableInfo(t.id, t.capacity, t.host_id) for t in tables], current, hosts
-    )
-    seats = [{"round_id": new.id, "participant_id": p, "table_id": t} for p, t in plan.items()]
-    if seats:
-        session.execute(insert(Seat), seats)
-    workshop.current_round_id = new.id
-    workshop.current_phase_id = new.phase_id
-    session.flush()
-    return _round_change_events(session, workshop, new, plan, tables)
-
-
-def _round_change_events(
-    session: Session,
-    workshop: Workshop,
-    new: Round,
-    plan: dict[int, int],
-    tables: list[CafeTable],
-) -> list[StoredEvent]:
-    people = {p.id: p for p in list_participants(session, workshop.id)}
-    by_id = {t.id: t for t in tables}
-    items: list[tuple[str, str, dict[str, Any]]] = [
-        ("round.updated", events.ALL, _round_data(new)),
-        ("seating.changed", events.STAFF, {"tables": tables_view(tables, people, plan)}),
-    ]
-    for person_id, table_id in plan.items():
-        table = by_id[table_id]
-        host = people.get(table.host_id) if table.host_id else None
-        items.append(
-            (
-                "seat.assigned",
-                events.participant_audience(person_id),
-                {"seat": seat_view(table, host, new.number)},
-            )
-        )
-    return events.record_many(session, workshop.id, items)
-
-
 def broadcast_message(session: Session, workshop: Workshop, text: str) -> list[StoredEvent]:
     """Show a short message on every screen of the workshop."""
     workshop.message = text
@@ -226,16 +135,16 @@ def broadcast_message(session: Session, workshop: Workshop, text: str) -> list[S
     return [events.record(session, workshop.id, "message.broadcast", events.ALL, data)]
 
 
-def _require_round(session: Session, workshop: Workshop) -> Round:
-    cafe_round = current_round(session, workshop)
-    if cafe_round is None:
-        raise DomainError("no_round")
-    return cafe_round
+PROJECTOR_VIEWS = ("auto", "join", "round", "wall")
 
 
-def _round_data(cafe_round: Round) -> dict[str, Any]:
-    return {"round": round_view(cafe_round)}
-
-
-def _round_updated(session: Session, workshop: Workshop, cafe_round: Round) -> StoredEvent:
-    return events.record(session, workshop.id, "round.updated", events.ALL, _round_data(cafe_round))
+def set_projector(
+    session: Session, workshop: Workshop, view: str, show_names: bool
+) -> list[StoredEvent]:
+    """Choose what the projector shows, and whether its table map names people."""
+    if view not in PROJECTOR_VIEWS:
+        raise DomainError("bad_request")
+    workshop.projector_view = view
+    workshop.show_names = show_names
+    data = {"view": view, "show_names": show_names}
+    return [events.record(session, workshop.id, "projector.updated", events.STAFF, data)]

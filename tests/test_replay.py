@@ -6,27 +6,42 @@ import uuid
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import select
 
-from facilitator import events, notes, participants, workshops
+from facilitator import agenda, events, notes, participants, rounds, seating, workshops
 from facilitator.db import make_engine, make_session_factory, migrate, session_scope
 from facilitator.demo import template
 from facilitator.errors import DomainError
-from facilitator.models import Participant
+from facilitator.models import Contribution, Participant
 from facilitator.participants import JoinRequest
-from facilitator.snapshots import apply_event, participant_snapshot, staff_snapshot
+from facilitator.queries import current_round
+from facilitator.reducer import apply_event
+from facilitator.snapshots import participant_snapshot, staff_snapshot
 
+TIMER_ACTIONS = {
+    "start": rounds.start_round,
+    "pause": rounds.pause_round,
+    "resume": rounds.resume_round,
+    "end": rounds.end_round,
+}
 ACTIONS = st.lists(
     st.one_of(
         st.tuples(st.just("join"), st.booleans(), st.sampled_from(["nl", "fr", "en"])),
         st.tuples(st.just("post"), st.integers(0, 50), st.booleans()),
-        st.tuples(st.just("start"), st.none(), st.none()),
-        st.tuples(st.just("end"), st.none(), st.none()),
-        st.tuples(st.just("next"), st.none(), st.none()),
+        st.tuples(
+            st.sampled_from(["start", "pause", "resume", "end", "next"]), st.none(), st.none()
+        ),
+        st.tuples(st.just("extend"), st.sampled_from([60, 300]), st.none()),
         st.tuples(
             st.just("message"), st.text(min_size=1, max_size=20).filter(str.strip), st.none()
         ),
         st.tuples(st.just("presence"), st.integers(0, 50), st.booleans()),
-        st.tuples(st.just("snapshot"), st.integers(0, 50), st.none()),
+        st.tuples(st.just("move"), st.integers(0, 50), st.integers(1, 6)),
+        st.tuples(st.just("leave"), st.integers(1, 50), st.none()),
+        st.tuples(st.sampled_from(["hide", "restore"]), st.integers(0, 50), st.none()),
+        st.tuples(st.just("phase"), st.integers(0, 4), st.none()),
+        st.tuples(st.just("projector"), st.sampled_from(["join", "round", "wall"]), st.booleans()),
+        st.tuples(st.just("snapshot"), st.none(), st.none()),
     ),
     min_size=1,
     max_size=40,
@@ -37,37 +52,62 @@ def _without_clock(state):
     return {k: v for k, v in state.items() if k != "server_time"}
 
 
+def _person(session, people, index):
+    return session.get(Participant, people[index % len(people)])
+
+
 def _run(session, workshop, action, people):
     kind, a, b = action
     if kind == "join":
         person, _ = participants.join(session, workshop, JoinRequest(b, wants_to_host=a), 40)
         people.append(person.id)
-    elif kind == "post" and people:
-        author = session.get(Participant, people[a % len(people)])
+    elif kind == "post":
+        author = _person(session, people, a)
         table = participants.current_table(session, workshop, author)
         if table is not None:
             notes.post_note(session, workshop, author, str(uuid.uuid4()), "note", table.number)
-    elif kind == "start":
-        workshops.start_round(session, workshop)
-    elif kind == "end":
-        workshops.end_round(session, workshop)
+    elif kind in TIMER_ACTIONS:
+        TIMER_ACTIONS[kind](session, workshop)
+    elif kind == "extend":
+        rounds.extend_round(session, workshop, a)
     elif kind == "next":
-        current = workshops.current_round(session, workshop)
-        workshops.next_round(session, workshop, current.number)
+        seating.next_round(session, workshop, current_round(session, workshop).number)
     elif kind == "message":
         workshops.broadcast_message(session, workshop, a)
-    elif kind == "presence" and people:
-        person = session.get(Participant, people[a % len(people)])
-        participants.set_presence(session, workshop, person, "connected" if b else "away")
+    elif kind == "presence":
+        person = _person(session, people, a)
+        if person.presence != "left":
+            participants.set_presence(session, workshop, person, "connected" if b else "away")
+    elif kind == "move":
+        seating.move(session, workshop, [_person(session, people, a).public_id], b)
+    elif kind == "leave" and len(people) > 1:  # the watcher, people[0], stays
+        seating.leave(
+            session, workshop, session.get(Participant, people[1 + a % (len(people) - 1)])
+        )
+    elif kind in ("hide", "restore"):
+        ids = session.scalars(select(Contribution.id).order_by(Contribution.id)).all()
+        if ids:
+            act = notes.hide_note if kind == "hide" else notes.restore_note
+            act(session, workshop, ids[a % len(ids)])
+    elif kind == "phase":
+        phase_ids = [p.id for p in agenda.list_phases(session, workshop.id)]
+        agenda.start_phase(session, workshop, phase_ids[a])
+    elif kind == "projector":
+        workshops.set_projector(session, workshop, a, b)
+
+
+def _catch_up(state, replay, last_seq):
+    for e in replay:
+        state = apply_event(state, e.name, e.seq, e.data)
+    state["seq"] = last_seq
+    return state
 
 
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(actions=ACTIONS, watcher_index=st.integers(0, 50))
-def test_snapshot_plus_replayed_events_equals_a_fresh_snapshot(
-    tmp_path_factory, actions, watcher_index
-):
+@given(actions=ACTIONS)
+def test_snapshot_plus_replayed_events_equals_a_fresh_snapshot(tmp_path_factory, actions):
     engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('replay')}/db.sqlite3")
     migrate(engine)
     factory = make_session_factory(engine)
@@ -77,15 +117,18 @@ def test_snapshot_plus_replayed_events_equals_a_fresh_snapshot(
         workshop = workshops.get_by_code(s, code)
         person, _ = participants.join(s, workshop, JoinRequest("fr"), 40)
         people.append(person.id)
-    watcher = people[0]
-    staff_state = None
-    mine = None
+    watcher = people[0]  # never leaves: "leave" picks from index 1 on
+    states = None
     for action in actions:
         with session_scope(factory) as s:
             workshop = workshops.get_by_code(s, code)
-            if action[0] == "snapshot" or staff_state is None:
-                staff_state = staff_snapshot(s, workshop)
-                mine = participant_snapshot(s, workshop, s.get(Participant, watcher))
+            if action[0] == "snapshot" or states is None:
+                me = s.get(Participant, watcher)
+                states = {
+                    "facilitator": staff_snapshot(s, workshop, "facilitator"),
+                    "projector": staff_snapshot(s, workshop, "projector"),
+                    "participant": participant_snapshot(s, workshop, me),
+                }
                 continue
             try:
                 with s.begin_nested():
@@ -94,24 +137,20 @@ def test_snapshot_plus_replayed_events_equals_a_fresh_snapshot(
                 pass
     with session_scope(factory) as s:
         workshop = workshops.get_by_code(s, code)
-        # Staff: every non-personal event since their snapshot.
-        replay = events.events_since(s, workshop.id, staff_state["seq"], None, limit=10_000)
-        for e in replay:
-            staff_state = apply_event(staff_state, e.name, e.seq, e.data)
-        staff_state["seq"] = workshop.last_seq
-        assert _without_clock(staff_state) == _without_clock(staff_snapshot(s, workshop))
+        for role in ("facilitator", "projector"):
+            replay = events.events_since(s, workshop.id, states[role]["seq"], None, limit=10_000)
+            caught_up = _catch_up(states[role], replay, workshop.last_seq)
+            assert _without_clock(caught_up) == _without_clock(staff_snapshot(s, workshop, role))
 
-        # A participant: the events of their audiences, unless their seat changed.
         me = s.get(Participant, watcher)
         table = participants.current_table(s, workshop, me)
         audiences = events.visible_audiences(me.id, table.id if table else None)
+        mine = states["participant"]
         replay = events.events_since(s, workshop.id, mine["seq"], audiences, limit=10_000)
         if any(e.name == "seat.assigned" for e in replay):
-            return  # the server answers with a fresh snapshot then (see realtime.on_sync)
-        for e in replay:
-            mine = apply_event(mine, e.name, e.seq, e.data)
-        mine["seq"] = workshop.last_seq
-        assert _without_clock(mine) == _without_clock(participant_snapshot(s, workshop, me))
+            return  # the server answers with a fresh snapshot then (see realtime.core.on_sync)
+        caught_up = _catch_up(mine, replay, workshop.last_seq)
+        assert _without_clock(caught_up) == _without_clock(participant_snapshot(s, workshop, me))
     engine.dispose()
 
 

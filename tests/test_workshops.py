@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from facilitator import events, notes, participants, workshops
+from facilitator import events, notes, participants, rounds, seating, workshops
 from facilitator.db import session_scope
 from facilitator.demo import template
 from facilitator.errors import DomainError
@@ -187,7 +187,7 @@ def test_notes_are_closed_after_the_round_ends(factory):
     links = make(factory)
     person = join(factory, links.join_code)
     with session_scope(factory) as s:
-        workshops.end_round(s, workshops.get_by_code(s, links.join_code))
+        rounds.end_round(s, workshops.get_by_code(s, links.join_code))
     with pytest.raises(DomainError, match="round_closed"):
         post(factory, links.join_code, person, "too late")
 
@@ -214,13 +214,13 @@ def test_round_timer_is_an_end_time_on_the_server(factory):
     links = make(factory)
     with session_scope(factory) as s:
         workshop = workshops.get_by_code(s, links.join_code)
-        (event,) = workshops.start_round(s, workshop)
+        (event,) = rounds.start_round(s, workshop)
         cafe_round = current_round(s, workshop)
         assert cafe_round.status == "running"
         assert (cafe_round.ends_at - cafe_round.started_at).total_seconds() == 600
         assert event.data["round"]["ends_at"] == cafe_round.ends_at.isoformat()
         with pytest.raises(DomainError, match="round_already_running"):
-            workshops.start_round(s, workshop)
+            rounds.start_round(s, workshop)
 
 
 def test_next_round_keeps_hosts_and_moves_everyone_else(factory):
@@ -230,7 +230,7 @@ def test_next_round_keeps_hosts_and_moves_everyone_else(factory):
     with session_scope(factory) as s:
         workshop = workshops.get_by_code(s, links.join_code)
         before = seating_of_round(s, current_round(s, workshop).id)
-        stored = workshops.next_round(s, workshop, expected_number=1)
+        stored = seating.next_round(s, workshop, expected_number=1)
         after = seating_of_round(s, current_round(s, workshop).id)
     assert current_round_number(factory, links.join_code) == 2
     assert set(after) == set(before)  # nobody lost, nobody added
@@ -251,9 +251,9 @@ def test_a_stale_next_round_is_refused_and_nothing_is_doubled(factory):
     links = make(factory)
     join(factory, links.join_code)
     with session_scope(factory) as s:
-        workshops.next_round(s, workshops.get_by_code(s, links.join_code), expected_number=1)
+        seating.next_round(s, workshops.get_by_code(s, links.join_code), expected_number=1)
     with pytest.raises(DomainError, match="stale_round"), session_scope(factory) as s:
-        workshops.next_round(s, workshops.get_by_code(s, links.join_code), expected_number=1)
+        seating.next_round(s, workshops.get_by_code(s, links.join_code), expected_number=1)
     assert current_round_number(factory, links.join_code) == 2
     with session_scope(factory) as s:
         assert s.scalar(select(func.count(Seat.id))) == 2  # round 1 and round 2, once each
@@ -264,9 +264,9 @@ def test_there_is_no_round_after_the_last(factory):
     join(factory, links.join_code)
     for number in (1, 2):
         with session_scope(factory) as s:
-            workshops.next_round(s, workshops.get_by_code(s, links.join_code), number)
+            seating.next_round(s, workshops.get_by_code(s, links.join_code), number)
     with pytest.raises(DomainError, match="no_next_round"), session_scope(factory) as s:
-        workshops.next_round(s, workshops.get_by_code(s, links.join_code), 3)
+        seating.next_round(s, workshops.get_by_code(s, links.join_code), 3)
 
 
 def test_events_are_numbered_without_gaps_per_workshop(factory):
@@ -275,7 +275,7 @@ def test_events_are_numbered_without_gaps_per_workshop(factory):
     join(factory, b.join_code)
     join(factory, a.join_code)
     with session_scope(factory) as s:
-        workshops.start_round(s, workshops.get_by_code(s, a.join_code))
+        rounds.start_round(s, workshops.get_by_code(s, a.join_code))
         for links in (a, b):
             workshop = workshops.get_by_code(s, links.join_code)
             seqs = s.scalars(

@@ -1,4 +1,5 @@
-"""Socket.IO handlers: authorise, validate, call one domain function, commit, notify.
+"""The Socket.IO core: rooms, emitting after commit, authentication, the handler
+decorator, and catching up (`sync`).
 
 Rooms: `w:<id>` everyone in a workshop, `w:<id>:staff` facilitators and projectors,
 `w:<id>:t:<table>` the phones at a table, `w:<id>:p:<participant>` one person's phones.
@@ -13,20 +14,21 @@ from typing import Any
 from flask import current_app, g, request, session
 from flask_socketio import ConnectionRefusedError, join_room, leave_room, rooms
 
-from . import events, notes, participants, ratelimit, workshops
-from .app import socketio
-from .auth import FACILITATOR, PARTICIPANT, STAFF_ROLES, caller_from_cookies
-from .db import session_scope
-from .errors import DomainError
-from .events import StoredEvent
-from .i18n import error_message
-from .models import Participant, Workshop
-from .snapshots import participant_snapshot, staff_snapshot
+from .. import events, participants, workshops
+from ..app import socketio
+from ..auth import PARTICIPANT, ROLES, caller_from_cookies
+from ..db import session_scope
+from ..errors import DomainError
+from ..events import StoredEvent
+from ..i18n import error_message
+from ..models import Participant, Workshop
+from ..snapshots import participant_snapshot, staff_snapshot
 
 Ack = dict[str, Any]
 
 
-def _db():  # type: ignore[no-untyped-def]
+def unit_of_work():  # type: ignore[no-untyped-def]
+    """A database session that commits or rolls back (sockets get no Flask teardown)."""
     return session_scope(current_app.extensions["facilitator.sessions"])
 
 
@@ -70,7 +72,7 @@ def on_connect(auth: Any = None) -> None:
     if caller is None:
         raise ConnectionRefusedError("unauthorized")
     try:
-        with _db() as db:
+        with unit_of_work() as db:
             workshop = workshops.get_by_code(db, code)
             ident: dict[str, Any] = {"role": role, "code": code, "workshop_id": workshop.id}
             stored: list[StoredEvent] = []
@@ -95,7 +97,7 @@ def on_disconnect(*_args: Any) -> None:
     ident = session.get("ident")
     if not ident or ident["role"] != PARTICIPANT:
         return
-    with _db() as db:
+    with unit_of_work() as db:
         workshop = db.get(Workshop, ident["workshop_id"])
         person = db.get(Participant, ident["participant_id"])
         stored = participants.set_presence(db, workshop, person, "away") if person else []
@@ -127,7 +129,7 @@ def handler(name: str, roles: tuple[str, ...]) -> Callable[..., Any]:
     return decorate
 
 
-def _int_field(payload: dict[str, Any], key: str, default: int | None = None) -> int:
+def int_field(payload: dict[str, Any], key: str, default: int | None = None) -> int:
     value = payload.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise DomainError("bad_request")
@@ -137,18 +139,18 @@ def _int_field(payload: dict[str, Any], key: str, default: int | None = None) ->
 # --- everyone --------------------------------------------------------------------
 
 
-@handler("sync", roles=(PARTICIPANT, *STAFF_ROLES))
+@handler("sync", roles=ROLES)
 def on_sync(ident: dict[str, Any], payload: dict[str, Any]) -> Ack:
     """Catch up after (re)connecting: the events missed, or a fresh snapshot."""
-    last_seq = _int_field(payload, "last_seq", 0)
-    with _db() as db:
+    last_seq = int_field(payload, "last_seq", 0)
+    with unit_of_work() as db:
         workshop = db.get(Workshop, ident["workshop_id"])
         if ident["role"] == PARTICIPANT:
             person = db.get(Participant, ident["participant_id"])
             table = participants.current_table(db, workshop, person)
             _follow_table(ident["workshop_id"], table.id if table else None)
             return _participant_catch_up(db, workshop, person, table, last_seq)
-        return _staff_catch_up(db, workshop, last_seq)
+        return _staff_catch_up(db, workshop, ident["role"], last_seq)
 
 
 def _follow_table(workshop_id: int, table_id: int | None) -> None:
@@ -171,10 +173,10 @@ def _participant_catch_up(db, workshop, person, table, last_seq: int) -> Ack:  #
     return _events_ack(workshop, missed)
 
 
-def _staff_catch_up(db, workshop, last_seq: int) -> Ack:  # type: ignore[no-untyped-def]
+def _staff_catch_up(db, workshop, role: str, last_seq: int) -> Ack:  # type: ignore[no-untyped-def]
     missed = _missed(db, workshop, last_seq, None)
     if missed is None:
-        return {"ok": True, "snapshot": staff_snapshot(db, workshop)}
+        return {"ok": True, "snapshot": staff_snapshot(db, workshop, role)}
     return _events_ack(workshop, missed)
 
 
@@ -190,61 +192,12 @@ def _events_ack(workshop: Workshop, missed: list[StoredEvent]) -> Ack:
     return {"ok": True, "events": replay, "seq": workshop.last_seq}
 
 
-# --- participants ----------------------------------------------------------------
-
-
-@handler("note.post", roles=(PARTICIPANT,))
-def on_note_post(ident: dict[str, Any], payload: dict[str, Any]) -> Ack:
-    """Post a note to the caller's table; a resend of the same id gets the same ack."""
-    client_id = notes.clean_client_id(payload.get("client_id"))
-    text = notes.clean_text(payload.get("text"), current_app.config["NOTE_MAX_CHARS"])
-    table_number = _int_field(payload, "table")
-    key, per_minute = f"notes:{ident['participant_id']}", current_app.config["NOTES_PER_MINUTE"]
-    if not ratelimit.allowed(current_app, key, per_minute):
-        return fail("too_many_notes")
-    with _db() as db:
-        workshop = db.get(Workshop, ident["workshop_id"])
-        author = db.get(Participant, ident["participant_id"])
-        result = notes.post_note(db, workshop, author, client_id, text, table_number)
-    if not result.duplicate:  # a resend is not a new note
-        ratelimit.count(current_app, key, per_minute)
-    notify(result.events)
-    return {"ok": True, "note": result.note, "duplicate": result.duplicate}
-
-
-# --- facilitators ----------------------------------------------------------------
-
-
-def _facilitator_action(
+def staff_action(
     ident: dict[str, Any], action: Callable[..., list[StoredEvent]], *args: Any
 ) -> Ack:
-    with _db() as db:
+    """Run one domain action on the caller's workshop, commit, then notify."""
+    with unit_of_work() as db:
         workshop = db.get(Workshop, ident["workshop_id"])
         stored = action(db, workshop, *args)
     notify(stored)
     return {"ok": True, "seq": stored[-1].seq if stored else None}
-
-
-@handler("round.start", roles=(FACILITATOR,))
-def on_round_start(ident: dict[str, Any], _payload: dict[str, Any]) -> Ack:
-    """Start the current round's timer."""
-    return _facilitator_action(ident, workshops.start_round)
-
-
-@handler("round.end", roles=(FACILITATOR,))
-def on_round_end(ident: dict[str, Any], _payload: dict[str, Any]) -> Ack:
-    """End the current round now."""
-    return _facilitator_action(ident, workshops.end_round)
-
-
-@handler("round.next", roles=(FACILITATOR,))
-def on_round_next(ident: dict[str, Any], payload: dict[str, Any]) -> Ack:
-    """Rotate everyone to the next round; `expected` is the round the sender saw."""
-    return _facilitator_action(ident, workshops.next_round, _int_field(payload, "expected"))
-
-
-@handler("message.send", roles=(FACILITATOR,))
-def on_message_send(ident: dict[str, Any], payload: dict[str, Any]) -> Ack:
-    """Broadcast a short message to every screen."""
-    text = notes.clean_text(payload.get("text"), current_app.config["MESSAGE_MAX_CHARS"])
-    return _facilitator_action(ident, workshops.broadcast_message, text)

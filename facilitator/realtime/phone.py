@@ -1,0 +1,42 @@
+"""Events a participant's phone sends: notes, and leaving the workshop."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+
+from .. import notes, ratelimit, seating
+from ..auth import PARTICIPANT
+from ..models import Participant, Workshop
+from .core import Ack, fail, handler, int_field, notify, unit_of_work
+
+
+@handler("note.post", roles=(PARTICIPANT,))
+def on_note_post(ident: dict[str, Any], payload: dict[str, Any]) -> Ack:
+    """Post a note to the caller's table; a resend of the same id gets the same ack."""
+    client_id = notes.clean_client_id(payload.get("client_id"))
+    text = notes.clean_text(payload.get("text"), current_app.config["NOTE_MAX_CHARS"])
+    table_number = int_field(payload, "table")
+    key, per_minute = f"notes:{ident['participant_id']}", current_app.config["NOTES_PER_MINUTE"]
+    if not ratelimit.allowed(current_app, key, per_minute):
+        return fail("too_many_notes")
+    with unit_of_work() as db:
+        workshop = db.get(Workshop, ident["workshop_id"])
+        author = db.get(Participant, ident["participant_id"])
+        result = notes.post_note(db, workshop, author, client_id, text, table_number)
+    if not result.duplicate:  # a resend is not a new note
+        ratelimit.count(current_app, key, per_minute)
+    notify(result.events)
+    return {"ok": True, "note": result.note, "duplicate": result.duplicate}
+
+
+@handler("participant.leave", roles=(PARTICIPANT,))
+def on_leave(ident: dict[str, Any], _payload: dict[str, Any]) -> Ack:
+    """The participant leaves the workshop; their seat is freed for the next plan."""
+    with unit_of_work() as db:
+        workshop = db.get(Workshop, ident["workshop_id"])
+        person = db.get(Participant, ident["participant_id"])
+        stored = seating.leave(db, workshop, person)
+    notify(stored)
+    return {"ok": True}

@@ -1,0 +1,296 @@
+"""Seating changes: round changes (planned or adjusted by hand), moves, people leaving.
+
+Every change ends with `check_seating`: nobody present is lost or seated twice, no
+table is over capacity, every host sits at their own table. A violation is a bug and
+rolls the whole transaction back.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from . import events, rotation
+from .errors import DomainError
+from .events import StoredEvent
+from .models import CafeTable, Participant, Round, Seat, Workshop
+from .queries import list_participants, list_tables, seating_of_round
+from .rounds import close, require_round
+from .snapshots import round_view, seat_view, tables_view
+
+LEFT = "left"
+
+
+class SeatingInvariantError(RuntimeError):
+    """The seating broke a rule the domain promises; never a user error."""
+
+
+def check_seating(session: Session, workshop: Workshop, round_id: int) -> None:
+    """Everyone present seated once, capacities kept, hosts at their tables."""
+    seating = seating_of_round(session, round_id)
+    people = list_participants(session, workshop.id)
+    present = {p.id for p in people if p.presence != LEFT}
+    if set(seating) != present:
+        raise SeatingInvariantError(f"seated {sorted(seating)} but present {sorted(present)}")
+    tables = list_tables(session, workshop.id)
+    sizes = Counter(seating.values())
+    for table in tables:
+        if sizes[table.id] > table.capacity:
+            raise SeatingInvariantError(f"table {table.number} over capacity")
+        if table.host_id is not None and seating.get(table.host_id, table.id) != table.id:
+            raise SeatingInvariantError(f"the host of table {table.number} sits elsewhere")
+
+
+def history_of(session: Session, workshop: Workshop, up_to_number: int) -> list[dict[int, int]]:
+    """Seatings of rounds 1..up_to_number, oldest first."""
+    rounds = session.scalars(
+        select(Round)
+        .where(Round.workshop_id == workshop.id, Round.number <= up_to_number)
+        .order_by(Round.number)
+    ).all()
+    return [seating_of_round(session, r.id) for r in rounds]
+
+
+def propose(
+    session: Session, workshop: Workshop, locks: Mapping[int, int] | None = None
+) -> dict[int, int]:
+    """The planner's seating for the next round (participant id -> table id)."""
+    cafe_round = require_round(session, workshop)
+    tables = list_tables(session, workshop.id)
+    current = seating_of_round(session, cafe_round.id)
+    hosts = {t.host_id: t.id for t in tables if t.host_id is not None and t.host_id in current}
+    infos = [rotation.TableInfo(t.id, t.capacity, t.host_id) for t in tables]
+    plan = rotation.rotate(infos, current, hosts)
+    for person, table in (locks or {}).items():
+        if person in plan:
+            plan[person] = table
+    return plan
+
+
+def next_round(
+    session: Session,
+    workshop: Workshop,
+    expected_number: int,
+    proposal: Mapping[str, int] | None = None,
+) -> list[StoredEvent]:
+    """Move everyone on to the next round: the planner's seating, or one adjusted by hand.
+
+    `expected_number` is the round the caller saw as current: a second facilitator
+    pressing at the same moment gets 'stale_round', not a skipped round. A hand-made
+    `proposal` maps public ids to table numbers and must seat exactly the people
+    present now ('stale_plan' otherwise: someone joined or left since the preview).
+    """
+    # Lock the workshop row first so two facilitators cannot both advance.
+    session.refresh(workshop, with_for_update=True)
+    old = require_round(session, workshop)
+    if old.number != expected_number:
+        raise DomainError("stale_round")
+    new = session.scalar(
+        select(Round).where(Round.workshop_id == workshop.id, Round.number == old.number + 1)
+    )
+    if new is None:
+        raise DomainError("no_next_round")
+    tables = list_tables(session, workshop.id)
+    if proposal is None:
+        plan = propose(session, workshop)
+    else:
+        plan = _plan_from_proposal(session, workshop, tables, proposal)
+    if old.status != "ended":
+        close(old)
+    seats = [{"round_id": new.id, "participant_id": p, "table_id": t} for p, t in plan.items()]
+    if seats:
+        session.execute(insert(Seat), seats)
+    workshop.current_round_id = new.id
+    if new.phase_id is not None:
+        workshop.current_phase_id = new.phase_id
+    session.flush()
+    check_seating(session, workshop, new.id)
+    return _seat_events(session, workshop, new, plan, tables, with_round=True)
+
+
+def _plan_from_proposal(
+    session: Session, workshop: Workshop, tables: list[CafeTable], proposal: Mapping[str, int]
+) -> dict[int, int]:
+    people = {p.public_id: p for p in list_participants(session, workshop.id)}
+    present = {pid for pid, p in people.items() if p.presence != LEFT}
+    if set(proposal) != present:
+        raise DomainError("stale_plan")
+    by_number = {t.number: t for t in tables}
+    plan: dict[int, int] = {}
+    for public_id, number in proposal.items():
+        table = by_number.get(number)
+        if table is None:
+            raise DomainError("unknown_table")
+        plan[people[public_id].id] = table.id
+    _check_plan(plan, tables)
+    return plan
+
+
+def _check_plan(plan: Mapping[int, int], tables: list[CafeTable]) -> None:
+    sizes = Counter(plan.values())
+    for table in tables:
+        if sizes[table.id] > table.capacity:
+            raise DomainError("table_full")
+        if table.host_id is not None and table.host_id in plan and plan[table.host_id] != table.id:
+            raise DomainError("host_stays")
+
+
+def move(
+    session: Session, workshop: Workshop, public_ids: list[str], table_number: int
+) -> list[StoredEvent]:
+    """Move one person or a group to another table in the current round."""
+    session.refresh(workshop, with_for_update=True)
+    cafe_round = require_round(session, workshop)
+    tables = list_tables(session, workshop.id)
+    target = next((t for t in tables if t.number == table_number), None)
+    if target is None:
+        raise DomainError("unknown_table")
+    movers = _present_people(session, workshop, public_ids)
+    seating = seating_of_round(session, cafe_round.id)
+    for person in movers:
+        if person.is_host and seating.get(person.id) != target.id:
+            raise DomainError("host_stays")
+    staying = sum(
+        1 for p, t in seating.items() if t == target.id and p not in {m.id for m in movers}
+    )
+    if staying + len(movers) > target.capacity:
+        raise DomainError("table_full")
+    session.execute(
+        update(Seat)
+        .where(Seat.round_id == cafe_round.id, Seat.participant_id.in_([m.id for m in movers]))
+        .values(table_id=target.id)
+    )
+    plan = {m.id: target.id for m in movers}
+    check_seating(session, workshop, cafe_round.id)
+    return _seat_events(session, workshop, cafe_round, plan, tables, with_round=False)
+
+
+def _present_people(
+    session: Session, workshop: Workshop, public_ids: list[str]
+) -> list[Participant]:
+    if not public_ids or len(set(public_ids)) != len(public_ids):
+        raise DomainError("bad_request")
+    people = session.scalars(
+        select(Participant).where(
+            Participant.workshop_id == workshop.id, Participant.public_id.in_(public_ids)
+        )
+    ).all()
+    if len(people) != len(public_ids) or any(p.presence == LEFT for p in people):
+        raise DomainError("unknown_participant")
+    return list(people)
+
+
+def leave(session: Session, workshop: Workshop, person: Participant) -> list[StoredEvent]:
+    """Someone leaves the workshop: their seat is freed and later plans skip them."""
+    if person.presence == LEFT:
+        return []
+    session.refresh(workshop, with_for_update=True)
+    cafe_round = require_round(session, workshop)
+    person.presence = LEFT
+    items: list[tuple[str, str, dict[str, Any]]] = [
+        ("participant.presence", events.STAFF, {"public_id": person.public_id, "presence": LEFT})
+    ]
+    seat_table = session.scalar(
+        select(Seat.table_id).where(
+            Seat.round_id == cafe_round.id, Seat.participant_id == person.id
+        )
+    )
+    session.execute(
+        delete(Seat).where(Seat.round_id == cafe_round.id, Seat.participant_id == person.id)
+    )
+    if person.is_host and seat_table is not None:
+        table = session.get(CafeTable, seat_table)
+        table.host_id = None
+        person.is_host = False
+        host_data = {"table": table.number, "host": None}
+        items.append(("table.host_changed", events.table_audience(table.id), host_data))
+    session.flush()
+    check_seating(session, workshop, cafe_round.id)
+    tables = list_tables(session, workshop.id)
+    people = {p.id: p for p in list_participants(session, workshop.id)}
+    seating = seating_of_round(session, cafe_round.id)
+    items.append(
+        ("seating.changed", events.STAFF, {"tables": tables_view(tables, people, seating)})
+    )
+    return events.record_many(session, workshop.id, items)
+
+
+def _seat_events(
+    session: Session,
+    workshop: Workshop,
+    cafe_round: Round,
+    plan: Mapping[int, int],
+    tables: list[CafeTable],
+    with_round: bool,
+) -> list[StoredEvent]:
+    """The round (if new), the staff's new table map, and each moved person's own seat."""
+    people = {p.id: p for p in list_participants(session, workshop.id)}
+    seating = seating_of_round(session, cafe_round.id)
+    by_id = {t.id: t for t in tables}
+    items: list[tuple[str, str, dict[str, Any]]] = []
+    if with_round:
+        items.append(("round.updated", events.ALL, {"round": round_view(cafe_round)}))
+    items.append(
+        ("seating.changed", events.STAFF, {"tables": tables_view(tables, people, seating)})
+    )
+    for person_id, table_id in plan.items():
+        table = by_id[table_id]
+        host = people.get(table.host_id) if table.host_id else None
+        seat = seat_view(table, host, cafe_round.number)
+        items.append(("seat.assigned", events.participant_audience(person_id), {"seat": seat}))
+    return events.record_many(session, workshop.id, items)
+
+
+def preview(
+    session: Session, workshop: Workshop, locks_by_public_id: Mapping[str, int]
+) -> dict[str, Any]:
+    """The next round's proposed seating by public id and table number, with its score."""
+    cafe_round = require_round(session, workshop)
+    tables = list_tables(session, workshop.id)
+    by_number = {t.number: t.id for t in tables}
+    people = {p.public_id: p for p in list_participants(session, workshop.id)}
+    locks: dict[int, int] = {}
+    for public_id, number in locks_by_public_id.items():
+        if public_id not in people or people[public_id].presence == LEFT:
+            raise DomainError("stale_plan")
+        if number not in by_number:
+            raise DomainError("unknown_table")
+        locks[people[public_id].id] = by_number[number]
+    plan = propose(session, workshop, locks)
+    numbers = {t.id: t.number for t in tables}
+    by_id = {p.id: p for p in people.values()}
+    history = history_of(session, workshop, cafe_round.number)
+    return {
+        "round": cafe_round.number + 1,
+        "seating": {by_id[p].public_id: numbers[t] for p, t in plan.items()},
+        "score": plan_score(plan, history),
+    }
+
+
+def plan_score(plan: Mapping[int, int], history: list[dict[int, int]]) -> dict[str, Any]:
+    """What a facilitator judges a plan by: repeated encounters, new ones, table sizes."""
+    met: set[frozenset[int]] = set()
+    for seating in history:
+        met |= _pairs(seating)
+    pairs = _pairs(plan)
+    new_by_person = Counter[int]()
+    for pair in pairs - met:
+        new_by_person.update(pair)
+    sizes = Counter(plan.values())
+    return {
+        "repeats": len(pairs & met),
+        "new_encounters_mean": round(sum(new_by_person.values()) / max(1, len(plan)), 2),
+        "new_encounters_min": min((new_by_person[p] for p in plan), default=0),
+        "size_spread": (max(sizes.values()) - min(sizes.values())) if sizes else 0,
+    }
+
+
+def _pairs(seating: Mapping[int, int]) -> set[frozenset[int]]:
+    tables: dict[int, list[int]] = {}
+    for person, table in seating.items():
+        tables.setdefault(table, []).append(person)
+    return {frozenset((a, b)) for group in tables.values() for a in group for b in group if a < b}
