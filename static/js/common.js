@@ -44,36 +44,66 @@ const Fac = (() => {
     setTimeout(() => { node.textContent = text; }, 50);
   }
 
-  /* --- the state reducer: mirrors facilitator/snapshots.py apply_event --- */
+  /* --- the state reducer: mirrors facilitator/reducer.py, event by event --- */
 
-  function addNote(state, note) {
-    if (state.seat && note.table !== state.seat.table) return; // a table this phone left
-    if (state.notes.some((n) => n.client_id === note.client_id)) return;
-    state.notes.push(note);
-    for (const table of state.tables || []) {
-      if (table.number === note.table) table.notes += 1;
-    }
+  const isParticipant = (state) => "seat" in state;
+  const atMyTable = (state, note) => !isParticipant(state) || (state.seat && state.seat.table === note.table);
+
+  function count(state, tableNumber, delta) {
+    for (const table of state.tables || []) if (table.number === tableNumber) table.notes += delta;
   }
 
-  function applyEvent(state, name, seq, data) {
-    state.seq = Math.max(state.seq, seq);
-    if (name === "note.posted") addNote(state, data.note);
-    else if (name === "round.updated") {
+  function insertById(list, note) {
+    list.push(note);
+    list.sort((a, b) => a.id - b.id);
+  }
+
+  const reducers = {
+    "note.posted": (state, data) => {
+      const note = data.note;
+      if (!atMyTable(state, note)) return; // a table this phone has left
+      if (state.notes.some((n) => n.client_id === note.client_id)) return;
+      state.notes.push(note);
+      count(state, note.table, +1);
+    },
+    "note.hidden": (state, data) => {
+      for (const note of state.notes) {
+        if (note.id === data.id && !note.hidden) {
+          count(state, note.table, -1);
+          if (state.role === "facilitator") note.hidden = true;
+        }
+      }
+      if (state.role !== "facilitator") state.notes = state.notes.filter((n) => n.id !== data.id);
+      if (state.handover) state.handover = state.handover.filter((n) => n.id !== data.id);
+    },
+    "note.restored": (state, data) => {
+      const note = data.note;
+      if (!atMyTable(state, note)) return;
+      if (!state.round || note.round_id !== state.round.id) {
+        if (state.handover) insertById(state.handover, note);
+        return;
+      }
+      const known = state.notes.find((n) => n.id === note.id);
+      if (known) known.hidden = false;
+      else insertById(state.notes, note);
+      count(state, note.table, +1);
+    },
+    "round.updated": (state, data) => {
       if (!state.round || state.round.id !== data.round.id) {
         state.notes = [];
         for (const table of state.tables || []) table.notes = 0;
       }
       state.round = data.round;
-    } else if (name === "message.broadcast") state.message = data.text;
-    else if (name === "seat.assigned") {
-      state.seat = data.seat;
-      state.notes = [];
-    } else if (name === "seating.changed") {
+    },
+    "seat.assigned": (state, data) => { state.seat = data.seat; state.notes = []; },
+    "seating.changed": (state, data) => {
       const counts = new Map((state.tables || []).map((tb) => [tb.number, tb.notes]));
       state.tables = data.tables.map((tb) => ({ ...tb, notes: counts.get(tb.number) || 0 }));
-    } else if (name === "table.host_changed") {
+    },
+    "table.host_changed": (state, data) => {
       if (state.seat && state.seat.table === data.table) state.seat.host = data.host;
-    } else if (name === "participant.joined") {
+    },
+    "participant.joined": (state, data) => {
       const person = data.participant;
       for (const table of state.tables || []) {
         if (table.number === person.table && !table.participants.some((p) => p.public_id === person.public_id)) {
@@ -81,20 +111,28 @@ const Fac = (() => {
           table.participants.sort((a, b) => Number(b.is_host) - Number(a.is_host));
         }
       }
-    } else if (name === "participant.presence") {
+    },
+    "participant.presence": (state, data) => {
       for (const table of state.tables || []) {
         for (const person of table.participants) {
           if (person.public_id === data.public_id) person.presence = data.presence;
         }
       }
-    }
+    },
+    "message.broadcast": (state, data) => { state.message = data.text; },
+    "agenda.updated": (state, data) => { state.agenda = data.agenda; },
+    "projector.updated": (state, data) => { state.projector = data; },
+  };
+
+  function applyEvent(state, name, seq, data) {
+    state.seq = Math.max(state.seq, seq);
+    if (reducers[name]) reducers[name](state, data);
     return state;
   }
 
   /* --- connection: authenticate, then catch up with the last number seen --- */
 
-  const EVENTS = ["note.posted", "round.updated", "message.broadcast", "seat.assigned",
-    "seating.changed", "participant.joined", "participant.presence", "table.host_changed"];
+  const EVENTS = Object.keys(reducers);
 
   function connect(role, code, handlers) {
     const socket = io({ auth: { code, role }, transports: ["websocket", "polling"] });
@@ -109,10 +147,11 @@ const Fac = (() => {
       if (handlers.onStatus) handlers.onStatus(kind);
     }
 
-    function sync() {
-      const lastSeq = live.state ? live.state.seq : 0;
+    /** Catch up from the last number seen, or ask for a fresh snapshot. */
+    function sync(fresh) {
+      const lastSeq = live.state && !fresh ? live.state.seq : 0;
       socket.timeout(10000).emit("sync", { last_seq: lastSeq }, (err, ack) => {
-        if (err || !ack || !ack.ok) { setTimeout(() => socket.connected && sync(), 2000); return; }
+        if (err || !ack || !ack.ok) { setTimeout(() => socket.connected && sync(fresh), 2000); return; }
         if (ack.snapshot) {
           live.state = ack.snapshot;
           live.snapshotSeq = ack.snapshot.seq;
@@ -133,7 +172,7 @@ const Fac = (() => {
         handlers.onEvent(name, payload.data, live.state);
       });
     }
-    socket.on("connect", () => { setStatus("online"); sync(); });
+    socket.on("connect", () => { setStatus("online"); sync(false); });
     socket.on("disconnect", () => setStatus(navigator.onLine ? "reconnecting" : "offline"));
     socket.on("connect_error", (err) => {
       setStatus(navigator.onLine ? "reconnecting" : "offline");
@@ -158,7 +197,7 @@ const Fac = (() => {
     return `${m}:${String(s).padStart(2, "0")}`;
   }
 
-  /** Fill a timer element; returns "pending" | "running" | "warning" | "up". */
+  /** Fill a timer element; returns "pending" | "paused" | "running" | "warning" | "up". */
   function renderTimer(node, round, clockOffset) {
     if (!node) return null;
     if (!round) { node.textContent = ""; return null; }
@@ -166,6 +205,9 @@ const Fac = (() => {
     if (round.status === "pending") {
       node.textContent = `${t("not_started")} · ${formatSeconds(round.duration_seconds)}`;
       phase = "pending";
+    } else if (round.status === "paused") {
+      node.textContent = `${t("paused")} · ${formatSeconds(round.paused_remaining || 0)}`;
+      phase = "paused";
     } else {
       const left = round.status === "running" ? remainingSeconds(round, clockOffset) : 0;
       if (left > 0) {
@@ -187,15 +229,24 @@ const Fac = (() => {
     return t("round_of", { number: state.round.number, total: state.workshop.rounds_total });
   }
 
+  /** The current phase of the agenda, in a language. */
+  function phaseTitle(agenda, language) {
+    const phase = agenda && agenda.phases.find((p) => p.id === agenda.current);
+    return phase ? phase.title[language] || phase.title.en || "" : "";
+  }
+
   function question(round, language) {
     if (!round) return "";
     return round.question[language] || round.question.en || Object.values(round.question)[0] || "";
   }
 
   /** "1 note" or "{count} notes": the catalogues hold both forms. */
-  function count(key, n, values) {
+  function countText(key, n, values) {
     return t(n === 1 ? `${key}_one` : key, { count: n, ...(values || {}) });
   }
 
-  return { t, count, el, $, uuid, announce, applyEvent, connect, renderTimer, roundLabel, question, remainingSeconds };
+  return {
+    t, count: countText, el, $, uuid, announce, applyEvent, connect, renderTimer, roundLabel, question,
+    remainingSeconds, formatSeconds, phaseTitle,
+  };
 })();

@@ -1,28 +1,141 @@
-/* The facilitator's console: tables and people, round controls, broadcast. */
+/* The facilitator's console: agenda against the clock, round timer, planning and applying
+ * the next round, moving people now, moderation, what the projector shows. */
 "use strict";
 
 (() => {
   const { t, el, $ } = Fac;
   const main = document.querySelector("[data-screen=facilitator]");
   const lang = document.documentElement.lang;
+  const ticked = new Set(); // people ticked in the current tables
+  const tickedInPlan = new Set();
+  let plan = null; // {round, seating: {public_id: table}, score, locks: {public_id: table}}
 
   const conn = Fac.connect("facilitator", main.dataset.code, {
     onSnapshot: render,
     onEvent: (_name, _data, state) => render(state),
   });
 
+  function send(event, payload, onOk) {
+    conn.socket.timeout(10000).emit(event, payload, (err, ack) => {
+      if (err) { showError(t("error_generic")); return; }
+      if (!ack.ok) { showError(ack.message); conn.sync(); return; }
+      showError("");
+      if (onOk) onOk(ack);
+    });
+  }
+
+  function showError(text) {
+    const node = $("control-error");
+    node.hidden = !text;
+    node.textContent = text || "";
+    if (text) Fac.announce(text);
+  }
+
+  function people(state) {
+    const all = new Map();
+    for (const table of state.tables) for (const p of table.participants) all.set(p.public_id, p);
+    return all;
+  }
+
   function render(state) {
-    const round = state.round;
-    $("round-label").textContent = round
-      ? `${Fac.roundLabel(state)} · ${t(`status_${round.status}`)}` : "";
-    $("question").textContent = Fac.question(round, lang);
-    const last = round && round.number >= state.workshop.rounds_total;
-    document.querySelector('[data-action="round.start"]').disabled = !round || round.status !== "pending";
-    document.querySelector('[data-action="round.end"]').disabled = !round || round.status !== "running";
-    document.querySelector('[data-action="round.next"]').disabled = !round || last;
-    document.querySelector('[data-action="round.next"]').title = last ? t("last_round") : "";
+    renderRound(state);
+    renderAgenda(state);
     renderTables(state);
+    renderModeration(state);
+    renderScreens(state);
+    if (plan) renderPlan(state);
+  }
+
+  /* --- round and timer --- */
+
+  function renderRound(state) {
+    const round = state.round;
+    $("round-label").textContent = round ? `${Fac.roundLabel(state)} · ${t(`status_${round.status}`)}` : "";
+    $("question").textContent = Fac.question(round, lang);
+    const status = round ? round.status : null;
+    const enabled = {
+      start: status === "pending",
+      pause: status === "running",
+      resume: status === "paused",
+      "extend-1": status && status !== "ended",
+      "extend-5": status && status !== "ended",
+      end: status === "running" || status === "paused",
+      plan: round && round.number < state.workshop.rounds_total,
+    };
+    for (const [name, on] of Object.entries(enabled)) $(name).disabled = !on;
+    $("plan").title = enabled.plan ? "" : t("last_round");
     Fac.renderTimer($("timer"), round, conn.live.clockOffset);
+  }
+
+  for (const button of document.querySelectorAll("[data-action]")) {
+    button.addEventListener("click", () => {
+      const payload = button.dataset.seconds ? { seconds: Number(button.dataset.seconds) } : {};
+      send(button.dataset.action, payload);
+    });
+  }
+
+  /* --- agenda: the plan against the clock --- */
+
+  function renderAgenda(state) {
+    const agenda = state.agenda;
+    $("phases").replaceChildren(...agenda.phases.map((phase) => {
+      const current = phase.id === agenda.current;
+      const li = el("li", { class: current ? "current" : null, "aria-current": current ? "step" : null });
+      li.append(el("span", { class: "phase-title" }, phase.title[lang] || phase.title.en));
+      li.append(el("span", { class: "muted small" }, t("minutes", { count: phase.planned_minutes })));
+      const button = el("button", { type: "button", class: "small-button", "data-phase": phase.id },
+        current && phase.started_at ? t("restart_phase") : t("start_phase"));
+      button.addEventListener("click", () => send("phase.start", { phase: phase.id }));
+      li.append(button);
+      return li;
+    }));
+    renderDrift(state);
+  }
+
+  function renderDrift(state) {
+    const agenda = state.agenda;
+    const started = agenda.phases.filter((p) => p.started_at).map((p) => Date.parse(p.started_at));
+    const index = agenda.phases.findIndex((p) => p.id === agenda.current);
+    const current = agenda.phases[index];
+    const node = $("drift");
+    if (!started.length || !current || !current.started_at) { node.textContent = t("agenda_not_started"); return; }
+    const now = Date.now() + conn.live.clockOffset;
+    const planned = agenda.phases.map((p) => p.planned_minutes * 60);
+    const plannedStart = planned.slice(0, index).reduce((a, b) => a + b, 0);
+    const inPhase = Math.max(0, (now - Date.parse(current.started_at)) / 1000);
+    const position = plannedStart + Math.min(inPhase, planned[index]);
+    const drift = Math.round(((now - Math.min(...started)) / 1000 - position) / 60);
+    node.dataset.drift = drift > 0 ? "behind" : drift < 0 ? "ahead" : "on-time";
+    node.textContent = drift > 0 ? t("behind", { minutes: drift })
+      : drift < 0 ? t("ahead", { minutes: -drift }) : t("on_time");
+  }
+
+  /* --- tables now: tick people, move them, mark someone gone --- */
+
+  function tableOptions(select, state) {
+    const chosen = select.value;
+    select.replaceChildren(...state.tables.map((tb) =>
+      el("option", { value: tb.number }, t("table_n", { table: tb.number }))));
+    if (chosen) select.value = chosen;
+  }
+
+  function personRow(person, tickedSet, extra) {
+    const li = el("li", { "data-presence": person.presence, "data-person": person.public_id });
+    const id = `tick-${tickedSet === ticked ? "now" : "plan"}-${person.public_id}`;
+    const box = el("input", { type: "checkbox", id, "aria-label": person.name || t("anonymous") });
+    box.checked = tickedSet.has(person.public_id);
+    box.addEventListener("change", () => {
+      if (box.checked) tickedSet.add(person.public_id); else tickedSet.delete(person.public_id);
+    });
+    const label = el("label", { for: id, class: "name" });
+    label.append(el("span", { class: "dot", "aria-hidden": "true" }), document.createTextNode(person.name || t("anonymous")));
+    const tags = [person.language.toUpperCase()];
+    if (person.is_host) tags.unshift(t("host"));
+    if (person.role) tags.push(t(`role_${person.role}`));
+    tags.push(t(person.presence === "connected" ? "present" : "away"));
+    li.append(box, label, el("span", { class: "tags" }, tags.join(" · ")));
+    if (extra) li.append(extra);
+    return li;
   }
 
   function renderTables(state) {
@@ -30,63 +143,131 @@
     const cards = state.tables.map((table) => {
       total += table.participants.length;
       const card = el("article", { class: "table-card", "data-table": table.number });
-      const head = el("h3", {}, t("table_n", { table: table.number }));
-      const meta = el("p", { class: "muted small" },
-        `${t("people_count", { count: table.participants.length, capacity: table.capacity })} · ${Fac.count("notes_count", table.notes)}`);
+      card.append(el("h3", {}, t("table_n", { table: table.number })));
+      card.append(el("p", { class: "muted small" },
+        `${t("people_count", { count: table.participants.length, capacity: table.capacity })} · ${Fac.count("notes_count", table.notes)}`));
       const list = el("ul", { class: "people" });
       for (const person of table.participants) {
-        const li = el("li", { "data-presence": person.presence });
-        li.append(el("span", { class: "dot", "aria-hidden": "true" }));
-        li.append(el("span", { class: "name" }, person.name || t("anonymous")));
-        const tags = [person.language.toUpperCase()];
-        if (person.is_host) tags.unshift(t("host"));
-        if (person.role) tags.push(t(`role_${person.role}`));
-        tags.push(t(person.presence === "connected" ? "present" : "away"));
-        li.append(el("span", { class: "tags" }, tags.join(" · ")));
-        list.append(li);
+        const gone = el("button", { type: "button", class: "small-button ghost", "data-test": "gone" }, t("gone"));
+        gone.addEventListener("click", () => {
+          if (window.confirm(t("confirm_gone", { name: person.name || t("anonymous") }))) {
+            send("participant.remove", { participant: person.public_id });
+          }
+        });
+        list.append(personRow(person, ticked, gone));
       }
-      card.append(head, meta, list);
+      card.append(list);
       return card;
     });
     $("tables").replaceChildren(...cards);
     $("people-total").textContent = `(${total})`;
+    tableOptions($("move-target"), state);
   }
 
-  function showError(text) {
-    const node = $("control-error");
-    node.hidden = !text;
-    node.textContent = text || "";
-  }
+  $("move-now").addEventListener("click", () => {
+    if (!ticked.size) { showError(t("tick_first")); return; }
+    send("seat.move", { participants: [...ticked], table: Number($("move-target").value) }, () => ticked.clear());
+  });
 
-  for (const button of document.querySelectorAll("[data-action]")) {
-    button.addEventListener("click", () => {
-      const state = conn.live.state;
-      if (!state || !state.round) return;
-      const action = button.dataset.action;
-      const payload = {};
-      if (action === "round.next") {
-        if (!window.confirm(t("confirm_next", { number: state.round.number + 1 }))) return;
-        payload.expected = state.round.number;
-      }
-      button.disabled = true;
-      conn.socket.timeout(10000).emit(action, payload, (err, ack) => {
-        button.disabled = false;
-        if (err) showError(t("error_generic"));
-        else if (!ack.ok) { showError(ack.message); conn.sync(); }
-        else showError("");
-        if (conn.live.state) render(conn.live.state);
-      });
+  /* --- the next round: preview, adjust by hand, apply --- */
+
+  function preview(locks) {
+    send("plan.preview", { locks }, (ack) => {
+      plan = { round: ack.round, seating: ack.seating, score: ack.score, locks };
+      tickedInPlan.clear();
+      $("plan-panel").hidden = false;
+      renderPlan(conn.live.state);
+      $("plan-panel").scrollIntoView({ block: "nearest" });
     });
   }
+
+  function renderPlan(state) {
+    const everyone = people(state);
+    $("plan-title").textContent = t("plan_for_round", { number: plan.round });
+    const s = plan.score;
+    $("plan-score").textContent = [
+      Fac.count("repeats", s.repeats),
+      t("new_encounters", { mean: s.new_encounters_mean, min: s.new_encounters_min }),
+      t("size_spread", { spread: s.size_spread }),
+    ].join(" · ");
+    $("plan-score").dataset.repeats = s.repeats;
+    const byTable = new Map(state.tables.map((tb) => [tb.number, []]));
+    for (const [publicId, table] of Object.entries(plan.seating)) {
+      const person = everyone.get(publicId);
+      if (person && byTable.has(table)) byTable.get(table).push(person);
+    }
+    $("plan-tables").replaceChildren(...state.tables.map((table) => {
+      const seated = byTable.get(table.number);
+      const card = el("article", { class: "table-card", "data-plan-table": table.number });
+      card.append(el("h3", {}, t("table_n", { table: table.number })));
+      card.append(el("p", { class: "muted small" }, t("people_count", { count: seated.length, capacity: table.capacity })));
+      const list = el("ul", { class: "people" });
+      for (const person of seated) {
+        const pinned = plan.locks[person.public_id] ? el("span", { class: "pin" }, t("placed_by_hand")) : null;
+        list.append(personRow(person, tickedInPlan, pinned));
+      }
+      card.append(list);
+      return card;
+    }));
+    tableOptions($("plan-target"), state);
+  }
+
+  $("plan").addEventListener("click", () => preview({}));
+  $("plan-place").addEventListener("click", () => {
+    if (!tickedInPlan.size) { showError(t("tick_first")); return; }
+    const locks = { ...plan.locks };
+    for (const publicId of tickedInPlan) locks[publicId] = Number($("plan-target").value);
+    preview(locks);
+  });
+  $("plan-cancel").addEventListener("click", () => { plan = null; $("plan-panel").hidden = true; });
+  $("plan-apply").addEventListener("click", () => {
+    const state = conn.live.state;
+    send("plan.apply", { expected: state.round.number, seating: plan.seating }, () => {
+      plan = null;
+      $("plan-panel").hidden = true;
+      Fac.announce(t("plan_applied"));
+    });
+  });
+
+  /* --- moderation --- */
+
+  function renderModeration(state) {
+    const items = state.notes.slice().reverse().map((note) => {
+      const li = el("li", { class: note.hidden ? "hidden-note" : null, "data-note": note.id });
+      const text = el("p", {}, note.text);
+      const meta = el("span", { class: "meta" },
+        `${t("table_n", { table: note.table })} · ${note.author || t("anonymous")}${note.hidden ? ` · ${t("hidden")}` : ""}`);
+      const button = el("button", { type: "button", class: "small-button", "data-test": note.hidden ? "restore" : "hide" },
+        note.hidden ? t("restore") : t("hide"));
+      button.addEventListener("click", () => send(note.hidden ? "note.restore" : "note.hide", { note: note.id }));
+      li.append(text, meta, button);
+      return li;
+    });
+    if (!items.length) items.push(el("li", { class: "muted" }, t("no_notes_yet")));
+    $("moderation").replaceChildren(...items);
+  }
+
+  /* --- screens and messages --- */
+
+  function renderScreens(state) {
+    if (document.activeElement !== $("projector-view")) $("projector-view").value = state.projector.view;
+    $("show-names").checked = state.projector.show_names;
+  }
+
+  const projectorChoice = () => send("projector.show", { view: $("projector-view").value, show_names: $("show-names").checked });
+  $("projector-view").addEventListener("change", projectorChoice);
+  $("show-names").addEventListener("change", projectorChoice);
 
   $("broadcast-form").addEventListener("submit", (event) => {
     event.preventDefault();
     const input = $("broadcast-text");
-    conn.socket.timeout(10000).emit("message.send", { text: input.value }, (err, ack) => {
-      if (err) showError(t("error_generic"));
-      else if (!ack.ok) showError(ack.message);
-      else { showError(""); input.value = ""; }
-    });
+    send("message.send", { text: input.value }, () => { input.value = ""; });
   });
-  setInterval(() => conn.live.state && Fac.renderTimer($("timer"), conn.live.state.round, conn.live.clockOffset), 1000);
+
+  setInterval(() => {
+    const state = conn.live.state;
+    if (!state) return;
+    Fac.renderTimer($("timer"), state.round, conn.live.clockOffset);
+    renderDrift(state);
+  }, 1000);
 })();

@@ -23,7 +23,8 @@
   const conn = Fac.connect("participant", code, {
     onSnapshot: (state) => { render(state); noticeSeatChange(state); flushOutbox(); },
     onEvent: (name, data, state) => {
-      if (name === "seat.assigned") { conn.sync(); return; } // fetch the new table's notes
+      // A new table: its notes (and a host's briefing) come with a fresh snapshot.
+      if (name === "seat.assigned") { conn.sync(true); return; }
       if (name === "message.broadcast") Fac.announce(`${t("message_from_facilitator")}: ${data.text}`);
       render(state);
     },
@@ -44,8 +45,10 @@
     const q = $("question");
     q.textContent = Fac.question(state.round, language());
     q.setAttribute("lang", language());
+    $("phase").textContent = Fac.phaseTitle(state.agenda, language());
     renderMessage(state.message);
     renderNotes(state);
+    renderHandover(state.handover);
     renderTimer();
     renderFormState(state);
   }
@@ -88,6 +91,31 @@
     if (!items.length) items.push(el("li", { class: "empty" }, t("no_notes")));
     list.replaceChildren(...items);
   }
+
+  /** A host's briefing: what earlier rounds wrote at this table. */
+  function renderHandover(notes) {
+    const section = $("handover");
+    section.hidden = !notes || !notes.length;
+    if (section.hidden) return;
+    $("handover-notes").replaceChildren(...notes.map((note) => {
+      const li = el("li", { class: "note" });
+      li.append(el("p", {}, note.text), el("span", { class: "meta" }, note.author || t("anonymous")));
+      return li;
+    }));
+  }
+
+  $("leave").addEventListener("click", () => {
+    if (!window.confirm(t("confirm_leave"))) return;
+    conn.socket.timeout(8000).emit("participant.leave", {}, (err, ack) => {
+      if (!err && ack && ack.ok) {
+        localStorage.removeItem(outboxKey);
+        $("table-label").textContent = t("goodbye");
+        $("note-form").hidden = true;
+        $("leave").hidden = true;
+        conn.socket.disconnect();
+      } else showError(t("error_generic"));
+    });
+  });
 
   function renderTimer() {
     const state = conn.live.state;

@@ -1,47 +1,54 @@
-/* The projector: a join screen (QR, URL, code), then a live wall of notes by table. */
+/* The projector: join screen (QR, URL, code), round screen (question, timer, who sits
+ * where), or the live wall of notes by table, as the facilitator chooses. */
 "use strict";
 
 (() => {
   const { t, el, $ } = Fac;
   const main = document.querySelector("[data-screen=projector]");
-  let manualView = null; // "join" | "wall" when someone pressed the toggle
+  let manualView = null; // set by the on-screen toggle, until the facilitator chooses
 
   const conn = Fac.connect("projector", main.dataset.code, {
     onSnapshot: render,
     onEvent: (name, data, state) => {
+      if (name === "projector.updated") manualView = null;
       render(state);
       if (name === "note.posted") flash(data.note.client_id);
     },
   });
 
-  function languages(state) {
-    return state.workshop.languages;
-  }
-
   function render(state) {
     const people = state.tables.reduce((sum, tb) => sum + tb.participants.length, 0);
     $("join-count").textContent = people ? Fac.count("people_joined", people) : "";
-    $("round-label").textContent = Fac.roundLabel(state);
-    const q = $("question");
-    q.replaceChildren(...languages(state).map((lang, i) =>
-      el("span", { lang, class: i === 0 ? "q-main" : "q-other" }, state.round ? state.round.question[lang] || "" : "")));
+    $("phase").textContent = Fac.phaseTitle(state.agenda, state.workshop.languages[0]) ? `· ${Fac.phaseTitle(state.agenda, state.workshop.languages[0])}` : "";
+    for (const key of ["round-label", "round-screen-label"]) $(key).textContent = Fac.roundLabel(state);
+    for (const key of ["question", "round-screen-question"]) renderQuestion($(key), state);
     const banner = $("message");
     banner.hidden = !state.message;
     banner.textContent = state.message || "";
-    renderTables(state);
+    renderWall(state);
+    renderMap(state);
     chooseView(state);
-    Fac.renderTimer($("timer"), state.round, conn.live.clockOffset);
+    renderTimers(state);
+  }
+
+  function renderQuestion(node, state) {
+    node.replaceChildren(...state.workshop.languages.map((lang, i) =>
+      el("span", { lang, class: i === 0 ? "q-main" : "q-other" }, state.round ? state.round.question[lang] || "" : "")));
   }
 
   function chooseView(state) {
-    const auto = state.round && (state.round.status !== "pending" || state.round.number > 1 || state.notes.length)
-      ? "wall" : "join";
-    const view = manualView || auto;
+    const chosen = state.projector.view;
+    let view = manualView || chosen;
+    if (view === "auto") {
+      const started = state.round && (state.round.status !== "pending" || state.round.number > 1 || state.notes.length);
+      view = started ? "wall" : "join";
+    }
     $("join-screen").hidden = view !== "join";
+    $("round-screen").hidden = view !== "round";
     $("wall").hidden = view !== "wall";
   }
 
-  function renderTables(state) {
+  function renderWall(state) {
     const columns = state.tables.map((table) => {
       const notes = state.notes.filter((n) => n.table === table.number).slice(-6).reverse();
       const column = el("section", { class: "wall-table", "data-table": table.number });
@@ -60,14 +67,41 @@
     $("wall-tables").replaceChildren(...columns);
   }
 
+  /** Who sits where this round: names, or only counts when the facilitator keeps names off. */
+  function renderMap(state) {
+    const showNames = state.projector.show_names;
+    $("table-map").replaceChildren(...state.tables.map((table) => {
+      const card = el("section", { class: "map-table", "data-map-table": table.number });
+      card.append(el("h2", {}, t("table_n", { table: table.number })));
+      if (showNames) {
+        const list = el("ul", {});
+        for (const person of table.participants) {
+          const name = person.name || t("anonymous");
+          list.append(el("li", { class: person.is_host ? "host" : null }, person.is_host ? `${name} · ${t("host")}` : name));
+        }
+        card.append(list);
+      } else {
+        card.append(el("p", { class: "map-count" }, Fac.count("people_at_table", table.participants.length)));
+      }
+      return card;
+    }));
+  }
+
+  function renderTimers(state) {
+    Fac.renderTimer($("timer"), state.round, conn.live.clockOffset);
+    Fac.renderTimer($("round-screen-timer"), state.round, conn.live.clockOffset);
+  }
+
   function flash(clientId) {
     const node = document.querySelector(`.wall-notes [data-client-id="${CSS.escape(clientId)}"]`);
     if (node) node.classList.add("fresh");
   }
 
   $("toggle-view").addEventListener("click", () => {
-    manualView = $("wall").hidden ? "wall" : "join";
+    const order = ["join", "round", "wall"];
+    const now = order.find((v) => !$(v === "join" ? "join-screen" : v === "round" ? "round-screen" : "wall").hidden);
+    manualView = order[(order.indexOf(now) + 1) % order.length];
     if (conn.live.state) render(conn.live.state);
   });
-  setInterval(() => conn.live.state && Fac.renderTimer($("timer"), conn.live.state.round, conn.live.clockOffset), 1000);
+  setInterval(() => conn.live.state && renderTimers(conn.live.state), 1000);
 })();

@@ -12,12 +12,14 @@ from .conftest import LAPTOP, PHONE, PROJECTOR, assert_accessible, screenshot
 pytestmark = pytest.mark.browser
 
 
-def join_phone(browser, server, name, language):
+def join_phone(browser, server, name, language, host=False):
     context = browser.new_context(**PHONE)
     page = context.new_page()
     page.goto(server.join)
     page.fill("#name", name)
     page.check(f"input[name=language][value={language}]")
+    if host:
+        page.check("input[name=host]")
     page.click("[data-test=join-submit]")
     expect(page.locator("[data-test=table-label]")).to_have_text(re.compile(r"\d"))
     expect(page.locator("[data-test=connection]")).to_have_attribute("data-state", "online")
@@ -91,8 +93,10 @@ def test_a_workshop_runs_end_to_end_on_three_phones(browser, server):
         expect(page.locator("[data-test=message]")).to_contain_text("Encore 2 minutes")
 
     before = [table_number(page) for page in pages]
-    facilitator.once("dialog", lambda dialog: dialog.accept())
-    facilitator.click("[data-test=next]")
+    facilitator.click("[data-test=plan]")
+    expect(facilitator.locator("[data-test=plan-panel]")).to_be_visible()
+    expect(facilitator.locator("[data-test=plan-score]")).to_contain_text("0")
+    facilitator.click("[data-test=plan-apply]")
     for page, old in zip(pages, before, strict=True):
         overlay = page.locator("[data-test=move-overlay]")
         expect(overlay).to_be_visible()
