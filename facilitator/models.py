@@ -133,6 +133,8 @@ class Participant(Base):
     public_id: Mapped[str] = mapped_column(String(32), unique=True)
     display_name: Mapped[str | None] = mapped_column(String(80), nullable=True)
     language: Mapped[str] = mapped_column(String(5))
+    # Every language the person can talk in at a table (their screen language first).
+    spoken: Mapped[str] = mapped_column(String(40), default="", server_default="")
     role: Mapped[str | None] = mapped_column(String(30), nullable=True)
     is_host: Mapped[bool] = mapped_column(Boolean, default=False)
     is_bot: Mapped[bool] = mapped_column(Boolean, default=False)

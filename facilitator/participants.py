@@ -26,6 +26,7 @@ class JoinRequest:
     role: str | None = None
     wants_to_host: bool = False
     is_bot: bool = False
+    also_speaks: tuple[str, ...] = ()
 
 
 def validate_join(request: JoinRequest, workshop: Workshop, name_max_chars: int) -> JoinRequest:
@@ -38,7 +39,13 @@ def validate_join(request: JoinRequest, workshop: Workshop, name_max_chars: int)
     role = request.role or None
     if role is not None and role not in ROLES:
         raise DomainError("bad_role")
-    return JoinRequest(request.language, name, role, request.wants_to_host, request.is_bot)
+    offered = workshop.languages.split(",")
+    if any(lang not in offered for lang in request.also_speaks):
+        raise DomainError("bad_language")
+    also = tuple(
+        lang for lang in offered if lang in request.also_speaks and lang != request.language
+    )
+    return JoinRequest(request.language, name, role, request.wants_to_host, request.is_bot, also)
 
 
 def join(
@@ -60,6 +67,7 @@ def join(
         public_id=secrets.token_hex(8),
         display_name=request.display_name,
         language=request.language,
+        spoken=",".join((request.language, *request.also_speaks)),
         role=request.role,
         is_host=request.wants_to_host and table.host_id is None,
         is_bot=request.is_bot,

@@ -163,3 +163,15 @@ def test_one_address_cannot_flood_the_tables_with_joins(app, helpers, links):
     assert [r.status_code for r in responses] == [302, 302, 429]
     assert "Too many people joined" in responses[-1].get_data(as_text=True)
     assert count_people(helpers) == 2
+
+
+def test_people_can_say_they_speak_more_languages(app, helpers, links):
+    phone = app.test_client()
+    form = {"language": "fr", "also_speaks": ["nl", "fr"]}
+    assert phone.post(f"/j/{links.join_code}", data=form).status_code == 302
+    with helpers.session() as s:
+        assert s.scalar(select(Participant.spoken)) == "fr,nl"
+    bad = app.test_client().post(
+        f"/j/{links.join_code}", data={"language": "fr", "also_speaks": "de"}
+    )
+    assert bad.status_code == 400

@@ -55,6 +55,7 @@ def _join_page(workshop, status: int = 200, error: str | None = None, form=None)
         roles=[(role, ROLE_LABELS[role]) for role in ROLES],
         error=error,
         form=form or {},
+        also_checked=form.getlist("also_speaks") if form else [],
         name_max=current_app.config["NAME_MAX_CHARS"],
     )
 
@@ -86,6 +87,7 @@ def join_submit(code: str) -> Response | tuple[str, int]:
             display_name=form.get("name"),
             role=form.get("role") or None,
             wants_to_host=form.get("host") == "yes",
+            also_speaks=tuple(form.getlist("also_speaks")[:5]),
         )
         try:
             person, stored = join(

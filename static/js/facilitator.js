@@ -129,7 +129,7 @@
     });
     const label = el("label", { for: id, class: "name" });
     label.append(el("span", { class: "dot", "aria-hidden": "true" }), document.createTextNode(person.name || t("anonymous")));
-    const tags = [person.language.toUpperCase()];
+    const tags = [(person.languages || [person.language]).map((l) => l.toUpperCase()).join("+")];
     if (person.is_host) tags.unshift(t("host"));
     if (person.role) tags.push(t(`role_${person.role}`));
     tags.push(t(person.presence === "connected" ? "present" : "away"));
