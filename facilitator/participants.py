@@ -61,7 +61,7 @@ def join(
     if cafe_round is None:
         raise DomainError("no_round")
     tables = list_tables(session, workshop.id)
-    table = _pick_table(session, tables, cafe_round.id, request.wants_to_host)
+    table = pick_table(session, tables, cafe_round.id, request.wants_to_host)
     person = Participant(
         workshop_id=workshop.id,
         public_id=secrets.token_hex(8),
@@ -92,9 +92,10 @@ def join(
     return person, events.record_many(session, workshop.id, items)
 
 
-def _pick_table(
+def pick_table(
     session: Session, tables: list[CafeTable], round_id: int, wants_to_host: bool
 ) -> CafeTable:
+    """The least-filled table with room (a hostless one for a host), or 'workshop_full'."""
     occupancy: dict[int, int] = {}
     for table_id in seating_of_round(session, round_id).values():
         occupancy[table_id] = occupancy.get(table_id, 0) + 1
@@ -130,8 +131,12 @@ def current_table(session: Session, workshop: Workshop, person: Participant) -> 
 def set_presence(
     session: Session, workshop: Workshop, person: Participant, presence: str
 ) -> list[StoredEvent]:
-    """Record that a phone connected or went away; no event when nothing changed."""
-    if person.presence == presence:
+    """Record that a phone connected or went away; no event when nothing changed.
+
+    Someone who left stays left when their phone reconnects: they have no seat, and
+    only `seating.come_back` gives them one again.
+    """
+    if person.presence in (presence, "left"):
         return []
     person.presence = presence
     data = {"public_id": person.public_id, "presence": presence}

@@ -18,6 +18,7 @@ from . import events, rotation
 from .errors import DomainError
 from .events import StoredEvent
 from .models import CafeTable, Participant, Round, Seat, Workshop
+from .participants import pick_table
 from .queries import list_participants, list_tables, seating_of_round
 from .rounds import close, require_round
 from .snapshots import round_view, seat_view, tables_view
@@ -192,7 +193,9 @@ def leave(session: Session, workshop: Workshop, person: Participant) -> list[Sto
     cafe_round = require_round(session, workshop)
     person.presence = LEFT
     items: list[tuple[str, str, dict[str, Any]]] = [
-        ("participant.presence", events.STAFF, {"public_id": person.public_id, "presence": LEFT})
+        ("participant.presence", events.STAFF, {"public_id": person.public_id, "presence": LEFT}),
+        # Their own phone learns it too (they may have been marked gone by mistake).
+        ("seat.assigned", events.participant_audience(person.id), {"seat": None}),
     ]
     seat_table = session.scalar(
         select(Seat.table_id).where(
@@ -217,6 +220,27 @@ def leave(session: Session, workshop: Workshop, person: Participant) -> list[Sto
         ("seating.changed", events.STAFF, {"tables": tables_view(tables, people, seating)})
     )
     return events.record_many(session, workshop.id, items)
+
+
+def come_back(session: Session, workshop: Workshop, person: Participant) -> list[StoredEvent]:
+    """Someone marked as gone is still here after all: seat them again this round."""
+    if person.presence != LEFT:
+        return []
+    session.refresh(workshop, with_for_update=True)
+    cafe_round = require_round(session, workshop)
+    tables = list_tables(session, workshop.id)
+    table = pick_table(session, tables, cafe_round.id, wants_to_host=False)
+    person.presence = "connected"
+    session.add(Seat(round_id=cafe_round.id, participant_id=person.id, table_id=table.id))
+    session.flush()
+    check_seating(session, workshop, cafe_round.id)
+    presence = {"public_id": person.public_id, "presence": "connected"}
+    stored = events.record_many(
+        session, workshop.id, [("participant.presence", events.STAFF, presence)]
+    )
+    return stored + _seat_events(
+        session, workshop, cafe_round, {person.id: table.id}, tables, with_round=False
+    )
 
 
 def _seat_events(

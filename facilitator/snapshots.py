@@ -174,6 +174,7 @@ def participant_snapshot(
             "name": person.display_name,
             "language": person.language,
             "is_host": person.is_host,
+            "left": person.presence == "left",
         },
     }
 

@@ -253,3 +253,29 @@ def test_a_participant_who_leaves_is_dropped_from_the_next_round(helpers, links)
     tables = facilitator.emit("sync", {}, callback=True)["snapshot"]["tables"]
     seated = [p["public_id"] for t in tables for p in t["participants"]]
     assert seated == [stay.public_id]
+
+
+def test_someone_marked_gone_by_mistake_can_take_a_seat_again(helpers, links):
+    phone = helpers.join(links.join_code)
+    facilitator = helpers.staff(links)
+    remove = {"participant": phone.public_id}
+    assert facilitator.emit("participant.remove", remove, callback=True)["ok"]
+    assert events_named(phone.received(), "seat.assigned") == [{"seat": None}]
+    snapshot = phone.snapshot()
+    assert snapshot["me"]["left"] and snapshot["seat"] is None
+    # Their phone reconnecting does not bring them back by itself...
+    phone.socket.disconnect()
+    phone.socket.connect(auth={"code": links.join_code, "role": "participant"})
+    assert phone.snapshot()["me"]["left"]
+    # ...but "I am still here" does.
+    assert phone.socket.emit("participant.return", {}, callback=True)["ok"]
+    snapshot = phone.snapshot()
+    assert not snapshot["me"]["left"] and snapshot["seat"]["table"] == 1
+    assert facilitator.emit("round.next", {"expected": 1}, callback=True)["ok"]
+
+
+def test_returning_when_present_changes_nothing(helpers, links):
+    phone = helpers.join(links.join_code)
+    assert phone.socket.emit("participant.return", {}, callback=True)["ok"]
+    with helpers.session() as s:
+        assert s.scalar(select(func.count(Seat.id))) == 1

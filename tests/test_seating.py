@@ -100,9 +100,11 @@ def test_a_leaver_frees_their_seat_and_a_host_their_table(factory):
     assert ids[0] not in seat_numbers(factory, code)
     assert [e.name for e in stored] == [
         "participant.presence",
+        "seat.assigned",
         "table.host_changed",
         "seating.changed",
     ]
+    assert stored[1].data == {"seat": None}
     # Later rounds plan without them.
     run(factory, code, seating.next_round, 1)
     assert ids[0] not in seat_numbers(factory, code) and len(seat_numbers(factory, code)) == 6

@@ -40,3 +40,14 @@ def on_leave(ident: dict[str, Any], _payload: dict[str, Any]) -> Ack:
         stored = seating.leave(db, workshop, person)
     notify(stored)
     return {"ok": True}
+
+
+@handler("participant.return", roles=(PARTICIPANT,))
+def on_return(ident: dict[str, Any], _payload: dict[str, Any]) -> Ack:
+    """Someone marked as gone is still here: they get a seat again this round."""
+    with unit_of_work() as db:
+        workshop = db.get(Workshop, ident["workshop_id"])
+        person = db.get(Participant, ident["participant_id"])
+        stored = seating.come_back(db, workshop, person)
+    notify(stored)
+    return {"ok": True}

@@ -40,7 +40,8 @@
   function render(state) {
     const seat = state.seat;
     $("round-label").textContent = Fac.roundLabel(state);
-    $("table-label").textContent = seat ? t("you_are_at_table", { table: seat.table }) : t("no_seat");
+    $("table-label").textContent = seat ? t("you_are_at_table", { table: seat.table })
+      : t(state.me.left ? "goodbye" : "no_seat");
     $("host-label").textContent = hostText(state);
     const q = $("question");
     q.textContent = Fac.question(state.round, language());
@@ -51,7 +52,22 @@
     renderHandover(state.handover);
     renderTimer();
     renderFormState(state);
+    renderLeft(state.me.left);
   }
+
+  /** Someone who left (or was marked gone) sees it, and can take a seat again. */
+  function renderLeft(left) {
+    $("left-panel").hidden = !left;
+    $("note-form").hidden = left;
+    $("leave").hidden = left;
+  }
+
+  $("come-back").addEventListener("click", () => {
+    conn.socket.timeout(8000).emit("participant.return", {}, (err, ack) => {
+      if (!err && ack && ack.ok) conn.sync(true);
+      else showError(t("error_generic"));
+    });
+  });
 
   /** After "time's up" the form waits for the next round instead of failing on send. */
   function renderFormState(state) {
@@ -109,10 +125,7 @@
     conn.socket.timeout(8000).emit("participant.leave", {}, (err, ack) => {
       if (!err && ack && ack.ok) {
         localStorage.removeItem(outboxKey);
-        $("table-label").textContent = t("goodbye");
-        $("note-form").hidden = true;
-        $("leave").hidden = true;
-        conn.socket.disconnect();
+        conn.sync(true);
       } else showError(t("error_generic"));
     });
   });
