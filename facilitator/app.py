@@ -13,6 +13,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from .config import PROJECT_ROOT, defaults, from_environment
 from .db import make_engine, make_session_factory
+from .wire import TextPacket
 
 socketio = SocketIO()
 babel = Babel()
@@ -56,6 +57,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         ping_timeout=app.config["PING_TIMEOUT"],
         # Same origin only: python-engineio rejects other origins when this is unset.
         cors_allowed_origins=None,
+        serializer=TextPacket,
     )
 
     from .views import register_blueprints

@@ -25,6 +25,11 @@ def table_audience(table_id: int) -> str:
     return f"t:{table_id}"
 
 
+def people_audience(participant_ids: list[int]) -> str:
+    """The phones of a few people (sent once to all of them; never stored)."""
+    return "ps:" + ",".join(str(i) for i in sorted(participant_ids))
+
+
 def participant_audience(participant_id: int) -> str:
     """One participant's phones."""
     return f"p:{participant_id}"
@@ -96,6 +101,12 @@ CATALOGUE: dict[str, EventSpec] = {
             ("seat",),
             "the participant concerned",
             "A participant's table for the current round was set (round change or move).",
+        ),
+        EventSpec(
+            "round.seats",
+            ("round", "seats"),
+            "the phones of the people of one table (where they sat until this round change)",
+            "A new round: the round, and the new seat of each person of that table by public id.",
         ),
         EventSpec(
             "table.host_changed",
@@ -189,6 +200,33 @@ def _check_against_catalogue(name: str, data: dict[str, Any]) -> None:
         raise ValueError(f"event {name!r} has fields {sorted(data)}, expected {spec.fields}")
 
 
+def transient(
+    workshop_id: int, seq: int, name: str, audience: str, data: dict[str, Any]
+) -> StoredEvent:
+    """An event sent live but not stored, numbered like the stored event it details.
+
+    A round change stores one `seating.changed`; the thousands of personal
+    `seat.assigned` events it implies are only sent. A phone that missed one gets a
+    fresh snapshot instead (see `seats_changed_since`).
+    """
+    _check_against_catalogue(name, data)
+    return StoredEvent(workshop_id, seq, name, audience, data)
+
+
+def seats_changed_since(session: Session, workshop_id: int, after_seq: int) -> bool:
+    """Whether any seat changed after `after_seq` (then a phone needs a fresh snapshot)."""
+    found = session.scalar(
+        select(Event.id)
+        .where(
+            Event.workshop_id == workshop_id,
+            Event.seq > after_seq,
+            Event.name == "seating.changed",
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
 def visible_audiences(participant_id: int | None, table_id: int | None) -> set[str] | None:
     """Audiences a viewer receives; None means staff, who see all but personal events."""
     if participant_id is None:
@@ -224,5 +262,5 @@ def events_since(
 
 def _is_visible(audience: str, audiences: set[str] | None) -> bool:
     if audiences is None:
-        return not audience.startswith("p:")
+        return not audience.startswith(("p:", "ps:"))
     return audience in audiences

@@ -88,6 +88,14 @@ def _seat_assigned(state: State, data: dict[str, Any]) -> None:
     state["notes"] = []
 
 
+def _round_seats(state: State, data: dict[str, Any]) -> None:
+    seat = data["seats"].get(state.get("me", {}).get("public_id"))
+    if seat is not None:
+        state["round"] = data["round"]
+        state["seat"] = seat
+        state["notes"] = []
+
+
 def _seating_changed(state: State, data: dict[str, Any]) -> None:
     counts = {t["number"]: t["notes"] for t in state["tables"]}
     state["tables"] = [dict(t, notes=counts.get(t["number"], 0)) for t in data["tables"]]
@@ -127,6 +135,7 @@ _HANDLERS = {
     "note.restored": _note_restored,
     "round.updated": _round_updated,
     "seat.assigned": _seat_assigned,
+    "round.seats": _round_seats,
     "seating.changed": _seating_changed,
     "table.host_changed": _table_host_changed,
     "participant.joined": _participant_joined,

@@ -8,7 +8,7 @@ rolls the whole transaction back.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
@@ -34,10 +34,16 @@ def check_seating(session: Session, workshop: Workshop, round_id: int) -> None:
     """Everyone present seated once, capacities kept, hosts at their tables."""
     seating = seating_of_round(session, round_id)
     people = list_participants(session, workshop.id)
+    check_plan(seating, people, list_tables(session, workshop.id))
+
+
+def check_plan(
+    seating: Mapping[int, int], people: Iterable[Participant], tables: list[CafeTable]
+) -> None:
+    """The invariant on a seating in memory (participant id -> table id)."""
     present = {p.id for p in people if p.presence != LEFT}
     if set(seating) != present:
         raise SeatingInvariantError(f"seated {sorted(seating)} but present {sorted(present)}")
-    tables = list_tables(session, workshop.id)
     sizes = Counter(seating.values())
     for table in tables:
         if sizes[table.id] > table.capacity:
@@ -96,6 +102,7 @@ def next_round(
     if new is None:
         raise DomainError("no_next_round")
     tables = list_tables(session, workshop.id)
+    previous = seating_of_round(session, old.id)
     if proposal is None:
         plan = propose(session, workshop)
     else:
@@ -109,8 +116,11 @@ def next_round(
     if new.phase_id is not None:
         workshop.current_phase_id = new.phase_id
     session.flush()
-    check_seating(session, workshop, new.id)
-    return _seat_events(session, workshop, new, plan, tables, with_round=True)
+    # The new round had no seats before: its seating is exactly `plan`, so the
+    # invariant is checked on it without reading thousands of rows back.
+    people = {p.id: p for p in list_participants(session, workshop.id)}
+    check_plan(plan, people.values(), tables)
+    return _round_change_events(session, workshop, new, plan, previous, tables, people)
 
 
 def _plan_from_proposal(
@@ -127,11 +137,11 @@ def _plan_from_proposal(
         if table is None:
             raise DomainError("unknown_table")
         plan[people[public_id].id] = table.id
-    _check_plan(plan, tables)
+    _check_proposal(plan, tables)
     return plan
 
 
-def _check_plan(plan: Mapping[int, int], tables: list[CafeTable]) -> None:
+def _check_proposal(plan: Mapping[int, int], tables: list[CafeTable]) -> None:
     sizes = Counter(plan.values())
     for table in tables:
         if sizes[table.id] > table.capacity:
@@ -167,7 +177,7 @@ def move(
     )
     plan = {m.id: target.id for m in movers}
     check_seating(session, workshop, cafe_round.id)
-    return _seat_events(session, workshop, cafe_round, plan, tables, with_round=False)
+    return _seat_events(session, workshop, cafe_round, plan, tables)
 
 
 def _present_people(
@@ -238,9 +248,7 @@ def come_back(session: Session, workshop: Workshop, person: Participant) -> list
     stored = events.record_many(
         session, workshop.id, [("participant.presence", events.STAFF, presence)]
     )
-    return stored + _seat_events(
-        session, workshop, cafe_round, {person.id: table.id}, tables, with_round=False
-    )
+    return stored + _seat_events(session, workshop, cafe_round, {person.id: table.id}, tables)
 
 
 def _seat_events(
@@ -249,24 +257,78 @@ def _seat_events(
     cafe_round: Round,
     plan: Mapping[int, int],
     tables: list[CafeTable],
-    with_round: bool,
+    people: Mapping[int, Participant] | None = None,
+    seating: Mapping[int, int] | None = None,
 ) -> list[StoredEvent]:
-    """The round (if new), the staff's new table map, and each moved person's own seat."""
-    people = {p.id: p for p in list_participants(session, workshop.id)}
-    seating = seating_of_round(session, cafe_round.id)
-    by_id = {t.id: t for t in tables}
-    items: list[tuple[str, str, dict[str, Any]]] = []
-    if with_round:
-        items.append(("round.updated", events.ALL, {"round": round_view(cafe_round)}))
-    items.append(
-        ("seating.changed", events.STAFF, {"tables": tables_view(tables, people, seating)})
+    """After a move: the staff's table map (stored) and each moved person's new seat.
+
+    The personal `seat.assigned` events are sent, not stored: the stored
+    `seating.changed` stands for them (a phone that missed one gets a snapshot).
+    """
+    if people is None:
+        people = {p.id: p for p in list_participants(session, workshop.id)}
+    if seating is None:
+        seating = seating_of_round(session, cafe_round.id)
+    table_map = {"tables": tables_view(tables, people, seating)}
+    stored = events.record_many(
+        session, workshop.id, [("seating.changed", events.STAFF, table_map)]
     )
+    seq = stored[-1].seq
+    seats = _seats_by_person(plan, tables, people, cafe_round.number)
+    for person_id, seat in seats.items():
+        audience = events.participant_audience(person_id)
+        stored.append(events.transient(workshop.id, seq, "seat.assigned", audience, {"seat": seat}))
+    return stored
+
+
+def _round_change_events(
+    session: Session,
+    workshop: Workshop,
+    new: Round,
+    plan: Mapping[int, int],
+    previous: Mapping[int, int],
+    tables: list[CafeTable],
+    people: Mapping[int, Participant],
+) -> list[StoredEvent]:
+    """A new round: stored for the staff, and one message per table for the phones.
+
+    One message per old table, listing the new seat of each of its people and sent to
+    their personal rooms at once: a few hundred encodes for thousands of phones
+    instead of one emit per phone.
+    """
+    round_data = {"round": round_view(new)}
+    table_map = {"tables": tables_view(tables, people, plan)}
+    stored = events.record_many(
+        session,
+        workshop.id,
+        [("round.updated", events.STAFF, round_data), ("seating.changed", events.STAFF, table_map)],
+    )
+    seq = stored[-1].seq
+    seats = _seats_by_person(plan, tables, people, new.number)
+    by_old_table: dict[int | None, dict[int, dict[str, Any]]] = {}
+    for person_id, seat in seats.items():
+        by_old_table.setdefault(previous.get(person_id), {})[person_id] = seat
+    for group in by_old_table.values():
+        audience = events.people_audience(list(group))
+        by_public_id = {people[p].public_id: seat for p, seat in group.items()}
+        data = {"round": round_data["round"], "seats": by_public_id}
+        stored.append(events.transient(workshop.id, seq, "round.seats", audience, data))
+    return stored
+
+
+def _seats_by_person(
+    plan: Mapping[int, int],
+    tables: list[CafeTable],
+    people: Mapping[int, Participant],
+    round_number: int,
+) -> dict[int, dict[str, Any]]:
+    by_id = {t.id: t for t in tables}
+    seats = {}
     for person_id, table_id in plan.items():
         table = by_id[table_id]
         host = people.get(table.host_id) if table.host_id else None
-        seat = seat_view(table, host, cafe_round.number)
-        items.append(("seat.assigned", events.participant_audience(person_id), {"seat": seat}))
-    return events.record_many(session, workshop.id, items)
+        seats[person_id] = seat_view(table, host, round_number)
+    return seats
 
 
 def preview(

@@ -13,8 +13,17 @@ ROOT = Path(__file__).resolve().parent.parent
 CATALOGUES = ROOT / "facilitator" / "translations"
 # Words that are the same in the other language on purpose.
 SAME_ON_PURPOSE = {
-    "nl": {"Facilitator", "Workshop", "Sorry", "Nederlands", "Français", "English", "+1 min",
-           "+5 min", "{count} min"},
+    "nl": {
+        "Facilitator",
+        "Workshop",
+        "Sorry",
+        "Nederlands",
+        "Français",
+        "English",
+        "+1 min",
+        "+5 min",
+        "{count} min",
+    },
     "fr": {
         "Table {table}",
         "Tables",

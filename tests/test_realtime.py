@@ -234,9 +234,9 @@ def test_next_round_tells_each_phone_its_own_new_table(helpers, links):
         p.socket.get_received()
     assert facilitator.emit("round.next", {"expected": 1}, callback=True)["ok"]
     for phone in phones:
-        seats = phone.received("seat.assigned")
-        assert len(seats) == 1, "each phone gets exactly its own seat"
-        seat = seats[0]["args"][0]["data"]["seat"]
+        messages = phone.received("round.seats")
+        assert len(messages) == 1, "each phone gets one round change message"
+        seat = messages[0]["args"][0]["data"]["seats"][phone.public_id]
         assert seat["round"] == 2
         assert seat["table"] != before[phone.public_id]
         assert phone.snapshot()["seat"] == seat

@@ -237,9 +237,13 @@ def test_next_round_keeps_hosts_and_moves_everyone_else(factory):
     assert all(after[h] == before[h] for h in hosts)
     assert all(after[p] != before[p] for p in travellers)
     assert max(Counter(after.values()).values()) <= 5
-    seat_events = [e for e in stored if e.name == "seat.assigned"]
-    assert len(seat_events) == 24
-    assert {e.audience for e in seat_events} == {events.participant_audience(p) for p in after}
+    table_messages = [e for e in stored if e.name == "round.seats"]
+    assert len(table_messages) == 6  # one per table they sat at
+    told = [public_id for e in table_messages for public_id in e.data["seats"]]
+    assert len(told) == len(set(told)) == 24  # everyone told once
+    for message in table_messages:
+        ids = [int(i) for i in message.audience.removeprefix("ps:").split(",")]
+        assert len({before[i] for i in ids}) == 1  # the people of one old table
 
 
 def current_round_number(factory, code):

@@ -42,6 +42,10 @@ def rooms_for(event: StoredEvent) -> list[str]:
         return [f"{base}:staff"]
     if kind == "t":
         return [f"{base}:t:{ident}", f"{base}:staff"]
+    if kind == "ps":
+        # Personal rooms, not the table room: delivery must not depend on which table
+        # room a phone is in. A list of rooms is still encoded once.
+        return [f"{base}:p:{person}" for person in ident.split(",")]
     return [f"{base}:p:{ident}"]
 
 
@@ -165,10 +169,12 @@ def _follow_table(workshop_id: int, table_id: int | None) -> None:
 
 
 def _participant_catch_up(db, workshop, person, table, last_seq: int) -> Ack:  # type: ignore[no-untyped-def]
+    # A seat change means a new table whose earlier notes were never sent: start afresh.
+    if last_seq and events.seats_changed_since(db, workshop.id, last_seq):
+        return {"ok": True, "snapshot": participant_snapshot(db, workshop, person)}
     audiences = events.visible_audiences(person.id, table.id if table else None)
     missed = _missed(db, workshop, last_seq, audiences)
-    # A seat change means a new table whose earlier notes were never sent: start afresh.
-    if missed is None or any(e.name == "seat.assigned" for e in missed):
+    if missed is None:
         return {"ok": True, "snapshot": participant_snapshot(db, workshop, person)}
     return _events_ack(workshop, missed)
 

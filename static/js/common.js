@@ -96,6 +96,10 @@ const Fac = (() => {
       state.round = data.round;
     },
     "seat.assigned": (state, data) => { state.seat = data.seat; state.notes = []; },
+    "round.seats": (state, data) => {
+      const seat = state.me && data.seats[state.me.public_id];
+      if (seat) { state.round = data.round; state.seat = seat; state.notes = []; }
+    },
     "seating.changed": (state, data) => {
       const counts = new Map((state.tables || []).map((tb) => [tb.number, tb.notes]));
       state.tables = data.tables.map((tb) => ({ ...tb, notes: counts.get(tb.number) || 0 }));

@@ -24,7 +24,7 @@
     onSnapshot: (state) => { render(state); noticeSeatChange(state); flushOutbox(); },
     onEvent: (name, data, state) => {
       // A new table: its notes (and a host's briefing) come with a fresh snapshot.
-      if (name === "seat.assigned") { conn.sync(true); return; }
+      if (name === "seat.assigned" || name === "round.seats") { conn.sync(true); return; }
       if (name === "message.broadcast") Fac.announce(`${t("message_from_facilitator")}: ${data.text}`);
       render(state);
     },

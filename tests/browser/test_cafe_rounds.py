@@ -12,9 +12,20 @@ from .test_workshop_flow import join_phone, table_number
 
 pytestmark = pytest.mark.browser
 
-NAMES = [("An", "nl"), ("Bram", "nl"), ("Chloé", "fr"), ("Driss", "fr"), ("Els", "nl"),
-         ("Fatima", "fr"), ("Geert", "nl"), ("Hélène", "fr"), ("Ilse", "nl"), ("Jonas", "en"),
-         ("Karim", "fr"), ("Lotte", "en")]
+NAMES = [
+    ("An", "nl"),
+    ("Bram", "nl"),
+    ("Chloé", "fr"),
+    ("Driss", "fr"),
+    ("Els", "nl"),
+    ("Fatima", "fr"),
+    ("Geert", "nl"),
+    ("Hélène", "fr"),
+    ("Ilse", "nl"),
+    ("Jonas", "en"),
+    ("Karim", "fr"),
+    ("Lotte", "en"),
+]
 
 
 def seats(pages):
