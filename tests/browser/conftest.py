@@ -40,8 +40,10 @@ def browser() -> Iterator[Any]:
         need(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
     if not AXE.exists():
         need("axe-core is not installed (npm ci)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # Two cores shared by a server, Chromium and a dozen pages: allow more than 5 s.
+    expect.set_options(timeout=15_000)
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         yield chromium
