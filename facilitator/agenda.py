@@ -50,6 +50,13 @@ def start_phase(session: Session, workshop: Workshop, phase_id: int) -> list[Sto
     return [events.record(session, workshop.id, "agenda.updated", events.ALL, data)]
 
 
+def enter_phase_of(session: Session, workshop: Workshop, phase_id: int | None) -> list[StoredEvent]:
+    """Starting a café round moves the agenda to the round's phase, if it is elsewhere."""
+    if phase_id is None or workshop.current_phase_id == phase_id:
+        return []
+    return start_phase(session, workshop, phase_id)
+
+
 def drift_seconds(
     planned_minutes: Sequence[int],
     current_index: int,

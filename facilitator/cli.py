@@ -1,4 +1,4 @@
-"""The `facilitator` command: migrate, serve, demo.
+"""The `facilitator` command: migrate, serve, demo, plan.
 
 Only standard-library imports at module level: a server command must monkey-patch
 (facilitator.green) before Flask, SQLAlchemy or psycopg are loaded.
@@ -11,6 +11,8 @@ import gc
 import os
 import sys
 from typing import Any
+
+from .plan_command import register as register_plan
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -26,6 +28,7 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument(
             "--port", type=int, default=int(os.environ.get("FACILITATOR_PORT", "5000"))
         )
+    register_plan(commands)
     demo = commands.choices["demo"]
     demo.add_argument(
         "--bots",
@@ -39,6 +42,10 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `facilitator` console script."""
     args = _parser().parse_args(argv)
+    if args.command == "plan":
+        from .plan_command import run
+
+        return run(args)
     if args.command in {"serve", "demo"}:
         from .green import patch
 

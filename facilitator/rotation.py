@@ -1,18 +1,42 @@
-"""Seating: where a newcomer sits, and a simple valid rotation between rounds.
+"""Seating: where a newcomer sits, and the planner that rotates people between rounds.
 
-Pure functions on ids, no Flask and no database. The optimising planner (fewest
-repeated encounters, languages, roles) will replace `rotate`; its contract stays:
-hosts keep their table, nobody is lost or seated twice, capacities hold.
+Pure functions on ids, no Flask and no database. The planner's contract, in order:
+hosts keep their table, locked people sit where locked, nobody present is lost or seated
+twice, capacities hold; then keep-together and keep-apart wishes, then as few repeated
+encounters as possible, even tables, a shared language at every table, mixed roles and
+no return to a table already visited. Same input and seed, same plan.
+
+The planner's parts: `rotation_problem` (ids to indices, checks), `rotation_state` and
+`rotation_mix` (seats and costs kept up to date), `rotation_lattice` and
+`rotation_start` (where the search starts), `rotation_search` (tabu search),
+`rotation_score` (the measures, from ids alone).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from .rotation_problem import SeatingError, build_problem
+from .rotation_score import PlanScore, score_plan
+from .rotation_search import solve
+from .rotation_start import Unplaceable
 
-class SeatingError(ValueError):
-    """The people do not fit the tables."""
+__all__ = [
+    "Constraints",
+    "Person",
+    "Plan",
+    "PlanScore",
+    "RoutePlan",
+    "SeatingError",
+    "TableInfo",
+    "balanced_quotas",
+    "choose_table_for_newcomer",
+    "plan_round",
+    "plan_rounds",
+    "rotate",
+    "score_plan",
+]
 
 
 @dataclass(frozen=True)
@@ -22,6 +46,48 @@ class TableInfo:
     id: int
     capacity: int
     host_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone to seat: the languages they speak, their role, the table they host."""
+
+    id: int
+    languages: frozenset[str] = frozenset()
+    role: str | None = None
+    host_table: int | None = None
+    present: bool = True
+
+
+@dataclass(frozen=True)
+class Constraints:
+    """Wishes of the organiser: groups kept together, pairs kept apart, people locked.
+
+    `locked` maps person -> table for the first round planned (the next one).
+    """
+
+    together: tuple[frozenset[int], ...] = ()
+    apart: tuple[frozenset[int], ...] = ()
+    locked: Mapping[int, int] = field(default_factory=dict)
+
+
+NO_CONSTRAINTS = Constraints()
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One round's seating (person -> table id, present people only) and its score."""
+
+    seating: dict[int, int]
+    score: PlanScore
+
+
+@dataclass(frozen=True)
+class RoutePlan:
+    """The seating of each planned round, in order, and their score together."""
+
+    seatings: list[dict[int, int]]
+    score: PlanScore
 
 
 def choose_table_for_newcomer(
@@ -59,59 +125,51 @@ def balanced_quotas(tables: Sequence[TableInfo], people: int) -> dict[int, int]:
 def rotate(
     tables: Sequence[TableInfo], current: Mapping[int, int], hosts: Mapping[int, int]
 ) -> dict[int, int]:
-    """Next round's seating: hosts stay, travellers fan out to other tables.
+    """Next round's seating: hosts stay, the others move on to meet new people.
 
     `current` maps participant -> table now; `hosts` maps host participant -> table.
-    The k-th traveller of a table moves k+1 tables on, so people who sat together
-    scatter; a full table passes the traveller to the next one with room.
     """
     if not tables:
         raise SeatingError("no tables")
-    order = [t.id for t in tables]
-    position = {table_id: i for i, table_id in enumerate(order)}
-    capacities = {t.id: t.capacity for t in tables}
-    quotas = balanced_quotas(tables, len(current))
-    seating: dict[int, int] = {}
-    filled = {t.id: 0 for t in tables}
-    for person, table in hosts.items():
-        if person in current:
-            seating[person] = table
-            filled[table] += 1
-    travellers = sorted(
-        (p for p in current if p not in seating), key=lambda p: (position[current[p]], p)
-    )
-    rank_at_table: dict[int, int] = {}
-    for person in travellers:
-        origin = position[current[person]]
-        rank = rank_at_table.get(origin, 0)
-        rank_at_table[origin] = rank + 1
-        target = _first_with_room(
-            order, origin + 1 + rank, filled, quotas, capacities, avoid=current[person]
-        )
-        seating[person] = target
-        filled[target] += 1
-    return seating
+    people = [Person(p, host_table=hosts.get(p)) for p in current]
+    return plan_round(people, tables, [current]).seating
 
 
-def _first_with_room(
-    order: list[int],
-    start: int,
-    filled: dict[int, int],
-    quotas: dict[int, int],
-    capacities: dict[int, int],
-    avoid: int,
-) -> int:
-    """The first table from `start` on under its quota (else its capacity), not `avoid`."""
-    ring = (order[(start + i) % len(order)] for i in range(len(order)))
-    # Hosts can push a table past its even share; then any free seat will do.
-    for limit in (quotas, capacities):
-        fallback = None
-        for table in ring:
-            if filled[table] < limit[table]:
-                if table != avoid:
-                    return table
-                fallback = table
-        if fallback is not None:
-            return fallback
-        ring = (order[(start + i) % len(order)] for i in range(len(order)))
-    raise SeatingError("no table has room")
+def plan_round(
+    people: Sequence[Person],
+    tables: Sequence[TableInfo],
+    history: Sequence[Mapping[int, int]],
+    constraints: Constraints = NO_CONSTRAINTS,
+    seed: int = 0,
+    effort: float = 1.0,
+) -> Plan:
+    """The next round's seating, given the rounds so far (each person -> table id)."""
+    routes = plan_rounds(people, tables, history, 1, constraints, seed, effort)
+    return Plan(routes.seatings[0], routes.score)
+
+
+def plan_rounds(
+    people: Sequence[Person],
+    tables: Sequence[TableInfo],
+    history: Sequence[Mapping[int, int]],
+    rounds: int,
+    constraints: Constraints = NO_CONSTRAINTS,
+    seed: int = 0,
+    effort: float = 1.0,
+) -> RoutePlan:
+    """The seating of the next `rounds` rounds at once, for routes printed in advance.
+
+    Same input and seed, same plan. `effort` scales how long the search may go on.
+    """
+    if rounds < 1:
+        raise ValueError("rounds must be at least 1")
+    problem, person_ids = build_problem(people, tables, history, rounds, constraints)
+    try:
+        seats = solve(problem, seed, effort) if person_ids else [[] for _ in range(rounds)]
+    except Unplaceable:
+        raise SeatingError("the keep-together groups do not fit at the tables") from None
+    table_ids = [t.id for t in tables]
+    seatings = [
+        {person: table_ids[t] for person, t in zip(person_ids, row, strict=True)} for row in seats
+    ]
+    return RoutePlan(seatings, score_plan(people, tables, history, seatings, constraints))

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
-from . import events
+from . import agenda, events
 from .errors import DomainError
 from .events import StoredEvent
 from .models import Round, Workshop, utcnow
@@ -42,7 +42,8 @@ def start_round(session: Session, workshop: Workshop) -> list[StoredEvent]:
     cafe_round.status = "running"
     cafe_round.started_at = now
     cafe_round.ends_at = now + timedelta(seconds=cafe_round.duration_seconds)
-    return [round_updated(session, workshop, cafe_round)]
+    moved = agenda.enter_phase_of(session, workshop, cafe_round.phase_id)
+    return [*moved, round_updated(session, workshop, cafe_round)]
 
 
 def pause_round(session: Session, workshop: Workshop) -> list[StoredEvent]:

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from . import events, rotation
+from . import agenda, events, rotation
 from .errors import DomainError
 from .events import StoredEvent
 from .models import CafeTable, Participant, Round, Seat, Workshop
@@ -62,20 +62,35 @@ def history_of(session: Session, workshop: Workshop, up_to_number: int) -> list[
     return [seating_of_round(session, r.id) for r in rounds]
 
 
-def propose(
-    session: Session, workshop: Workshop, locks: Mapping[int, int] | None = None
-) -> dict[int, int]:
-    """The planner's seating for the next round (participant id -> table id)."""
+def planning_input(
+    session: Session, workshop: Workshop
+) -> tuple[list[rotation.Person], list[rotation.TableInfo], list[dict[int, int]]]:
+    """What the planner needs: the people present, the tables, the rounds so far."""
     cafe_round = require_round(session, workshop)
     tables = list_tables(session, workshop.id)
-    current = seating_of_round(session, cafe_round.id)
-    hosts = {t.host_id: t.id for t in tables if t.host_id is not None and t.host_id in current}
+    hosts = {t.host_id: t.id for t in tables if t.host_id is not None}
+    people = [
+        rotation.Person(
+            p.id,
+            languages=frozenset(filter(None, (p.spoken or p.language).split(","))),
+            role=p.role,
+            host_table=hosts.get(p.id),
+            present=p.presence != LEFT,
+        )
+        for p in list_participants(session, workshop.id)
+    ]
     infos = [rotation.TableInfo(t.id, t.capacity, t.host_id) for t in tables]
-    plan = rotation.rotate(infos, current, hosts)
-    for person, table in (locks or {}).items():
-        if person in plan:
-            plan[person] = table
-    return plan
+    return people, infos, history_of(session, workshop, cafe_round.number)
+
+
+def propose(
+    session: Session,
+    workshop: Workshop,
+    constraints: rotation.Constraints = rotation.NO_CONSTRAINTS,
+) -> rotation.Plan:
+    """The planner's seating for the next round (participant id -> table id) and its score."""
+    people, tables, history = planning_input(session, workshop)
+    return rotation.plan_round(people, tables, history, constraints)
 
 
 def next_round(
@@ -104,7 +119,7 @@ def next_round(
     tables = list_tables(session, workshop.id)
     previous = seating_of_round(session, old.id)
     if proposal is None:
-        plan = propose(session, workshop)
+        plan = propose(session, workshop).seating
     else:
         plan = _plan_from_proposal(session, workshop, tables, proposal)
     if old.status != "ended":
@@ -113,14 +128,13 @@ def next_round(
     if seats:
         session.execute(insert(Seat), seats)
     workshop.current_round_id = new.id
-    if new.phase_id is not None:
-        workshop.current_phase_id = new.phase_id
+    moved = agenda.enter_phase_of(session, workshop, new.phase_id)
     session.flush()
     # The new round had no seats before: its seating is exactly `plan`, so the
     # invariant is checked on it without reading thousands of rows back.
     people = {p.id: p for p in list_participants(session, workshop.id)}
     check_plan(plan, people.values(), tables)
-    return _round_change_events(session, workshop, new, plan, previous, tables, people)
+    return moved + _round_change_events(session, workshop, new, plan, previous, tables, people)
 
 
 def _plan_from_proposal(
@@ -332,51 +346,43 @@ def _seats_by_person(
 
 
 def preview(
-    session: Session, workshop: Workshop, locks_by_public_id: Mapping[str, int]
+    session: Session,
+    workshop: Workshop,
+    locks_by_public_id: Mapping[str, int],
+    together: list[list[str]] | None = None,
+    apart: list[list[str]] | None = None,
 ) -> dict[str, Any]:
-    """The next round's proposed seating by public id and table number, with its score."""
+    """The next round's proposed seating by public id and table number, with its score.
+
+    People placed by hand are locks; keep-together groups and keep-apart pairs are
+    wishes the planner honours where the numbers allow.
+    """
     cafe_round = require_round(session, workshop)
     tables = list_tables(session, workshop.id)
     by_number = {t.number: t.id for t in tables}
     people = {p.public_id: p for p in list_participants(session, workshop.id)}
+
+    def ids(public_ids: list[str]) -> frozenset[int]:
+        if any(pid not in people or people[pid].presence == LEFT for pid in public_ids):
+            raise DomainError("stale_plan")
+        return frozenset(people[pid].id for pid in public_ids)
+
     locks: dict[int, int] = {}
     for public_id, number in locks_by_public_id.items():
-        if public_id not in people or people[public_id].presence == LEFT:
-            raise DomainError("stale_plan")
         if number not in by_number:
             raise DomainError("unknown_table")
-        locks[people[public_id].id] = by_number[number]
-    plan = propose(session, workshop, locks)
+        (person,) = ids([public_id])
+        locks[person] = by_number[number]
+    constraints = rotation.Constraints(
+        together=tuple(ids(group) for group in together or []),
+        apart=tuple(ids(pair) for pair in apart or []),
+        locked=locks,
+    )
+    plan = propose(session, workshop, constraints)
     numbers = {t.id: t.number for t in tables}
     by_id = {p.id: p for p in people.values()}
-    history = history_of(session, workshop, cafe_round.number)
     return {
         "round": cafe_round.number + 1,
-        "seating": {by_id[p].public_id: numbers[t] for p, t in plan.items()},
-        "score": plan_score(plan, history),
+        "seating": {by_id[p].public_id: numbers[t] for p, t in plan.seating.items()},
+        "score": plan.score.as_dict(),
     }
-
-
-def plan_score(plan: Mapping[int, int], history: list[dict[int, int]]) -> dict[str, Any]:
-    """What a facilitator judges a plan by: repeated encounters, new ones, table sizes."""
-    met: set[frozenset[int]] = set()
-    for seating in history:
-        met |= _pairs(seating)
-    pairs = _pairs(plan)
-    new_by_person = Counter[int]()
-    for pair in pairs - met:
-        new_by_person.update(pair)
-    sizes = Counter(plan.values())
-    return {
-        "repeats": len(pairs & met),
-        "new_encounters_mean": round(sum(new_by_person.values()) / max(1, len(plan)), 2),
-        "new_encounters_min": min((new_by_person[p] for p in plan), default=0),
-        "size_spread": (max(sizes.values()) - min(sizes.values())) if sizes else 0,
-    }
-
-
-def _pairs(seating: Mapping[int, int]) -> set[frozenset[int]]:
-    tables: dict[int, list[int]] = {}
-    for person, table in seating.items():
-        tables.setdefault(table, []).append(person)
-    return {frozenset((a, b)) for group in tables.values() for a in group for b in group if a < b}

@@ -92,6 +92,8 @@ def _add_agenda(session: Session, workshop: Workshop, phases: list[dict[str, Any
         )
         session.add(phase)
         session.flush()
+        if position == 0:
+            workshop.current_phase_id = phase.id  # the agenda starts at its beginning
         for round_spec in spec.get("rounds", []):
             number += 1
             cafe_round = Round(
@@ -106,7 +108,6 @@ def _add_agenda(session: Session, workshop: Workshop, phases: list[dict[str, Any
             session.flush()
             if first_round is None:
                 first_round = cafe_round
-                workshop.current_phase_id = phase.id
     return first_round
 
 

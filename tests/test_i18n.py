@@ -15,6 +15,7 @@ CATALOGUES = ROOT / "facilitator" / "translations"
 SAME_ON_PURPOSE = {
     "nl": {
         "Facilitator",
+        "Routes",
         "Workshop",
         "Sorry",
         "Nederlands",

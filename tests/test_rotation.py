@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from facilitator.rotation import (
@@ -50,6 +50,19 @@ def test_travellers_from_one_table_scatter_to_different_tables():
     assert all(plan[p] != 1 for p in range(4))
 
 
+def test_nobody_meets_a_former_tablemate_when_that_can_be_avoided():
+    layout = tables(4, capacity=4, hosts={t: 100 + t for t in range(1, 5)})
+    current = {100 + t: t for t in range(1, 5)} | {
+        10 * t + k: t for t in range(1, 5) for k in range(3)
+    }
+    hosts = {100 + t: t for t in range(1, 5)}
+    plan = rotate(layout, current, hosts)
+    for table in range(1, 5):
+        seated = [p for p, t in plan.items() if t == table]
+        assert len({current[p] for p in seated}) == len(seated) == 4
+
+
+@settings(deadline=None)  # a rotation may search for a few tenths of a second
 @given(
     table_count=st.integers(1, 12),
     capacity=st.integers(2, 8),

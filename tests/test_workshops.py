@@ -214,8 +214,11 @@ def test_round_timer_is_an_end_time_on_the_server(factory):
     links = make(factory)
     with session_scope(factory) as s:
         workshop = workshops.get_by_code(s, links.join_code)
-        (event,) = rounds.start_round(s, workshop)
+        moved, event = rounds.start_round(s, workshop)
         cafe_round = current_round(s, workshop)
+        # Starting the first café round also moves the agenda to the café phase.
+        assert moved.name == "agenda.updated"
+        assert workshop.current_phase_id == cafe_round.phase_id
         assert cafe_round.status == "running"
         assert (cafe_round.ends_at - cafe_round.started_at).total_seconds() == 600
         assert event.data["round"]["ends_at"] == cafe_round.ends_at.isoformat()
@@ -286,7 +289,8 @@ def test_events_are_numbered_without_gaps_per_workshop(factory):
                 select(Event.seq).where(Event.workshop_id == workshop.id).order_by(Event.seq)
             ).all()
             assert seqs == list(range(1, workshop.last_seq + 1))
-        assert s.get(Workshop, workshops.get_by_code(s, a.join_code).id).last_seq == 3
+        # two joins, the agenda moving to the café, the round starting
+        assert s.get(Workshop, workshops.get_by_code(s, a.join_code).id).last_seq == 4
 
 
 def test_replay_shows_a_participant_only_their_tables_and_their_own_events(factory):

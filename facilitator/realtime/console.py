@@ -56,9 +56,11 @@ def on_round_next(ident: dict[str, Any], payload: dict[str, Any]) -> Ack:
 def on_plan_preview(ident: dict[str, Any], payload: dict[str, Any]) -> Ack:
     """The planner's proposal for the next round, around the people locked by hand."""
     locks = _seating_field(payload, "locks", required=False)
+    together = _groups_field(payload, "together", size=(2, 12))
+    apart = _groups_field(payload, "apart", size=(2, 2))
     with unit_of_work() as db:
         workshop = db.get(Workshop, ident["workshop_id"])
-        preview = seating.preview(db, workshop, locks)
+        preview = seating.preview(db, workshop, locks, together, apart)
     return {"ok": True, **preview}
 
 
@@ -132,6 +134,20 @@ def on_projector_show(ident: dict[str, Any], payload: dict[str, Any]) -> Ack:
     if not isinstance(view, str) or not isinstance(show_names, bool):
         raise DomainError("bad_request")
     return staff_action(ident, workshops.set_projector, view, show_names)
+
+
+def _groups_field(payload: dict[str, Any], key: str, size: tuple[int, int]) -> list[list[str]]:
+    """Groups of public ids (keep together, keep apart), checked for shape."""
+    value = payload.get(key, [])
+    if not isinstance(value, list) or len(value) > 200:
+        raise DomainError("bad_request")
+    low, high = size
+    for group in value:
+        if not isinstance(group, list) or not low <= len(group) <= high:
+            raise DomainError("bad_request")
+        if not all(isinstance(p, str) and len(p) <= 32 for p in group):
+            raise DomainError("bad_request")
+    return value
 
 
 def _seating_field(payload: dict[str, Any], key: str, required: bool) -> dict[str, int]:

@@ -8,7 +8,8 @@
   const lang = document.documentElement.lang;
   const ticked = new Set(); // people ticked in the current tables
   const tickedInPlan = new Set();
-  let plan = null; // {round, seating: {public_id: table}, score, locks: {public_id: table}}
+  // {round, seating: {public_id: table}, score, locks: {public_id: table}, together, apart}
+  let plan = null;
 
   const conn = Fac.connect("facilitator", main.dataset.code, {
     onSnapshot: render,
@@ -171,9 +172,9 @@
 
   /* --- the next round: preview, adjust by hand, apply --- */
 
-  function preview(locks) {
-    send("plan.preview", { locks }, (ack) => {
-      plan = { round: ack.round, seating: ack.seating, score: ack.score, locks };
+  function preview(locks, together, apart) {
+    send("plan.preview", { locks, together, apart }, (ack) => {
+      plan = { round: ack.round, seating: ack.seating, score: ack.score, locks, together, apart };
       tickedInPlan.clear();
       $("plan-panel").hidden = false;
       renderPlan(conn.live.state);
@@ -189,7 +190,10 @@
       Fac.count("repeats", s.repeats),
       t("new_encounters", { mean: s.new_encounters_mean, min: s.new_encounters_min }),
       t("size_spread", { spread: s.size_spread }),
-    ].join(" · ");
+      t("language_coverage", { percent: Math.round(s.language_coverage * 100) }),
+      t("role_mix", { percent: Math.round(s.role_mix * 100) }),
+      s.violations ? Fac.count("violations", s.violations) : "",
+    ].filter(Boolean).join(" · ");
     $("plan-score").dataset.repeats = s.repeats;
     const byTable = new Map(state.tables.map((tb) => [tb.number, []]));
     for (const [publicId, table] of Object.entries(plan.seating)) {
@@ -212,12 +216,22 @@
     tableOptions($("plan-target"), state);
   }
 
-  $("plan").addEventListener("click", () => preview({}));
+  $("plan").addEventListener("click", () => preview({}, [], []));
   $("plan-place").addEventListener("click", () => {
     if (!tickedInPlan.size) { showError(t("tick_first")); return; }
     const locks = { ...plan.locks };
     for (const publicId of tickedInPlan) locks[publicId] = Number($("plan-target").value);
-    preview(locks);
+    preview(locks, plan.together, plan.apart);
+  });
+  $("plan-together").addEventListener("click", () => {
+    if (tickedInPlan.size < 2) { showError(t("tick_two")); return; }
+    preview(plan.locks, [...plan.together, [...tickedInPlan]], plan.apart);
+  });
+  $("plan-apart").addEventListener("click", () => {
+    const ticked = [...tickedInPlan];
+    if (ticked.length < 2) { showError(t("tick_two")); return; }
+    const pairs = ticked.flatMap((a, i) => ticked.slice(i + 1).map((b) => [a, b]));
+    preview(plan.locks, plan.together, [...plan.apart, ...pairs]);
   });
   $("plan-cancel").addEventListener("click", () => { plan = null; $("plan-panel").hidden = true; });
   $("plan-apply").addEventListener("click", () => {
