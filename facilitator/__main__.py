@@ -4,4 +4,6 @@ import sys
 
 from .cli import main
 
-sys.exit(main())
+# Guarded: worker processes (spawn) import the main module again and must not run it.
+if __name__ == "__main__":
+    sys.exit(main())

@@ -69,6 +69,9 @@ def _serve(app: Any, args: argparse.Namespace) -> int:
     if args.command == "demo":
         _start_demo(app, args.bots)
     _schedule_full_collections(socketio)
+    from .offload import warm_up
+
+    warm_up(app.config["OFFLOAD_WORKERS"])
     socketio.run(
         app,
         host=args.host,

@@ -52,6 +52,7 @@ def defaults() -> dict[str, Any]:
         "SESSION_COOKIE_SECURE": False,
         "WTF_CSRF_TIME_LIMIT": None,  # a phone may keep the join page open all morning
         "MAX_CONTENT_LENGTH": 64 * 1024,
+        "OFFLOAD_WORKERS": 1,  # processes for CPU work (planning); 0 runs it in place
         "BOTS": 0,
         "BOT_INTERVAL": 6.0,
     }
@@ -68,6 +69,7 @@ _INT_KEYS = {
     "SOCKET_MAX_BUFFER",
     "EVENTLET_MAX_SIZE",
     "BOTS",
+    "OFFLOAD_WORKERS",
 }
 _BOOL_KEYS = {"SESSION_COOKIE_SECURE"}
 _FLOAT_KEYS = {"BOT_INTERVAL"}

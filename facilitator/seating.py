@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
@@ -345,27 +346,56 @@ def _seats_by_person(
     return seats
 
 
-def preview(
+@dataclass(frozen=True)
+class PlanRequest:
+    """Everything the planner needs for the next round, read in one short transaction.
+
+    Planning itself can then run anywhere (a worker process), and its result is turned
+    back into public ids and table numbers for the console.
+    """
+
+    round_number: int
+    people: list[rotation.Person]
+    tables: list[rotation.TableInfo]
+    history: list[dict[int, int]]
+    constraints: rotation.Constraints
+    public_ids: dict[int, str]
+    numbers: dict[int, int]
+
+    def plan(self) -> rotation.Plan:
+        """Plan here (the domain API); the console runs this in a worker process."""
+        return rotation.plan_round(self.people, self.tables, self.history, self.constraints)
+
+    def describe(self, plan: rotation.Plan) -> dict[str, Any]:
+        """The plan as the console shows it: public ids, table numbers, the score."""
+        return {
+            "round": self.round_number + 1,
+            "seating": {self.public_ids[p]: self.numbers[t] for p, t in plan.seating.items()},
+            "score": plan.score.as_dict(),
+        }
+
+
+def plan_request(
     session: Session,
     workshop: Workshop,
     locks_by_public_id: Mapping[str, int],
     together: list[list[str]] | None = None,
     apart: list[list[str]] | None = None,
-) -> dict[str, Any]:
-    """The next round's proposed seating by public id and table number, with its score.
+) -> PlanRequest:
+    """Read what planning the next round needs; hand-placed people become locks.
 
-    People placed by hand are locks; keep-together groups and keep-apart pairs are
-    wishes the planner honours where the numbers allow.
+    Keep-together groups and keep-apart pairs are wishes the planner honours where the
+    numbers allow.
     """
     cafe_round = require_round(session, workshop)
+    people_rows = {p.public_id: p for p in list_participants(session, workshop.id)}
     tables = list_tables(session, workshop.id)
     by_number = {t.number: t.id for t in tables}
-    people = {p.public_id: p for p in list_participants(session, workshop.id)}
 
     def ids(public_ids: list[str]) -> frozenset[int]:
-        if any(pid not in people or people[pid].presence == LEFT for pid in public_ids):
+        if any(pid not in people_rows or people_rows[pid].presence == LEFT for pid in public_ids):
             raise DomainError("stale_plan")
-        return frozenset(people[pid].id for pid in public_ids)
+        return frozenset(people_rows[pid].id for pid in public_ids)
 
     locks: dict[int, int] = {}
     for public_id, number in locks_by_public_id.items():
@@ -378,11 +408,25 @@ def preview(
         apart=tuple(ids(pair) for pair in apart or []),
         locked=locks,
     )
-    plan = propose(session, workshop, constraints)
-    numbers = {t.id: t.number for t in tables}
-    by_id = {p.id: p for p in people.values()}
-    return {
-        "round": cafe_round.number + 1,
-        "seating": {by_id[p].public_id: numbers[t] for p, t in plan.seating.items()},
-        "score": plan.score.as_dict(),
-    }
+    people, infos, history = planning_input(session, workshop)
+    return PlanRequest(
+        round_number=cafe_round.number,
+        people=people,
+        tables=infos,
+        history=history,
+        constraints=constraints,
+        public_ids={p.id: p.public_id for p in people_rows.values()},
+        numbers={t.id: t.number for t in tables},
+    )
+
+
+def preview(
+    session: Session,
+    workshop: Workshop,
+    locks_by_public_id: Mapping[str, int],
+    together: list[list[str]] | None = None,
+    apart: list[list[str]] | None = None,
+) -> dict[str, Any]:
+    """The next round's proposed seating by public id and table number, with its score."""
+    request = plan_request(session, workshop, locks_by_public_id, together, apart)
+    return request.describe(request.plan())

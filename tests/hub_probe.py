@@ -6,7 +6,8 @@ Patching comes first, exactly as in the server entry point (facilitator.green).
 
 from facilitator.green import patch
 
-patch("eventlet")
+if __name__ == "__main__":
+    patch("eventlet")
 
 import json  # noqa: E402
 import sys  # noqa: E402

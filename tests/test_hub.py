@@ -46,3 +46,28 @@ def test_the_probe_sees_the_block_when_psycopg_waits_in_c(postgres):
     # Proof that the test above can fail: psycopg's C wait blocks the whole hub.
     result = probe({"PSYCOPG_WAIT_FUNC": "wait_c"})
     assert result["max_lateness"] > 0.8, result
+
+
+OFFLOAD_PROBE = PROBE.with_name("offload_probe.py")
+
+
+def offload_probe(mode: str) -> dict[str, float]:
+    env = os.environ | {"PYTHONPATH": str(ROOT), "PYTHONHASHSEED": "0"}
+    out = subprocess.run(
+        [sys.executable, str(OFFLOAD_PROBE), mode],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_planning_in_a_worker_process_leaves_the_hub_free():
+    offloaded = offload_probe("offloaded")
+    inline = offload_probe("inline")
+    assert offloaded["digest"] == inline["digest"]  # the same plan either way
+    assert offloaded["max_lateness"] < 0.1, offloaded
+    # Proof that the measure can fail: planned in the hub, the timer waits it out.
+    assert inline["max_lateness"] > 0.2, inline

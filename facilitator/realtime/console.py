@@ -6,7 +6,8 @@ from typing import Any
 
 from flask import current_app
 
-from .. import agenda, notes, rounds, seating, workshops
+from .. import agenda, notes, offload, rotation, rounds, seating, workshops
+from ..app import socketio
 from ..auth import FACILITATOR
 from ..errors import DomainError
 from ..models import Participant, Workshop
@@ -48,8 +49,23 @@ def on_round_end(ident: dict[str, Any], _payload: dict[str, Any]) -> Ack:
 
 @handler("round.next", roles=ONLY_FACILITATORS)
 def on_round_next(ident: dict[str, Any], payload: dict[str, Any]) -> Ack:
-    """Plan and apply the next round at once; `expected` is the round the sender saw."""
-    return staff_action(ident, seating.next_round, int_field(payload, "expected"))
+    """Plan and apply the next round at once; `expected` is the round the sender saw.
+
+    The plan is made outside any transaction (in a worker process); if someone joined
+    or left meanwhile, it is made again.
+    """
+    expected = int_field(payload, "expected")
+    for _attempt in range(3):
+        with unit_of_work() as db:
+            workshop = db.get(Workshop, ident["workshop_id"])
+            request = seating.plan_request(db, workshop, {})
+        proposal = request.describe(_plan_off_the_hub(request))["seating"]
+        try:
+            return staff_action(ident, seating.next_round, expected, proposal)
+        except DomainError as error:
+            if error.code != "stale_plan":
+                raise
+    raise DomainError("stale_plan")
 
 
 @handler("plan.preview", roles=ONLY_FACILITATORS)
@@ -60,8 +76,22 @@ def on_plan_preview(ident: dict[str, Any], payload: dict[str, Any]) -> Ack:
     apart = _groups_field(payload, "apart", size=(2, 2))
     with unit_of_work() as db:
         workshop = db.get(Workshop, ident["workshop_id"])
-        preview = seating.preview(db, workshop, locks, together, apart)
-    return {"ok": True, **preview}
+        request = seating.plan_request(db, workshop, locks, together, apart)
+    return {"ok": True, **request.describe(_plan_off_the_hub(request))}
+
+
+def _plan_off_the_hub(request: seating.PlanRequest):  # type: ignore[no-untyped-def]
+    """Planning is CPU work: a worker process does it while the hub serves the room."""
+    workers = current_app.config["OFFLOAD_WORKERS"]
+    return offload.run(
+        socketio.sleep,
+        workers,
+        rotation.plan_round,
+        request.people,
+        request.tables,
+        request.history,
+        request.constraints,
+    )
 
 
 @handler("plan.apply", roles=ONLY_FACILITATORS)
