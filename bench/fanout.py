@@ -2,7 +2,8 @@
 
 For N simulated phones (1,000 and 3,000 by default) connected to ONE server worker
 (`python -m facilitator serve`: eventlet, SQLite in a temp dir), measures the time from
-the moment the facilitator's client emits `round.next` to the arrival of each phone's
+the moment the facilitator's client emits `plan.apply` (with the plan it previewed just
+before, as the console does) to the arrival of each phone's
 new seat (its table's `round.seats` message naming it), and reports p50/p99/max
 (nearest rank, over the phones served) and how many phones got their seat. The
 facilitator's ack (sent by the server once the round change is stored and every emit
@@ -329,6 +330,14 @@ async def _fan_out(
     return Sample(total, latencies, (ack_at - t0) * 1000)
 
 
+async def _preview(facilitator: Phone) -> dict[str, int]:
+    """The console's plan for the next round, asked for before the clock starts."""
+    _at, (ack,) = await asyncio.wait_for(facilitator.emit("plan.preview", {}), FANOUT_TIMEOUT)
+    if not ack.get("ok"):
+        raise RuntimeError(f"plan.preview refused: {ack}")
+    return ack["seating"]
+
+
 def _connected(label: str, count: int, total: int, started: float) -> None:
     elapsed = time.monotonic() - started
     print(f"  {label}: {count}/{total} connected in {elapsed:.1f} s", file=sys.stderr)
@@ -358,7 +367,7 @@ async def measure_floor(port: int, people: int, repeats: int) -> list[Sample]:
 
 
 async def measure_app(port: int, secret: str, seeded: Seeded, repeats: int) -> list[Sample]:
-    """N phones of the seeded workshop; one `round.next` per repeat."""
+    """N phones of the seeded workshop; per repeat a preview, then the timed apply."""
     code = seeded.code
     staff = issue_token(secret, Caller("facilitator", code))
     facilitator = await connect(
@@ -381,7 +390,12 @@ async def measure_app(port: int, secret: str, seeded: Seeded, repeats: int) -> l
         for number in range(1, repeats + 1):
             await asyncio.sleep(SETTLE)
             sample = await _fan_out(
-                facilitator, phones, tally, "round.next", {"expected": number}, len(jobs)
+                facilitator,
+                phones,
+                tally,
+                "plan.apply",
+                {"expected": number, "seating": await _preview(facilitator)},
+                len(jobs),
             )
             samples.append(sample)
     finally:

@@ -1,9 +1,9 @@
 """How long the server's share of a round change takes, by store and room size.
 
 For N participants at tables of 5, measures in one process:
-- `rotate`: the pure seating function alone;
-- `next_round`: the whole domain call (rotation, N seats, N+2 numbered events, commit);
-- `floor`: a bare bulk insert of the same N seat rows and N event rows, then commit,
+- `plan`: the planner alone (`rotation.plan_round` with the history so far);
+- `next_round`: the whole domain call (planning, N seats, 2 numbered events, commit);
+- `floor`: a bare bulk insert of the same N seat rows and 2 event rows, then commit,
   the least any store-backed round change must cost;
 and prints next_round / floor. Run: `.venv/bin/python -m bench.round_change [--postgres]`.
 """
@@ -20,7 +20,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, insert, text
 
-from facilitator import rotation, seating, workshops
+from facilitator import seating, workshops
 from facilitator.db import make_engine, make_session_factory, migrate, session_scope
 from facilitator.demo import template
 from facilitator.models import Event, Participant, Seat
@@ -78,15 +78,11 @@ def time_next_round(factory, code: str) -> float:
         return time.perf_counter() - start
 
 
-def time_rotate(factory, code: str) -> float:
+def time_plan(factory, code: str) -> float:
     with session_scope(factory) as s:
-        workshop = workshops.get_by_code(s, code)
-        tables = [
-            rotation.TableInfo(t.id, t.capacity, t.host_id) for t in list_tables(s, workshop.id)
-        ]
-        current = seating_of_round(s, current_round(s, workshop).id)
+        request = seating.plan_request(s, workshops.get_by_code(s, code), {})
     start = time.perf_counter()
-    rotation.rotate(tables, current, {})
+    request.plan()
     return time.perf_counter() - start
 
 
@@ -122,14 +118,14 @@ def time_floor(factory, code: str, people: int) -> float:
 
 def run(url: str, sizes: list[int], repeats: int) -> None:
     print(f"store: {url.split(':')[0]}")
-    print(f"{'people':>7} {'rotate ms':>10} {'next_round ms':>14} {'floor ms':>9} {'ratio':>6}")
+    print(f"{'people':>7} {'plan ms':>10} {'next_round ms':>14} {'floor ms':>9} {'ratio':>6}")
     for people in sizes:
         rot, full, floor = [], [], []
         for _ in range(repeats):
             engine, cleanup = fresh_engine(url)
             factory = make_session_factory(engine)
             code = seed(factory, people)
-            rot.append(time_rotate(factory, code))
+            rot.append(time_plan(factory, code))
             floor.append(time_floor(factory, seed(factory, people), people))
             full.append(time_next_round(factory, code))
             engine.dispose()

@@ -42,7 +42,9 @@ def defaults() -> dict[str, Any]:
         "NOTES_PER_MINUTE": 12,
         "JOINS_PER_MINUTE": 30,  # per network address: a venue's phones each have their own
         "REPLAY_MAX_EVENTS": 200,
-        "SOCKET_MAX_BUFFER": 16 * 1024,
+        # The console sends a whole plan back to apply it: ~25 bytes a person, so 256 KiB
+        # carries ~10,000 people; every handler still checks its own fields and sizes.
+        "SOCKET_MAX_BUFFER": 256 * 1024,
         "PING_INTERVAL": 10,
         "PING_TIMEOUT": 20,
         "EVENTLET_MAX_SIZE": 10_000,
