@@ -12,6 +12,7 @@ from . import notes
 from .db import session_scope
 from .demo import bot_note, seat_bots
 from .errors import DomainError
+from .harvest_service import request_wall
 from .models import Participant, Workshop
 from .participants import current_table
 from .queries import current_round
@@ -45,6 +46,8 @@ def _run(app: Flask, join_code: str, count: int) -> None:
                 app.logger.exception("demo bot failed to post; trying again later")
                 continue
             notify(stored)
+            if stored:
+                request_wall(app, stored[0].workshop_id)
 
 
 def _post_one(session, join_code: str, rng: random.Random):  # type: ignore[no-untyped-def]

@@ -91,6 +91,13 @@ CATALOGUE: dict[str, EventSpec] = {
             "What the projector shows (auto, join, round, wall) and whether its map names people.",
         ),
         EventSpec(
+            "harvest.updated",
+            ("digest", "themes", "notes"),
+            "facilitators and projectors",
+            "A new harvest wall was drawn: the cloud's name (digest), themes, note count. Sent, "
+            "not stored: it is derived from the notes.",
+        ),
+        EventSpec(
             "round.updated",
             ("round",),
             "everyone in the workshop",

@@ -150,6 +150,7 @@ def js_strings() -> dict[str, str]:
         "violations": gettext("{count} wishes not met"),
         "violations_one": gettext("1 wish not met"),
         "tick_two": gettext("Tick at least two people first."),
+        "cloud_alt": gettext("Word cloud of the notes so far"),
         "placed_by_hand": gettext("placed by hand"),
         "plan_applied": gettext("The new round is on every screen."),
         "hidden": gettext("hidden"),

@@ -136,7 +136,7 @@ def broadcast_message(session: Session, workshop: Workshop, text: str) -> list[S
     return [events.record(session, workshop.id, "message.broadcast", events.ALL, data)]
 
 
-PROJECTOR_VIEWS = ("auto", "join", "round", "wall")
+PROJECTOR_VIEWS = ("auto", "join", "round", "wall", "harvest")
 
 
 def set_projector(

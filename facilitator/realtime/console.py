@@ -10,6 +10,7 @@ from .. import agenda, notes, offload, rotation, rounds, seating, workshops
 from ..app import socketio
 from ..auth import FACILITATOR
 from ..errors import DomainError
+from ..harvest_service import request_wall
 from ..models import Participant, Workshop
 from ..queries import list_participants
 from .core import Ack, handler, int_field, staff_action, unit_of_work
@@ -140,14 +141,18 @@ def on_phase_start(ident: dict[str, Any], payload: dict[str, Any]) -> Ack:
 
 @handler("note.hide", roles=ONLY_FACILITATORS)
 def on_note_hide(ident: dict[str, Any], payload: dict[str, Any]) -> Ack:
-    """Take a note off every screen."""
-    return staff_action(ident, notes.hide_note, payload.get("note"))
+    """Take a note off every screen (and out of the harvest)."""
+    ack = staff_action(ident, notes.hide_note, payload.get("note"))
+    request_wall(current_app._get_current_object(), ident["workshop_id"])
+    return ack
 
 
 @handler("note.restore", roles=ONLY_FACILITATORS)
 def on_note_restore(ident: dict[str, Any], payload: dict[str, Any]) -> Ack:
     """Put a hidden note back."""
-    return staff_action(ident, notes.restore_note, payload.get("note"))
+    ack = staff_action(ident, notes.restore_note, payload.get("note"))
+    request_wall(current_app._get_current_object(), ident["workshop_id"])
+    return ack
 
 
 @handler("message.send", roles=ONLY_FACILITATORS)

@@ -20,6 +20,7 @@ from ..auth import PARTICIPANT, ROLES, caller_from_cookies
 from ..db import session_scope
 from ..errors import DomainError
 from ..events import StoredEvent
+from ..harvest_service import request_wall
 from ..i18n import error_message
 from ..models import Participant, Workshop
 from ..snapshots import participant_snapshot, staff_snapshot
@@ -154,6 +155,8 @@ def on_sync(ident: dict[str, Any], payload: dict[str, Any]) -> Ack:
             table = participants.current_table(db, workshop, person)
             _follow_table(ident["workshop_id"], table.id if table else None)
             return _participant_catch_up(db, workshop, person, table, last_seq)
+        # A screen that (re)connects gets the current wall soon after (cached if unchanged).
+        request_wall(current_app._get_current_object(), workshop.id)
         return _staff_catch_up(db, workshop, ident["role"], last_seq)
 
 

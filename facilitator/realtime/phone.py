@@ -8,6 +8,7 @@ from flask import current_app
 
 from .. import notes, ratelimit, seating
 from ..auth import PARTICIPANT
+from ..harvest_service import request_wall
 from ..models import Participant, Workshop
 from .core import Ack, fail, handler, int_field, notify, unit_of_work
 
@@ -27,6 +28,7 @@ def on_note_post(ident: dict[str, Any], payload: dict[str, Any]) -> Ack:
         result = notes.post_note(db, workshop, author, client_id, text, table_number)
     if not result.duplicate:  # a resend is not a new note
         ratelimit.count(current_app, key, per_minute)
+        request_wall(current_app._get_current_object(), ident["workshop_id"])
     notify(result.events)
     return {"ok": True, "note": result.note, "duplicate": result.duplicate}
 

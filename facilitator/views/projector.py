@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import segno
-from flask import Blueprint
+from flask import Blueprint, abort, current_app, send_file
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
-from ..auth import PROJECTOR
+from ..auth import FACILITATOR, PROJECTOR
+from ..harvest_service import wall_path
 from .common import (
     current_caller,
     db,
@@ -43,3 +46,23 @@ def screen(code: str) -> tuple[str, int]:
             return error_page("unauthorized", 403)
         url = join_url(workshop.join_code)
         return render_screen("projector.html", workshop=workshop, join_url=url, qr=qr_svg(url))
+
+
+@bp.get("/<code>/harvest/<digest>.png")
+def harvest_cloud(code: str, digest: str) -> Response:
+    """A drawn word cloud of this workshop, for its projector and facilitators."""
+    with db() as session:
+        workshop = workshop_or_404(session, code)
+        allowed = current_caller(PROJECTOR, workshop.join_code) or current_caller(
+            FACILITATOR, workshop.join_code
+        )
+        if not allowed:
+            abort(403)
+        workshop_id = workshop.id
+    if not re.fullmatch(r"[0-9a-f]{32}", digest):
+        abort(404)
+    path = wall_path(current_app._get_current_object(), workshop_id, digest)
+    if not path.exists():
+        abort(404)
+    # Named by content: the same name never changes, so browsers may keep it.
+    return send_file(path, mimetype="image/png", max_age=86_400)

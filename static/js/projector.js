@@ -46,6 +46,7 @@
     $("join-screen").hidden = view !== "join";
     $("round-screen").hidden = view !== "round";
     $("wall").hidden = view !== "wall";
+    $("harvest").hidden = view !== "harvest";
   }
 
   function renderWall(state) {
@@ -97,9 +98,31 @@
     if (node) node.classList.add("fresh");
   }
 
+  /* --- the harvest wall: a cloud drawn off the server's hub, swapped in when loaded --- */
+
+  conn.socket.on("harvest.updated", (payload) => {
+    const data = payload.data;
+    const img = $("cloud");
+    const url = `/p/${main.dataset.code}/harvest/${data.digest}.png`;
+    if (!img.src.endsWith(url)) {
+      const next = new Image();
+      next.onload = () => { img.src = url; img.hidden = false; $("cloud-waiting").hidden = true; };
+      next.src = url; // load first, then swap: no flicker
+    }
+    $("cloud-caption").textContent = data.themes.map((theme) => theme.label).join(", ");
+    img.alt = t("cloud_alt");
+    $("harvest-count").textContent = Fac.count("notes_count", data.notes);
+    $("themes").replaceChildren(...data.themes.map((theme) => {
+      const li = el("li", {});
+      li.append(el("h3", {}, theme.label), el("blockquote", {}, theme.quote));
+      return li;
+    }));
+  });
+
+  const SCREENS = { join: "join-screen", round: "round-screen", wall: "wall", harvest: "harvest" };
   $("toggle-view").addEventListener("click", () => {
-    const order = ["join", "round", "wall"];
-    const now = order.find((v) => !$(v === "join" ? "join-screen" : v === "round" ? "round-screen" : "wall").hidden);
+    const order = Object.keys(SCREENS);
+    const now = order.find((v) => !$(SCREENS[v]).hidden);
     manualView = order[(order.indexOf(now) + 1) % order.length];
     if (conn.live.state) render(conn.live.state);
   });

@@ -1,0 +1,113 @@
+"""Keeping the harvest wall fresh without blocking the hub.
+
+Any change to a workshop's notes asks for a new wall. Requests are coalesced: per
+workshop at most one render runs and one waits, so a burst of 200 notes causes two
+renders, not 200. The render itself runs in a worker process (facilitator.offload);
+the result is written under EXPORTS_DIR/harvest/<workshop>/<digest>.png and announced
+to the staff screens with `harvest.updated` (sent, not stored: it is derived data).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import select
+
+from . import events, offload
+from .db import session_scope
+from .harvest.base import Note
+from .harvest.wall import Wall, digest_of, render_wall
+from .models import Contribution, Participant, Workshop
+
+# Per server process: which workshops are being drawn, and which want another go.
+_running: set[int] = set()
+_waiting: set[int] = set()
+_lock = threading.Lock()  # a green lock under eventlet; a real one in threading mode
+
+
+def request_wall(app: Flask, workshop_id: int) -> None:
+    """Ask for a fresh wall; returns at once (coalesced, drawn in the background)."""
+    from .app import socketio
+
+    with _lock:
+        if workshop_id in _running:
+            _waiting.add(workshop_id)
+            return
+        _running.add(workshop_id)
+    socketio.start_background_task(_keep_drawing, app, workshop_id)
+
+
+def _keep_drawing(app: Flask, workshop_id: int) -> None:
+    while True:
+        try:
+            _draw_once(app, workshop_id)
+        except Exception:  # noqa: BLE001  (a failed drawing must not stop later ones)
+            app.logger.exception("drawing the harvest wall failed")
+        with _lock:
+            if workshop_id not in _waiting:
+                _running.discard(workshop_id)
+                return
+            _waiting.discard(workshop_id)
+
+
+def wall_notes(session: Any, workshop_id: int) -> list[Note]:
+    """Every visible note of the workshop, as the harvest reads them."""
+    rows = session.execute(
+        select(Contribution.id, Contribution.text, Participant.language)
+        .join(Participant, Participant.id == Contribution.participant_id)
+        .where(Contribution.workshop_id == workshop_id, Contribution.hidden.is_(False))
+        .order_by(Contribution.id)
+    )
+    return [Note(id=row.id, text=row.text, language=row.language) for row in rows]
+
+
+def wall_path(app: Flask, workshop_id: int, digest: str) -> Path:
+    """Where a workshop's drawn cloud lives."""
+    return Path(app.config["EXPORTS_DIR"]) / "harvest" / str(workshop_id) / f"{digest}.png"
+
+
+def _draw_once(app: Flask, workshop_id: int) -> None:
+    from .app import socketio
+    from .realtime import notify
+
+    with app.app_context():
+        with session_scope(app.extensions["facilitator.sessions"]) as session:
+            workshop = session.get(Workshop, workshop_id)
+            notes = wall_notes(session, workshop_id)
+            languages = workshop.languages.split(",")
+            seq = workshop.last_seq
+        digest = digest_of(notes, languages)
+        path = wall_path(app, workshop_id, digest)
+        themes_path = path.with_suffix(".json")
+        if not path.exists():
+            workers = app.config["OFFLOAD_WORKERS"]
+            wall: Wall = offload.run(socketio.sleep, workers, render_wall, notes, languages)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            themes_path.write_text(_json({"themes": wall.themes, "notes": wall.notes}))
+            path.write_bytes(wall.png)
+            _keep_latest(path.parent, KEEP_WALLS)
+        data = {"digest": digest, **_read_json(themes_path)}
+        notify([events.transient(workshop_id, seq, "harvest.updated", events.STAFF, data)])
+
+
+KEEP_WALLS = 4  # older drawings are derived data: redrawn if ever needed
+
+
+def _keep_latest(folder: Path, keep: int) -> None:
+    """Delete all but the newest drawings of a workshop (each is ~0.3 MB)."""
+    drawings = sorted(folder.glob("*.png"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in drawings[keep:]:
+        old.unlink(missing_ok=True)
+        old.with_suffix(".json").unlink(missing_ok=True)
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text(encoding="utf-8"))

@@ -1,0 +1,129 @@
+"""The projector's harvest wall: drawn off the hub, coalesced, cached by content."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from pathlib import Path
+
+from facilitator import harvest_service
+from facilitator.harvest.base import Note
+from facilitator.harvest.wall import digest_of, render_wall
+
+LABELLED = Path(__file__).parent / "data" / "labelled_notes.json"
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def labelled_notes(count=60):
+    data = json.loads(LABELLED.read_text(encoding="utf-8"))
+    items = data["notes"] if isinstance(data, dict) else data
+    return [
+        Note(id=i, text=item["text"], language=item.get("language"))
+        for i, item in enumerate(items[:count])
+    ]
+
+
+def test_a_wall_has_a_cloud_and_themes_with_short_quotes():
+    notes = labelled_notes()
+    wall = render_wall(notes, ["nl", "fr", "en"])
+    assert wall.png.startswith(PNG) and wall.notes == 60
+    assert 1 <= len(wall.themes) <= 6
+    for theme in wall.themes:
+        assert theme["label"] and theme["notes"] >= 1 and len(theme["quote"]) <= 140
+
+
+def test_the_digest_names_the_content():
+    notes = labelled_notes(10)
+    assert digest_of(notes, ["nl"]) == digest_of(list(notes), ["nl"])
+    changed = [*notes[:-1], Note(id=notes[-1].id, text="iets anders", language="nl")]
+    assert digest_of(changed, ["nl"]) != digest_of(notes, ["nl"])
+
+
+def test_a_few_notes_draw_a_cloud_without_themes():
+    wall = render_wall([Note(1, "Buren helpen buren", "nl")], ["nl"])
+    assert wall.png.startswith(PNG) and wall.themes == []
+
+
+def test_a_burst_of_requests_draws_at_most_twice(app, monkeypatch):
+    draws = []
+
+    def slow_draw(_app, workshop_id):
+        draws.append(workshop_id)
+        time.sleep(0.3)
+
+    monkeypatch.setattr(harvest_service, "_draw_once", slow_draw)
+    for _ in range(200):
+        harvest_service.request_wall(app, 7)
+    deadline = time.monotonic() + 5
+    while 7 in harvest_service._running and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert draws == [7, 7]  # one running, one waiting: not 200
+    assert 7 not in harvest_service._running and 7 not in harvest_service._waiting
+
+
+def wait_for(client, name, seconds=20):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        for event in client.get_received():
+            if event["name"] == name:
+                return event["args"][0]["data"]
+        time.sleep(0.1)
+    raise AssertionError(f"no {name} within {seconds} s")
+
+
+def test_the_projector_gets_a_new_wall_after_a_note(app, helpers, links):
+    projector = helpers.staff(links, "projector")
+    phone = helpers.join(links.join_code, language="fr")
+    phone.post("Les aidants proches ont besoin de répit")
+    wall = wait_for(projector, "harvest.updated")
+    assert wall["notes"] == 1 and len(wall["digest"]) == 32
+    http = app.test_client()
+    http.get(f"/p/{links.join_code}/{links.projector_secret}")
+    image = http.get(f"/p/{links.join_code}/harvest/{wall['digest']}.png")
+    assert image.status_code == 200 and image.data.startswith(PNG)
+    image.close()
+    assert phone.http.get(f"/p/{links.join_code}/harvest/{wall['digest']}.png").status_code == 403
+    assert http.get(f"/p/{links.join_code}/harvest/{'0' * 32}.png").status_code == 404
+    assert http.get(f"/p/{links.join_code}/harvest/..%2Fsecret.png").status_code == 404
+
+
+def test_a_hidden_note_leaves_the_wall(app, helpers, links):
+    projector = helpers.staff(links, "projector")
+    facilitator = helpers.staff(links)
+    phone = helpers.join(links.join_code)
+    note = phone.post("Something rude")["note"]
+    first = wait_for(projector, "harvest.updated")
+    facilitator.emit("note.hide", {"note": note["id"]}, callback=True)
+    deadline = time.monotonic() + 20
+    while True:
+        wall = wait_for(projector, "harvest.updated")
+        if wall["notes"] == 0 or time.monotonic() > deadline:
+            break
+    assert wall["notes"] == 0 and wall["digest"] != first["digest"]
+
+
+def test_requests_from_many_threads_never_draw_one_workshop_twice_at_once(app, monkeypatch):
+    active, overlaps = [0], []
+    lock = threading.Lock()
+
+    def draw(_app, _workshop_id):
+        with lock:
+            active[0] += 1
+            overlaps.append(active[0])
+        time.sleep(0.05)
+        with lock:
+            active[0] -= 1
+
+    monkeypatch.setattr(harvest_service, "_draw_once", draw)
+    threads = [
+        threading.Thread(target=harvest_service.request_wall, args=(app, 9)) for _ in range(20)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    deadline = time.monotonic() + 5
+    while 9 in harvest_service._running and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert max(overlaps) == 1
