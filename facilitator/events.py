@@ -67,6 +67,12 @@ CATALOGUE: dict[str, EventSpec] = {
             "A note was stored; carries the note as every screen shows it.",
         ),
         EventSpec(
+            "note.voted",
+            ("id", "table", "votes", "voter", "up"),
+            "the participants at the note's table, facilitators and projectors",
+            "Someone at the table upvoted a note (or took the vote back); the new count.",
+        ),
+        EventSpec(
             "note.hidden",
             ("id", "table", "round_id"),
             "the participants at the note's table, facilitators and projectors",

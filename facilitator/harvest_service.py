@@ -15,13 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from . import events, offload
 from .db import session_scope
 from .harvest.base import Note
 from .harvest.wall import Wall, digest_of, render_wall
-from .models import Contribution, Participant, Workshop
+from .models import Contribution, Participant, Vote, Workshop
 
 # Per server process: which workshops are being drawn, and which want another go.
 _running: set[int] = set()
@@ -56,13 +56,20 @@ def _keep_drawing(app: Flask, workshop_id: int) -> None:
 
 def wall_notes(session: Any, workshop_id: int) -> list[Note]:
     """Every visible note of the workshop, as the harvest reads them."""
+    votes = (
+        select(Vote.contribution_id, func.count(Vote.id).label("votes"))
+        .group_by(Vote.contribution_id)
+        .subquery()
+    )
     rows = session.execute(
-        select(Contribution.id, Contribution.text, Participant.language)
+        select(Contribution.id, Contribution.text, Participant.language, votes.c.votes)
         .join(Participant, Participant.id == Contribution.participant_id)
+        .outerjoin(votes, votes.c.contribution_id == Contribution.id)
         .where(Contribution.workshop_id == workshop_id, Contribution.hidden.is_(False))
         .order_by(Contribution.id)
     )
-    return [Note(id=row.id, text=row.text, language=row.language) for row in rows]
+    # Upvotes break ties when a theme picks its representative quote.
+    return [Note(id=r.id, text=r.text, language=r.language, upvotes=r.votes or 0) for r in rows]
 
 
 def wall_path(app: Flask, workshop_id: int, digest: str) -> Path:

@@ -64,6 +64,7 @@ ERROR_MESSAGES = {
     "unknown_note": lazy_gettext("This note does not exist in this workshop."),
     "note_already_hidden": lazy_gettext("This note is already hidden."),
     "note_not_hidden": lazy_gettext("This note is not hidden."),
+    "note_hidden": lazy_gettext("This note was taken off the wall."),
     "unknown_phase": lazy_gettext("This phase is not on the agenda."),
     "too_many_notes": lazy_gettext("You are posting very fast. Please wait a moment."),
     "too_many_joins": lazy_gettext(
@@ -151,6 +152,8 @@ def js_strings() -> dict[str, str]:
         "violations_one": gettext("1 wish not met"),
         "tick_two": gettext("Tick at least two people first."),
         "cloud_alt": gettext("Word cloud of the notes so far"),
+        "vote": gettext("Upvote ({count} so far)"),
+        "unvote": gettext("Take back your upvote ({count} so far)"),
         "placed_by_hand": gettext("placed by hand"),
         "plan_applied": gettext("The new round is on every screen."),
         "hidden": gettext("hidden"),

@@ -6,14 +6,14 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from . import events
 from .errors import DomainError
 from .events import StoredEvent
-from .models import CafeTable, Contribution, Participant, Workshop
+from .models import CafeTable, Contribution, Participant, Vote, Workshop
 from .participants import current_table
 from .queries import current_round
 from .snapshots import note_view
@@ -139,6 +139,50 @@ def restore_note(session: Session, workshop: Workshop, note_id: object) -> list[
     note.hidden = False
     table = session.get(CafeTable, note.table_id)
     author = session.get(Participant, note.participant_id)
-    data = {"note": note_view(note, author, table.number)}
+    data = {"note": note_view(note, author, table.number, _vote_count(session, note.id))}
     audience = events.table_audience(table.id)
     return [events.record(session, workshop.id, "note.restored", audience, data)]
+
+
+def vote(
+    session: Session, workshop: Workshop, voter: Participant, note_id: object, up: bool
+) -> tuple[int, list[StoredEvent]]:
+    """Upvote a note at the voter's table (or take the vote back); returns the new count.
+
+    One vote per person and note (a unique constraint): voting twice changes nothing.
+    """
+    note = _note_of_workshop(session, workshop, note_id)
+    if note.hidden:
+        raise DomainError("note_hidden")
+    table = current_table(session, workshop, voter)
+    cafe_round = current_round(session, workshop)
+    if table is None or note.table_id != table.id or note.round_id != cafe_round.id:
+        raise DomainError("not_your_table")
+    mine = select(Vote).where(Vote.contribution_id == note.id, Vote.participant_id == voter.id)
+    existing = session.scalar(mine)
+    if up == (existing is not None):
+        return _vote_count(session, note.id), []  # already as asked: nothing to record
+    if up:
+        try:
+            with session.begin_nested():
+                session.add(Vote(contribution_id=note.id, participant_id=voter.id))
+        except IntegrityError:  # the same vote at the same moment from a second tab
+            return _vote_count(session, note.id), []
+    else:
+        session.delete(existing)
+    session.flush()
+    count = _vote_count(session, note.id)
+    data = {
+        "id": note.id,
+        "table": table.number,
+        "votes": count,
+        "voter": voter.public_id,
+        "up": up,
+    }
+    audience = events.table_audience(table.id)
+    return count, [events.record(session, workshop.id, "note.voted", audience, data)]
+
+
+def _vote_count(session: Session, note_id: int) -> int:
+    query = select(func.count(Vote.id)).where(Vote.contribution_id == note_id)
+    return session.scalar(query) or 0

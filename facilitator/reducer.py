@@ -47,6 +47,17 @@ def _note_posted(state: State, data: dict[str, Any]) -> None:
     _counts(state, note["table"], +1)
 
 
+def _note_voted(state: State, data: dict[str, Any]) -> None:
+    for note in state["notes"]:
+        if note["id"] == data["id"]:
+            note["votes"] = data["votes"]
+    me = state.get("me", {}).get("public_id")
+    if me is not None and data["voter"] == me:
+        mine = set(state["my_votes"])
+        mine = mine | {data["id"]} if data["up"] else mine - {data["id"]}
+        state["my_votes"] = sorted(mine)
+
+
 def _note_hidden(state: State, data: dict[str, Any]) -> None:
     for note in state["notes"]:
         if note["id"] == data["id"] and not note["hidden"]:
@@ -131,6 +142,7 @@ def _set(key: str, field: str | None = None):  # type: ignore[no-untyped-def]
 
 _HANDLERS = {
     "note.posted": _note_posted,
+    "note.voted": _note_voted,
     "note.hidden": _note_hidden,
     "note.restored": _note_restored,
     "round.updated": _round_updated,

@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .agenda import agenda_view
-from .models import CafeTable, Contribution, Participant, Round, Workshop, utcnow
+from .models import CafeTable, Contribution, Participant, Round, Vote, Workshop, utcnow
 from .queries import (
     current_round,
     list_participants,
@@ -52,7 +52,9 @@ def participant_view(person: Participant, table_number: int | None) -> dict[str,
     }
 
 
-def note_view(note: Contribution, author: Participant | None, table_number: int) -> dict[str, Any]:
+def note_view(
+    note: Contribution, author: Participant | None, table_number: int, votes: int = 0
+) -> dict[str, Any]:
     """A note as every screen shows it."""
     return {
         "id": note.id,
@@ -63,6 +65,7 @@ def note_view(note: Contribution, author: Participant | None, table_number: int)
         "round_id": note.round_id,
         "created_at": note.created_at.isoformat(),
         "hidden": note.hidden,
+        "votes": votes,
     }
 
 
@@ -121,10 +124,16 @@ def _notes(
     with_hidden: bool = False,
 ) -> list[dict[str, Any]]:
     """Notes of some rounds (and one table), oldest first, as screens show them."""
+    votes = (
+        select(Vote.contribution_id, func.count(Vote.id).label("votes"))
+        .group_by(Vote.contribution_id)
+        .subquery()
+    )
     query = (
-        select(Contribution, Participant, CafeTable)
+        select(Contribution, Participant, CafeTable, func.coalesce(votes.c.votes, 0))
         .join(Participant, Participant.id == Contribution.participant_id)
         .join(CafeTable, CafeTable.id == Contribution.table_id)
+        .outerjoin(votes, votes.c.contribution_id == Contribution.id)
         .where(Contribution.round_id.in_(round_ids))
         .order_by(Contribution.id)
     )
@@ -132,7 +141,15 @@ def _notes(
         query = query.where(Contribution.hidden.is_(False))
     if table_id is not None:
         query = query.where(Contribution.table_id == table_id)
-    return [note_view(n, a, t.number) for n, a, t in session.execute(query)]
+    return [note_view(n, a, t.number, v) for n, a, t, v in session.execute(query)]
+
+
+def _votes_of(session: Session, person_id: int, note_ids: list[int]) -> list[int]:
+    """Which of these notes the person upvoted, in id order."""
+    query = select(Vote.contribution_id).where(
+        Vote.participant_id == person_id, Vote.contribution_id.in_(note_ids)
+    )
+    return sorted(session.scalars(query))
 
 
 def _earlier_rounds(session: Session, cafe_round: Round) -> list[int]:
@@ -149,6 +166,7 @@ def participant_snapshot(
     cafe_round = current_round(session, workshop)
     seat = None
     notes: list[dict[str, Any]] = []
+    my_votes: list[int] = []
     handover = None
     if cafe_round is not None:
         table = table_of(session, cafe_round.id, person.id)
@@ -156,6 +174,7 @@ def participant_snapshot(
             host = session.get(Participant, table.host_id) if table.host_id else None
             seat = seat_view(table, host, cafe_round.number)
             notes = _notes(session, [cafe_round.id], table.id)
+            my_votes = _votes_of(session, person.id, [n["id"] for n in notes])
             if person.is_host:
                 # What earlier rounds wrote here, so the host can brief the newcomers.
                 handover = _notes(session, _earlier_rounds(session, cafe_round), table.id)
@@ -166,6 +185,7 @@ def participant_snapshot(
         "round": round_view(cafe_round) if cafe_round else None,
         "seat": seat,
         "notes": notes,
+        "my_votes": my_votes,
         "handover": handover,
         "agenda": agenda_view(session, workshop),
         "message": workshop.message,

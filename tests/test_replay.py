@@ -39,6 +39,9 @@ ACTIONS = st.lists(
         st.tuples(st.just("move"), st.integers(0, 50), st.integers(1, 6)),
         st.tuples(st.just("leave"), st.integers(1, 50), st.none()),
         st.tuples(st.sampled_from(["hide", "restore"]), st.integers(0, 50), st.none()),
+        st.tuples(
+            st.just("vote"), st.integers(0, 50), st.tuples(st.integers(0, 50), st.booleans())
+        ),
         st.tuples(st.just("phase"), st.integers(0, 4), st.none()),
         st.tuples(st.just("projector"), st.sampled_from(["join", "round", "wall"]), st.booleans()),
         st.tuples(st.just("snapshot"), st.none(), st.none()),
@@ -89,6 +92,12 @@ def _run(session, workshop, action, people):
         if ids:
             act = notes.hide_note if kind == "hide" else notes.restore_note
             act(session, workshop, ids[a % len(ids)])
+    elif kind == "vote":
+        ids = session.scalars(select(Contribution.id).order_by(Contribution.id)).all()
+        if ids:
+            voter_index, up = b
+            voter = _person(session, people, voter_index)
+            notes.vote(session, workshop, voter, ids[a % len(ids)], up)
     elif kind == "phase":
         phase_ids = [p.id for p in agenda.list_phases(session, workshop.id)]
         agenda.start_phase(session, workshop, phase_ids[a])

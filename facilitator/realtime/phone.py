@@ -53,3 +53,17 @@ def on_return(ident: dict[str, Any], _payload: dict[str, Any]) -> Ack:
         stored = seating.come_back(db, workshop, person)
     notify(stored)
     return {"ok": True}
+
+
+@handler("note.vote", roles=(PARTICIPANT,))
+def on_vote(ident: dict[str, Any], payload: dict[str, Any]) -> Ack:
+    """Upvote a note at the caller's table (`up: false` takes the vote back)."""
+    up = payload.get("up", True)
+    if not isinstance(up, bool):
+        return fail("bad_request")
+    with unit_of_work() as db:
+        workshop = db.get(Workshop, ident["workshop_id"])
+        voter = db.get(Participant, ident["participant_id"])
+        votes, stored = notes.vote(db, workshop, voter, payload.get("note"), up)
+    notify(stored)
+    return {"ok": True, "votes": votes}

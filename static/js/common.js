@@ -66,6 +66,14 @@ const Fac = (() => {
       state.notes.push(note);
       count(state, note.table, +1);
     },
+    "note.voted": (state, data) => {
+      for (const note of state.notes) if (note.id === data.id) note.votes = data.votes;
+      if (state.me && data.voter === state.me.public_id) {
+        const mine = new Set(state.my_votes);
+        if (data.up) mine.add(data.id); else mine.delete(data.id);
+        state.my_votes = [...mine].sort((a, b) => a - b);
+      }
+    },
     "note.hidden": (state, data) => {
       for (const note of state.notes) {
         if (note.id === data.id && !note.hidden) {
@@ -239,6 +247,11 @@ const Fac = (() => {
     return phase ? phase.title[language] || phase.title.en || "" : "";
   }
 
+  /** Most upvoted first, then newest: the top notes float up. */
+  function byVotes(notes) {
+    return notes.slice().sort((a, b) => (b.votes || 0) - (a.votes || 0) || b.id - a.id);
+  }
+
   function question(round, language) {
     if (!round) return "";
     return round.question[language] || round.question.en || Object.values(round.question)[0] || "";
@@ -251,6 +264,6 @@ const Fac = (() => {
 
   return {
     t, count: countText, el, $, uuid, announce, applyEvent, connect, renderTimer, roundLabel, question,
-    remainingSeconds, formatSeconds, phaseTitle,
+    remainingSeconds, formatSeconds, phaseTitle, byVotes,
   };
 })();

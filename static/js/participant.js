@@ -99,9 +99,11 @@
       items.push(li);
     }
     const sent = state.notes.filter((n) => !pending.some((p) => p.client_id === n.client_id));
-    for (const note of sent.slice().reverse()) {
+    const mine = new Set(state.my_votes || []);
+    for (const note of Fac.byVotes(sent)) {
       const li = el("li", { class: "note", "data-client-id": note.client_id });
       li.append(el("p", {}, note.text), el("span", { class: "meta" }, note.author || t("anonymous")));
+      li.append(voteButton(note, mine.has(note.id)));
       items.push(li);
     }
     if (!items.length) items.push(el("li", { class: "empty" }, t("no_notes")));
@@ -129,6 +131,22 @@
       } else showError(t("error_generic"));
     });
   });
+
+  /** "▲ 3": one vote per note; pressing again takes it back. */
+  function voteButton(note, voted) {
+    const button = el("button", {
+      type: "button", class: "vote", "aria-pressed": String(voted), "data-test": "vote",
+      "aria-label": t(voted ? "unvote" : "vote", { count: note.votes || 0 }),
+    }, `▲ ${note.votes || 0}`);
+    button.addEventListener("click", () => {
+      button.disabled = true;
+      conn.socket.timeout(8000).emit("note.vote", { note: note.id, up: !voted }, (err, ack) => {
+        button.disabled = false;
+        if (err || !ack.ok) showError(err ? t("error_generic") : ack.message);
+      });
+    });
+    return button;
+  }
 
   function renderTimer() {
     const state = conn.live.state;

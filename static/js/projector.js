@@ -51,7 +51,7 @@
 
   function renderWall(state) {
     const columns = state.tables.map((table) => {
-      const notes = state.notes.filter((n) => n.table === table.number).slice(-6).reverse();
+      const notes = Fac.byVotes(state.notes.filter((n) => n.table === table.number)).slice(0, 6);
       const column = el("section", { class: "wall-table", "data-table": table.number });
       const head = el("h2", {}, t("table_n", { table: table.number }));
       head.append(el("span", { class: "count" }, Fac.count("people_at_table", table.participants.length)));
@@ -59,7 +59,8 @@
       for (const note of notes) {
         const li = el("li", { "data-client-id": note.client_id });
         li.append(el("p", {}, note.text));
-        if (note.author) li.append(el("span", { class: "meta" }, note.author));
+        const meta = [note.author, note.votes ? `▲ ${note.votes}` : null].filter(Boolean).join(" · ");
+        if (meta) li.append(el("span", { class: "meta" }, meta));
         list.append(li);
       }
       column.append(head, list);

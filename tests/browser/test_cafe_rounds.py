@@ -120,6 +120,14 @@ def test_a_host_sees_what_earlier_rounds_wrote(browser, server):
     guest.fill("[data-test=note-text]", "Les voisins ne se connaissent plus")
     guest.click("[data-test=note-submit]")
     expect(host.locator(".notes .note p", has_text="voisins")).to_have_count(1)
+    # The host upvotes the guest's note: the count shows on both phones, once.
+    vote = host.locator(".notes .note", has_text="voisins").locator("[data-test=vote]")
+    vote.click()
+    expect(vote).to_have_attribute("aria-pressed", "true")
+    expect(
+        guest.locator(".notes .note", has_text="voisins").locator("[data-test=vote]")
+    ).to_have_text("▲ 1")
+    screenshot(host, "phone-votes-390x844")
     facilitator.click("[data-test=plan]")
     facilitator.click("[data-test=plan-apply]")
     expect(host.locator("[data-test=handover]")).to_be_visible()
