@@ -67,6 +67,12 @@ CATALOGUE: dict[str, EventSpec] = {
             "A note was stored; carries the note as every screen shows it.",
         ),
         EventSpec(
+            "insight.posted",
+            ("insight",),
+            "the participants at that table, facilitators and projectors",
+            "A table host wrote (or rewrote) the round's key insight for their table.",
+        ),
+        EventSpec(
             "note.voted",
             ("id", "table", "votes", "voter", "up"),
             "the participants at the note's table, facilitators and projectors",

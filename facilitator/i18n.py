@@ -65,6 +65,7 @@ ERROR_MESSAGES = {
     "note_already_hidden": lazy_gettext("This note is already hidden."),
     "note_not_hidden": lazy_gettext("This note is not hidden."),
     "note_hidden": lazy_gettext("This note was taken off the wall."),
+    "not_host": lazy_gettext("Only the table host writes the key insight."),
     "unknown_phase": lazy_gettext("This phase is not on the agenda."),
     "too_many_notes": lazy_gettext("You are posting very fast. Please wait a moment."),
     "too_many_joins": lazy_gettext(
@@ -153,6 +154,7 @@ def js_strings() -> dict[str, str]:
         "tick_two": gettext("Tick at least two people first."),
         "cloud_alt": gettext("Word cloud of the notes so far"),
         "vote": gettext("Upvote ({count} so far)"),
+        "key_insight": gettext("Key insight"),
         "unvote": gettext("Take back your upvote ({count} so far)"),
         "placed_by_hand": gettext("placed by hand"),
         "plan_applied": gettext("The new round is on every screen."),

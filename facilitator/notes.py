@@ -57,21 +57,25 @@ def post_note(
     client_id: str,
     text: str,
     table_number: int,
+    kind: str = "note",
 ) -> PostResult:
-    """Store a note at the author's table, once per client id."""
+    """Store a note (or a host's key insight) at the author's table, once per client id."""
     existing = _find(session, workshop.id, client_id)
     if existing is not None:
         return _replayed(session, existing, author, text)
     cafe_round = current_round(session, workshop)
-    if cafe_round is None or cafe_round.status == "ended":
+    # A host may still write the round's key insight after time is up; notes close.
+    if cafe_round is None or (cafe_round.status == "ended" and kind == "note"):
         raise DomainError("round_closed")
     table = current_table(session, workshop, author)
     if table is None or table.number != table_number:
         raise DomainError("not_your_table")
+    if kind == "insight" and table.host_id != author.id:
+        raise DomainError("not_host")
     note = Contribution(
         workshop_id=workshop.id,
         client_id=client_id,
-        kind="note",
+        kind=kind,
         text=text,
         round_id=cafe_round.id,
         table_id=table.id,
@@ -87,9 +91,8 @@ def post_note(
             raise
         return _replayed(session, found, author, text)
     view = note_view(note, author, table.number)
-    event = events.record(
-        session, workshop.id, "note.posted", events.table_audience(table.id), {"note": view}
-    )
+    name, key = ("insight.posted", "insight") if kind == "insight" else ("note.posted", "note")
+    event = events.record(session, workshop.id, name, events.table_audience(table.id), {key: view})
     return PostResult(view, False, [event])
 
 
@@ -113,7 +116,7 @@ def _note_of_workshop(session: Session, workshop: Workshop, note_id: object) -> 
     if isinstance(note_id, bool) or not isinstance(note_id, int):
         raise DomainError("bad_request")
     note = session.get(Contribution, note_id)
-    if note is None or note.workshop_id != workshop.id:
+    if note is None or note.workshop_id != workshop.id or note.kind != "note":
         raise DomainError("unknown_note")
     return note
 

@@ -47,6 +47,15 @@ def _note_posted(state: State, data: dict[str, Any]) -> None:
     _counts(state, note["table"], +1)
 
 
+def _insight_posted(state: State, data: dict[str, Any]) -> None:
+    insight = data["insight"]
+    if _is_participant(state):
+        if state["seat"] and state["seat"]["table"] == insight["table"]:
+            state["insight"] = insight
+    else:
+        state["insights"][str(insight["table"])] = insight
+
+
 def _note_voted(state: State, data: dict[str, Any]) -> None:
     for note in state["notes"]:
         if note["id"] == data["id"]:
@@ -89,6 +98,8 @@ def _note_restored(state: State, data: dict[str, Any]) -> None:
 def _round_updated(state: State, data: dict[str, Any]) -> None:
     if state["round"] is None or state["round"]["id"] != data["round"]["id"]:
         state["notes"] = []
+        if "insights" in state:
+            state["insights"] = {}
         for table in state.get("tables", []):
             table["notes"] = 0
     state["round"] = data["round"]
@@ -97,6 +108,7 @@ def _round_updated(state: State, data: dict[str, Any]) -> None:
 def _seat_assigned(state: State, data: dict[str, Any]) -> None:
     state["seat"] = data["seat"]
     state["notes"] = []
+    state["insight"] = None
 
 
 def _round_seats(state: State, data: dict[str, Any]) -> None:
@@ -105,6 +117,7 @@ def _round_seats(state: State, data: dict[str, Any]) -> None:
         state["round"] = data["round"]
         state["seat"] = seat
         state["notes"] = []
+        state["insight"] = None
 
 
 def _seating_changed(state: State, data: dict[str, Any]) -> None:
@@ -143,6 +156,7 @@ def _set(key: str, field: str | None = None):  # type: ignore[no-untyped-def]
 _HANDLERS = {
     "note.posted": _note_posted,
     "note.voted": _note_voted,
+    "insight.posted": _insight_posted,
     "note.hidden": _note_hidden,
     "note.restored": _note_restored,
     "round.updated": _round_updated,

@@ -66,6 +66,7 @@ def note_view(
         "created_at": note.created_at.isoformat(),
         "hidden": note.hidden,
         "votes": votes,
+        "kind": note.kind,
     }
 
 
@@ -122,8 +123,9 @@ def _notes(
     round_ids: list[int],
     table_id: int | None,
     with_hidden: bool = False,
+    kind: str = "note",
 ) -> list[dict[str, Any]]:
-    """Notes of some rounds (and one table), oldest first, as screens show them."""
+    """Notes (or insights) of some rounds (and one table), oldest first, as screens show them."""
     votes = (
         select(Vote.contribution_id, func.count(Vote.id).label("votes"))
         .group_by(Vote.contribution_id)
@@ -134,7 +136,7 @@ def _notes(
         .join(Participant, Participant.id == Contribution.participant_id)
         .join(CafeTable, CafeTable.id == Contribution.table_id)
         .outerjoin(votes, votes.c.contribution_id == Contribution.id)
-        .where(Contribution.round_id.in_(round_ids))
+        .where(Contribution.round_id.in_(round_ids), Contribution.kind == kind)
         .order_by(Contribution.id)
     )
     if not with_hidden:
@@ -167,6 +169,7 @@ def participant_snapshot(
     seat = None
     notes: list[dict[str, Any]] = []
     my_votes: list[int] = []
+    insight = None
     handover = None
     if cafe_round is not None:
         table = table_of(session, cafe_round.id, person.id)
@@ -174,6 +177,8 @@ def participant_snapshot(
             host = session.get(Participant, table.host_id) if table.host_id else None
             seat = seat_view(table, host, cafe_round.number)
             notes = _notes(session, [cafe_round.id], table.id)
+            insights = _notes(session, [cafe_round.id], table.id, kind="insight")
+            insight = insights[-1] if insights else None
             my_votes = _votes_of(session, person.id, [n["id"] for n in notes])
             if person.is_host:
                 # What earlier rounds wrote here, so the host can brief the newcomers.
@@ -186,6 +191,7 @@ def participant_snapshot(
         "seat": seat,
         "notes": notes,
         "my_votes": my_votes,
+        "insight": insight,
         "handover": handover,
         "agenda": agenda_view(session, workshop),
         "message": workshop.message,
@@ -210,8 +216,11 @@ def staff_snapshot(session: Session, workshop: Workshop, role: str) -> dict[str,
     seating: dict[int, int] = {}
     notes: list[dict[str, Any]] = []
     counts: dict[int, int] = {}
+    insights: dict[str, dict[str, Any]] = {}
     if cafe_round is not None:
         seating = seating_of_round(session, cafe_round.id)
+        for insight in _notes(session, [cafe_round.id], None, kind="insight"):
+            insights[str(insight["table"])] = insight  # the latest of each table
         notes = _notes(session, [cafe_round.id], None, with_hidden=role == "facilitator")
         numbers = {t.number: t.id for t in tables}
         for note in notes:
@@ -225,6 +234,7 @@ def staff_snapshot(session: Session, workshop: Workshop, role: str) -> dict[str,
         "round": round_view(cafe_round) if cafe_round else None,
         "tables": tables_view(tables, people, seating, counts),
         "notes": notes,
+        "insights": insights,
         "agenda": agenda_view(session, workshop),
         "projector": {"view": workshop.projector_view, "show_names": workshop.show_names},
         "message": workshop.message,

@@ -98,6 +98,14 @@ def _run(session, workshop, action, people):
             voter_index, up = b
             voter = _person(session, people, voter_index)
             notes.vote(session, workshop, voter, ids[a % len(ids)], up)
+    elif kind == "insight":
+        author = _person(session, people, a)
+        table = participants.current_table(session, workshop, author)
+        if table is not None:
+            text = "key insight"
+            notes.post_note(
+                session, workshop, author, str(uuid.uuid4()), text, table.number, "insight"
+            )
     elif kind == "phase":
         phase_ids = [p.id for p in agenda.list_phases(session, workshop.id)]
         agenda.start_phase(session, workshop, phase_ids[a])

@@ -33,6 +33,20 @@ def on_note_post(ident: dict[str, Any], payload: dict[str, Any]) -> Ack:
     return {"ok": True, "note": result.note, "duplicate": result.duplicate}
 
 
+@handler("insight.post", roles=(PARTICIPANT,))
+def on_insight_post(ident: dict[str, Any], payload: dict[str, Any]) -> Ack:
+    """The table host writes the round's key insight (a resend gets the same ack)."""
+    client_id = notes.clean_client_id(payload.get("client_id"))
+    text = notes.clean_text(payload.get("text"), current_app.config["NOTE_MAX_CHARS"])
+    table_number = int_field(payload, "table")
+    with unit_of_work() as db:
+        workshop = db.get(Workshop, ident["workshop_id"])
+        host = db.get(Participant, ident["participant_id"])
+        result = notes.post_note(db, workshop, host, client_id, text, table_number, "insight")
+    notify(result.events)
+    return {"ok": True, "insight": result.note, "duplicate": result.duplicate}
+
+
 @handler("participant.leave", roles=(PARTICIPANT,))
 def on_leave(ident: dict[str, Any], _payload: dict[str, Any]) -> Ack:
     """The participant leaves the workshop; their seat is freed for the next plan."""

@@ -66,6 +66,12 @@ const Fac = (() => {
       state.notes.push(note);
       count(state, note.table, +1);
     },
+    "insight.posted": (state, data) => {
+      const insight = data.insight;
+      if (isParticipant(state)) {
+        if (state.seat && state.seat.table === insight.table) state.insight = insight;
+      } else state.insights[String(insight.table)] = insight;
+    },
     "note.voted": (state, data) => {
       for (const note of state.notes) if (note.id === data.id) note.votes = data.votes;
       if (state.me && data.voter === state.me.public_id) {
@@ -99,14 +105,15 @@ const Fac = (() => {
     "round.updated": (state, data) => {
       if (!state.round || state.round.id !== data.round.id) {
         state.notes = [];
+        if (state.insights) state.insights = {};
         for (const table of state.tables || []) table.notes = 0;
       }
       state.round = data.round;
     },
-    "seat.assigned": (state, data) => { state.seat = data.seat; state.notes = []; },
+    "seat.assigned": (state, data) => { state.seat = data.seat; state.notes = []; state.insight = null; },
     "round.seats": (state, data) => {
       const seat = state.me && data.seats[state.me.public_id];
-      if (seat) { state.round = data.round; state.seat = seat; state.notes = []; }
+      if (seat) { state.round = data.round; state.seat = seat; state.notes = []; state.insight = null; }
     },
     "seating.changed": (state, data) => {
       const counts = new Map((state.tables || []).map((tb) => [tb.number, tb.notes]));

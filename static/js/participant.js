@@ -50,6 +50,7 @@
     renderMessage(state.message);
     renderNotes(state);
     renderHandover(state.handover);
+    renderInsight(state);
     renderTimer();
     renderFormState(state);
     renderLeft(state.me.left);
@@ -109,6 +110,29 @@
     if (!items.length) items.push(el("li", { class: "empty" }, t("no_notes")));
     list.replaceChildren(...items);
   }
+
+  /** The round's key insight: everyone at the table sees it, the host writes it. */
+  function renderInsight(state) {
+    const isHost = Boolean(state.me.is_host && state.seat);
+    $("insight").hidden = !isHost && !state.insight;
+    $("insight-form").hidden = !isHost;
+    $("insight-text").textContent = state.insight ? state.insight.text : "";
+    $("insight-text").hidden = !state.insight;
+  }
+
+  $("insight-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const state = conn.live.state;
+    const text = $("insight-input").value.trim();
+    if (!text || !state.seat) return;
+    const payload = { client_id: Fac.uuid(), text, table: state.seat.table };
+    conn.socket.timeout(8000).emit("insight.post", payload, (err, ack) => {
+      if (err || !ack.ok) { showError(err ? t("error_generic") : ack.message); return; }
+      $("insight-input").value = "";
+      Fac.applyEvent(state, "insight.posted", state.seq, { insight: ack.insight });
+      render(state);
+    });
+  });
 
   /** A host's briefing: what earlier rounds wrote at this table. */
   function renderHandover(notes) {

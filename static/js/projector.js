@@ -56,6 +56,12 @@
       const head = el("h2", {}, t("table_n", { table: table.number }));
       head.append(el("span", { class: "count" }, Fac.count("people_at_table", table.participants.length)));
       const list = el("ul", { class: "wall-notes" });
+      const insight = state.insights[String(table.number)];
+      if (insight) {
+        const li = el("li", { class: "insight", "data-insight": insight.id });
+        li.append(el("span", { class: "meta" }, t("key_insight")), el("p", {}, insight.text));
+        list.append(li);
+      }
       for (const note of notes) {
         const li = el("li", { "data-client-id": note.client_id });
         li.append(el("p", {}, note.text));

@@ -128,6 +128,12 @@ def test_a_host_sees_what_earlier_rounds_wrote(browser, server):
         guest.locator(".notes .note", has_text="voisins").locator("[data-test=vote]")
     ).to_have_text("▲ 1")
     screenshot(host, "phone-votes-390x844")
+    # The host writes the round's key insight: the guest sees it too.
+    host.fill("[data-test=insight-input]", "Zorg begint bij elkaar kennen")
+    host.click("[data-test=insight-submit]")
+    expect(guest.locator("[data-test=insight-text]")).to_have_text("Zorg begint bij elkaar kennen")
+    screenshot(guest, "phone-insight-390x844")
+    assert_accessible(host)
     facilitator.click("[data-test=plan]")
     facilitator.click("[data-test=plan-apply]")
     expect(host.locator("[data-test=handover]")).to_be_visible()
