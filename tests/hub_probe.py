@@ -11,9 +11,9 @@ if __name__ == "__main__":
 
 import json  # noqa: E402
 import sys  # noqa: E402
-import time  # noqa: E402
 
 import eventlet  # noqa: E402
+import probe_ticker  # noqa: E402  (beside this file)
 from sqlalchemy import text  # noqa: E402
 
 from facilitator.db import make_engine  # noqa: E402
@@ -23,24 +23,14 @@ def main(url: str) -> None:
     engine = make_engine(url)
     with engine.connect() as conn:  # open the pool's connection before measuring
         conn.execute(text("select 1"))
-    lateness: list[float] = []
-    done = False
-
-    def ticker() -> None:
-        while not done:
-            start = time.perf_counter()
-            eventlet.sleep(0.01)
-            lateness.append(time.perf_counter() - start - 0.01)
 
     def slow_query() -> None:
         with engine.connect() as conn:
             conn.execute(text("select pg_sleep(1)"))
 
-    tick = eventlet.spawn(ticker)
-    eventlet.sleep(0.05)
+    lateness, stop = probe_ticker.start(eventlet)
     eventlet.spawn(slow_query).wait()
-    done = True
-    tick.wait()
+    stop()
     print(json.dumps({"max_lateness": max(lateness), "ticks": len(lateness)}))
 
 

@@ -12,9 +12,9 @@ if __name__ == "__main__":  # worker processes re-import this file: they stay un
 
 import json  # noqa: E402
 import sys  # noqa: E402
-import time  # noqa: E402
 
 import eventlet  # noqa: E402
+import probe_ticker  # noqa: E402  (beside this file)
 
 from facilitator import offload, rotation  # noqa: E402
 
@@ -33,21 +33,10 @@ def instance() -> tuple[list[rotation.Person], list[rotation.TableInfo]]:
 def main(mode: str) -> None:
     people, tables = instance()
     offload.warm_up(1)
-    lateness: list[float] = []
-    done = False
-
-    def ticker() -> None:
-        while not done:
-            start = time.perf_counter()
-            eventlet.sleep(0.01)
-            lateness.append(time.perf_counter() - start - 0.01)
-
-    tick = eventlet.spawn(ticker)
-    eventlet.sleep(0.05)
+    lateness, stop = probe_ticker.start(eventlet)
     workers = 1 if mode == "offloaded" else 0
     plan = offload.run(eventlet.sleep, workers, rotation.plan_rounds, people, tables, [], 4)
-    done = True
-    tick.wait()
+    stop()
     digest = sum(hash(tuple(sorted(s.items()))) % 1000 for s in plan.seatings)
     print(
         json.dumps(

@@ -16,18 +16,23 @@ PROBE = Path(__file__).with_name("hub_probe.py")
 ROOT = PROBE.parent.parent
 
 
-def probe(extra_env: dict[str, str]) -> dict[str, float]:
+def run_probe(script: Path, argument: str, extra_env: dict[str, str]) -> dict[str, float]:
+    """Run a probe script in its own (eventlet-patched) process; return its JSON line."""
     inherited = {k: v for k, v in os.environ.items() if k != "PSYCOPG_WAIT_FUNC"}
     env = inherited | {"PYTHONPATH": str(ROOT)} | extra_env
     out = subprocess.run(
-        [sys.executable, str(PROBE), POSTGRES_URL],
+        [sys.executable, str(script), argument],
         env=env,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=120,
         check=True,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def probe(extra_env: dict[str, str]) -> dict[str, float]:
+    return run_probe(PROBE, POSTGRES_URL, extra_env)
 
 
 @pytest.fixture
@@ -52,16 +57,7 @@ OFFLOAD_PROBE = PROBE.with_name("offload_probe.py")
 
 
 def offload_probe(mode: str) -> dict[str, float]:
-    env = os.environ | {"PYTHONPATH": str(ROOT), "PYTHONHASHSEED": "0"}
-    out = subprocess.run(
-        [sys.executable, str(OFFLOAD_PROBE), mode],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return run_probe(OFFLOAD_PROBE, mode, {"PYTHONHASHSEED": "0"})
 
 
 def test_planning_in_a_worker_process_leaves_the_hub_free():

@@ -13,37 +13,36 @@ from ..models import Participant, Workshop
 from .core import Ack, fail, handler, int_field, notify, unit_of_work
 
 
-@handler("note.post", roles=(PARTICIPANT,))
-def on_note_post(ident: dict[str, Any], payload: dict[str, Any]) -> Ack:
-    """Post a note to the caller's table; a resend of the same id gets the same ack."""
+def _contribute(ident: dict[str, Any], payload: dict[str, Any], kind: str) -> notes.PostResult:
+    """Check a note's fields and store it (or find the stored one for a resend)."""
     client_id = notes.clean_client_id(payload.get("client_id"))
     text = notes.clean_text(payload.get("text"), current_app.config["NOTE_MAX_CHARS"])
     table_number = int_field(payload, "table")
-    key, per_minute = f"notes:{ident['participant_id']}", current_app.config["NOTES_PER_MINUTE"]
-    if not ratelimit.allowed(current_app, key, per_minute):
-        return fail("too_many_notes")
     with unit_of_work() as db:
         workshop = db.get(Workshop, ident["workshop_id"])
         author = db.get(Participant, ident["participant_id"])
-        result = notes.post_note(db, workshop, author, client_id, text, table_number)
+        result = notes.post_note(db, workshop, author, client_id, text, table_number, kind)
+    notify(result.events)
+    return result
+
+
+@handler("note.post", roles=(PARTICIPANT,))
+def on_note_post(ident: dict[str, Any], payload: dict[str, Any]) -> Ack:
+    """Post a note to the caller's table; a resend of the same id gets the same ack."""
+    key, per_minute = f"notes:{ident['participant_id']}", current_app.config["NOTES_PER_MINUTE"]
+    if not ratelimit.allowed(current_app, key, per_minute):
+        return fail("too_many_notes")
+    result = _contribute(ident, payload, "note")
     if not result.duplicate:  # a resend is not a new note
         ratelimit.count(current_app, key, per_minute)
         request_wall(current_app._get_current_object(), ident["workshop_id"])
-    notify(result.events)
     return {"ok": True, "note": result.note, "duplicate": result.duplicate}
 
 
 @handler("insight.post", roles=(PARTICIPANT,))
 def on_insight_post(ident: dict[str, Any], payload: dict[str, Any]) -> Ack:
     """The table host writes the round's key insight (a resend gets the same ack)."""
-    client_id = notes.clean_client_id(payload.get("client_id"))
-    text = notes.clean_text(payload.get("text"), current_app.config["NOTE_MAX_CHARS"])
-    table_number = int_field(payload, "table")
-    with unit_of_work() as db:
-        workshop = db.get(Workshop, ident["workshop_id"])
-        host = db.get(Participant, ident["participant_id"])
-        result = notes.post_note(db, workshop, host, client_id, text, table_number, "insight")
-    notify(result.events)
+    result = _contribute(ident, payload, "insight")
     return {"ok": True, "insight": result.note, "duplicate": result.duplicate}
 
 
