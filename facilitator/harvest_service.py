@@ -43,6 +43,9 @@ def request_wall(app: Flask, workshop_id: int) -> None:
 
 def _keep_drawing(app: Flask, workshop_id: int) -> None:
     while True:
+        with _lock:
+            # This drawing reads the notes as they are now: earlier requests are served.
+            _waiting.discard(workshop_id)
         try:
             _draw_once(app, workshop_id)
         except Exception:  # noqa: BLE001  (a failed drawing must not stop later ones)
@@ -51,7 +54,6 @@ def _keep_drawing(app: Flask, workshop_id: int) -> None:
             if workshop_id not in _waiting:
                 _running.discard(workshop_id)
                 return
-            _waiting.discard(workshop_id)
 
 
 def wall_notes(session: Any, workshop_id: int) -> list[Note]:
