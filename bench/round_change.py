@@ -20,7 +20,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, insert, text
 
-from facilitator import seating, workshops
+from facilitator import planning, seating, workshops
 from facilitator.db import make_engine, make_session_factory, migrate, session_scope
 from facilitator.demo import template
 from facilitator.models import Event, Participant, Seat
@@ -80,7 +80,7 @@ def time_next_round(factory, code: str) -> float:
 
 def time_plan(factory, code: str) -> float:
     with session_scope(factory) as s:
-        request = seating.plan_request(s, workshops.get_by_code(s, code), {})
+        request = planning.plan_request(s, workshops.get_by_code(s, code), {})
     start = time.perf_counter()
     request.plan()
     return time.perf_counter() - start

@@ -16,6 +16,8 @@ from .models import CafeTable, Participant, Seat, Workshop
 from .queries import current_round, list_tables, seating_of_round, table_of
 from .snapshots import participant_view
 
+LEFT = "left"  # presence of someone who left the workshop: no seat, skipped by plans
+
 
 @dataclass(frozen=True)
 class JoinRequest:
@@ -136,7 +138,7 @@ def set_presence(
     Someone who left stays left when their phone reconnects: they have no seat, and
     only `seating.come_back` gives them one again.
     """
-    if person.presence in (presence, "left"):
+    if person.presence in (presence, LEFT):
         return []
     person.presence = presence
     data = {"public_id": person.public_id, "presence": presence}

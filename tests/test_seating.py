@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, select
 
-from facilitator import participants, rounds, seating, workshops
+from facilitator import participants, planning, rounds, seating, workshops
 from facilitator.db import make_engine, make_session_factory, migrate, session_scope
 from facilitator.demo import template
 from facilitator.errors import DomainError
@@ -112,7 +112,7 @@ def test_a_leaver_frees_their_seat_and_a_host_their_table(factory):
 
 def test_a_previewed_plan_can_be_adjusted_by_hand_and_applied(factory):
     code, ids = setup(factory, people=12, hosts=2)
-    preview = run(factory, code, seating.preview, {ids[5]: 6})
+    preview = run(factory, code, planning.preview, {ids[5]: 6})
     assert preview["round"] == 2
     assert set(preview["seating"]) == set(ids)
     assert preview["seating"][ids[5]] == 6
@@ -127,13 +127,13 @@ def test_a_previewed_plan_can_be_adjusted_by_hand_and_applied(factory):
 
 def test_a_stale_plan_is_refused_after_someone_left_or_joined(factory):
     code, ids = setup(factory, people=8)
-    proposal = run(factory, code, seating.preview, {})["seating"]
+    proposal = run(factory, code, planning.preview, {})["seating"]
     with session_scope(factory) as s:
         leaver = s.scalar(select(Participant).where(Participant.public_id == ids[3]))
         seating.leave(s, workshops.get_by_code(s, code), leaver)
     with pytest.raises(DomainError, match="stale_plan"):
         run(factory, code, seating.next_round, 1, proposal)
-    fresh = run(factory, code, seating.preview, {})["seating"]
+    fresh = run(factory, code, planning.preview, {})["seating"]
     with session_scope(factory) as s:
         participants.join(s, workshops.get_by_code(s, code), JoinRequest("fr"), 40)
     with pytest.raises(DomainError, match="stale_plan"):
@@ -156,7 +156,7 @@ def current_number(factory, code):
 )
 def test_a_plan_that_breaks_the_rules_is_refused(factory, change, error):
     code, ids = setup(factory, people=12, hosts=1)
-    proposal = run(factory, code, seating.preview, {})["seating"] | change(ids)
+    proposal = run(factory, code, planning.preview, {})["seating"] | change(ids)
     with pytest.raises(DomainError, match=error):
         run(factory, code, seating.next_round, 1, proposal)
     assert current_number(factory, code) == 1
@@ -165,9 +165,9 @@ def test_a_plan_that_breaks_the_rules_is_refused(factory, change, error):
 def test_preview_locks_must_name_present_people_and_real_tables(factory):
     code, ids = setup(factory, people=4)
     with pytest.raises(DomainError, match="stale_plan"):
-        run(factory, code, seating.preview, {"ghost": 1})
+        run(factory, code, planning.preview, {"ghost": 1})
     with pytest.raises(DomainError, match="unknown_table"):
-        run(factory, code, seating.preview, {ids[0]: 99})
+        run(factory, code, planning.preview, {ids[0]: 99})
 
 
 def test_the_invariant_catches_a_lost_person(factory):
@@ -221,7 +221,7 @@ def _apply_change(s, workshop, change, people):
     elif kind == "next":
         seating.next_round(s, workshop, current_round(s, workshop).number)
     elif kind == "apply" and people:
-        plan = seating.preview(s, workshop, {})["seating"]
+        plan = planning.preview(s, workshop, {})["seating"]
         if plan:
             plan[sorted(plan)[a % len(plan)]] = b
         seating.next_round(s, workshop, current_round(s, workshop).number, plan)

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import current_app
 
-from .. import agenda, notes, offload, rotation, rounds, seating, workshops
+from .. import agenda, notes, offload, planning, rotation, rounds, seating, workshops
 from ..app import socketio
 from ..auth import FACILITATOR
 from ..errors import DomainError
@@ -59,7 +59,7 @@ def on_round_next(ident: dict[str, Any], payload: dict[str, Any]) -> Ack:
     for _attempt in range(3):
         with unit_of_work() as db:
             workshop = db.get(Workshop, ident["workshop_id"])
-            request = seating.plan_request(db, workshop, {})
+            request = planning.plan_request(db, workshop, {})
         proposal = request.describe(_plan_off_the_hub(request))["seating"]
         try:
             return staff_action(ident, seating.next_round, expected, proposal)
@@ -77,11 +77,11 @@ def on_plan_preview(ident: dict[str, Any], payload: dict[str, Any]) -> Ack:
     apart = _groups_field(payload, "apart", size=(2, 2))
     with unit_of_work() as db:
         workshop = db.get(Workshop, ident["workshop_id"])
-        request = seating.plan_request(db, workshop, locks, together, apart)
+        request = planning.plan_request(db, workshop, locks, together, apart)
     return {"ok": True, **request.describe(_plan_off_the_hub(request))}
 
 
-def _plan_off_the_hub(request: seating.PlanRequest):  # type: ignore[no-untyped-def]
+def _plan_off_the_hub(request: planning.PlanRequest):  # type: ignore[no-untyped-def]
     """Planning is CPU work: a worker process does it while the hub serves the room."""
     workers = current_app.config["OFFLOAD_WORKERS"]
     return offload.run(
