@@ -72,13 +72,9 @@ def _serve(app: Any, args: argparse.Namespace) -> int:
     from .offload import warm_up
 
     warm_up(app.config["OFFLOAD_WORKERS"])
-    socketio.run(
-        app,
-        host=args.host,
-        port=args.port,
-        max_size=app.config["EVENTLET_MAX_SIZE"],
-        log_output=False,
-    )
+    from .green import serve
+
+    serve(app, socketio, args.host, args.port, app.config["EVENTLET_MAX_SIZE"])
     return 0
 
 
