@@ -49,7 +49,6 @@ import math
 import os
 import secrets
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -61,7 +60,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bench.fanout import TABLE_SIZE, seed
+from bench.fanout import TABLE_SIZE, _stop, seed
 from bench.harvest import pool_of_texts
 from bench.sio_client import Phone, connect
 from facilitator import workshops
@@ -210,15 +209,6 @@ def server(tmp: Path, name: str, env: dict[str, str]) -> Iterator[int]:
     finally:
         _stop(process)
         log.close()
-
-
-def _stop(process: subprocess.Popen[Any]) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 # --- clients -----------------------------------------------------------------------

@@ -228,18 +228,14 @@ def _seat_events(
     cafe_round: Round,
     plan: Mapping[int, int],
     tables: list[CafeTable],
-    people: Mapping[int, Participant] | None = None,
-    seating: Mapping[int, int] | None = None,
 ) -> list[StoredEvent]:
     """After a move: the staff's table map (stored) and each moved person's new seat.
 
     The personal `seat.assigned` events are sent, not stored: the stored
     `seating.changed` stands for them (a phone that missed one gets a snapshot).
     """
-    if people is None:
-        people = {p.id: p for p in list_participants(session, workshop.id)}
-    if seating is None:
-        seating = seating_of_round(session, cafe_round.id)
+    people = {p.id: p for p in list_participants(session, workshop.id)}
+    seating = seating_of_round(session, cafe_round.id)
     table_map = {"tables": tables_view(tables, people, seating)}
     stored = events.record_many(
         session, workshop.id, [("seating.changed", events.STAFF, table_map)]
