@@ -1,4 +1,5 @@
-"""The tables of the domain: workshops, phases, rounds, tables, people, seats, notes, events."""
+"""The tables of the domain: workshops, phases, rounds, tables, people, seats, notes, events,
+and the plenary and organiser tables: photos, dot-votes, commitments, users, export jobs."""
 
 from __future__ import annotations
 
@@ -77,6 +78,15 @@ class Workshop(Base):
     # What the projector shows (join, round, wall) and whether its table map names people.
     projector_view: Mapped[str] = mapped_column(String(12), default="auto", server_default="auto")
     show_names: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # What the harvest wall covers: "all", "t:<table number>" or "r:<round number>".
+    harvest_scope: Mapped[str] = mapped_column(String(12), default="all", server_default="all")
+    # The table the plenary looks at now (its number), when the projector spotlights one.
+    spotlight_table: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    place: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    held_on: Mapped[str | None] = mapped_column(String(10), nullable=True)  # ISO date
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -201,3 +211,94 @@ class Vote(Base):
     )
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Photo(Base):
+    """The image of a `photo` contribution (a tablecloth): files under SESSIONS_DIR."""
+
+    __tablename__ = "photos"
+
+    contribution_id: Mapped[int] = mapped_column(
+        ForeignKey("contributions.id", ondelete="CASCADE"), primary_key=True
+    )
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    size_bytes: Mapped[int] = mapped_column(Integer)
+
+
+class Commitment(Base):
+    """One participant's action commitment at the end ("I will ...")."""
+
+    __tablename__ = "commitments"
+    __table_args__ = (UniqueConstraint("workshop_id", "client_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    client_id: Mapped[str] = mapped_column(String(36))
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
+    text: Mapped[str] = mapped_column(Text)
+    # Shown with the commitment only when the person chose to sign it.
+    signed_as: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    theme: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Ballot(Base):
+    """A dot-vote on harvested themes and key insights; frozen when closed."""
+
+    __tablename__ = "ballots"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(12), default="open")
+    dots_per_person: Mapped[int] = mapped_column(Integer)
+    # [{"key": "t1", "kind": "theme"|"insight", "label": ..., "text": ...}], fixed at opening.
+    options: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    results: Mapped[dict[str, int] | None] = mapped_column(JSON, nullable=True)
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class Dot(Base):
+    """How many of their dots one participant put on one option of a ballot."""
+
+    __tablename__ = "dots"
+    __table_args__ = (UniqueConstraint("ballot_id", "participant_id", "option"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ballot_id: Mapped[int] = mapped_column(ForeignKey("ballots.id", ondelete="CASCADE"))
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
+    option: Mapped[str] = mapped_column(String(20))
+    dots: Mapped[int] = mapped_column(Integer)
+
+
+class User(Base):
+    """An organiser's login; the password is stored only as a salted hash."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ExportJob(Base):
+    """A poster, report or archive being made (or made) in a worker process."""
+
+    __tablename__ = "export_jobs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))
+    options: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # The same export asked twice while one runs finds that one (see exports service).
+    key: Mapped[str] = mapped_column(String(80))
+    status: Mapped[str] = mapped_column(String(12), default="queued")
+    step: Mapped[str] = mapped_column(String(40), default="queued")
+    progress: Mapped[int] = mapped_column(Integer, default=0)
+    filename: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
