@@ -9,13 +9,17 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadSignature, URLSafeSerializer, URLSafeTimedSerializer
 
 PARTICIPANT = "participant"
 FACILITATOR = "facilitator"
 PROJECTOR = "projector"
 STAFF_ROLES = (FACILITATOR, PROJECTOR)
 ROLES = (PARTICIPANT, *STAFF_ROLES)
+# Organisers log in to the /o pages only; they are deliberately not in ROLES, so no
+# Socket.IO connection can be opened with an organiser cookie.
+ORGANISER = "organiser"
+ORGANISER_COOKIE = "fo_session"
 
 _COOKIE_PREFIX = {PARTICIPANT: "fp_", FACILITATOR: "ff_", PROJECTOR: "fj_"}
 
@@ -72,3 +76,27 @@ def caller_from_cookies(
     if role not in ROLES:
         return None
     return read_token(secret_key, cookies.get(cookie_name(role, code)), role, code)
+
+
+def _organiser_serializer(secret_key: str) -> URLSafeTimedSerializer:
+    # Its own salt: a participant's or facilitator's token never reads as an organiser's.
+    return URLSafeTimedSerializer(secret_key, salt="facilitator.organiser")
+
+
+def issue_organiser_token(secret_key: str, user_id: int) -> str:
+    """Sign an organiser's user id (and the time) into a token for `fo_session`."""
+    return _organiser_serializer(secret_key).dumps({"role": ORGANISER, "user": user_id})
+
+
+def read_organiser_token(secret_key: str, token: str | None, max_age: int) -> int | None:
+    """The user id of a genuine organiser token younger than `max_age` seconds."""
+    if not token or len(token) > 512:
+        return None
+    try:
+        data = _organiser_serializer(secret_key).loads(token, max_age=max_age)
+    except BadSignature:  # also SignatureExpired, a subclass
+        return None
+    if not isinstance(data, dict) or data.get("role") != ORGANISER:
+        return None
+    user_id = data.get("user")
+    return user_id if isinstance(user_id, int) and not isinstance(user_id, bool) else None

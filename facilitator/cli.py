@@ -1,4 +1,4 @@
-"""The `facilitator` command: migrate, serve, demo, plan.
+"""The `facilitator` command: migrate, serve, demo, plan, create-user.
 
 Only standard-library imports at module level: a server command must monkey-patch
 (facilitator.green) before Flask, SQLAlchemy or psycopg are loaded.
@@ -29,6 +29,18 @@ def _parser() -> argparse.ArgumentParser:
             "--port", type=int, default=int(os.environ.get("FACILITATOR_PORT", "5000"))
         )
     register_plan(commands)
+    create_user = commands.add_parser("create-user", help="add an organiser who logs in at /o")
+    create_user.add_argument("username")
+    create_user.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from the first line of standard input (for scripts)",
+    )
+    restore = commands.add_parser(
+        "import", help="re-create a workshop from an archive (.zip or workshop.json)"
+    )
+    restore.add_argument("archive", help="the archive an export made")
+    restore.add_argument("--owner", help="the organiser (username) who will manage it")
     demo = commands.choices["demo"]
     demo.add_argument(
         "--bots",
@@ -46,6 +58,10 @@ def main(argv: list[str] | None = None) -> int:
         from .plan_command import run
 
         return run(args)
+    if args.command == "create-user":
+        return _create_user(args)
+    if args.command == "import":
+        return _import_archive(args)
     if args.command in {"serve", "demo"}:
         from .green import patch
 
@@ -59,6 +75,87 @@ def main(argv: list[str] | None = None) -> int:
         print("Database is up to date.")
         return 0
     return _serve(app, args)
+
+
+def _read_password(from_stdin: bool) -> str | None:
+    """The new password: one line of stdin, or typed twice without echo."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    import getpass
+
+    first = getpass.getpass("Password (at least 10 characters): ")
+    if getpass.getpass("The same password again: ") != first:
+        print("The two passwords differ; no user was created.", file=sys.stderr)
+        return None
+    return first
+
+
+def _create_user(args: argparse.Namespace) -> int:
+    """Add an organiser account; only a salted hash of the password is stored."""
+    password = _read_password(args.password_stdin)
+    if password is None:
+        return 1
+    from .app import create_app
+    from .db import migrate, session_scope
+    from .errors import DomainError
+    from .users import PASSWORD_MIN, USERNAME_MAX, USERNAME_MIN, create_user
+
+    app = create_app()
+    engine = app.extensions["facilitator.engine"]
+    migrate(engine)
+    reasons = {
+        "bad_username": f"The username must be {USERNAME_MIN} to {USERNAME_MAX} characters, "
+        "without spaces.",
+        "bad_password": f"The password must be at least {PASSWORD_MIN} characters.",
+        "username_taken": f"There is already a user called {args.username!r}.",
+    }
+    try:
+        with session_scope(app.extensions["facilitator.sessions"]) as session:
+            user = create_user(session, args.username, password)
+            name = user.username
+    except DomainError as exc:
+        print(reasons.get(exc.code, exc.code), file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    print(f"Organiser {name!r} created. Log in at /o/login.")
+    return 0
+
+
+def _import_archive(args: argparse.Namespace) -> int:
+    """Re-create an archived workshop with a new code and new staff links."""
+    from pathlib import Path
+
+    from sqlalchemy import select
+
+    from .app import create_app
+    from .db import migrate, session_scope
+    from .errors import DomainError
+    from .exports.archive import import_archive
+    from .models import User
+
+    data = Path(args.archive).read_bytes()
+    app = create_app()
+    engine = app.extensions["facilitator.engine"]
+    migrate(engine)
+    try:
+        with session_scope(app.extensions["facilitator.sessions"]) as session:
+            owner = None
+            if args.owner:
+                owner = session.scalar(select(User.id).where(User.username == args.owner))
+                if owner is None:
+                    print(f"There is no organiser called {args.owner!r}.", file=sys.stderr)
+                    return 1
+            links = import_archive(session, data, app.config["SESSIONS_DIR"], owner_id=owner)
+    except DomainError as exc:
+        print(f"Nothing was imported: {exc.code}.", file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    print(f"Workshop imported with code {links.join_code}.")
+    print(f"  Facilitator link: /f/{links.join_code}/{links.facilitator_secret}")
+    print(f"  Projector link:   /p/{links.join_code}/{links.projector_secret}")
+    return 0
 
 
 def _serve(app: Any, args: argparse.Namespace) -> int:

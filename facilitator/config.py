@@ -39,6 +39,7 @@ def defaults() -> dict[str, Any]:
         "NOTE_MAX_CHARS": 280,
         "NAME_MAX_CHARS": 40,
         "MESSAGE_MAX_CHARS": 200,
+        "COMMITMENT_MAX_CHARS": 280,
         "NOTES_PER_MINUTE": 12,
         "JOINS_PER_MINUTE": 30,  # per network address: a venue's phones each have their own
         "REPLAY_MAX_EVENTS": 200,
@@ -53,7 +54,9 @@ def defaults() -> dict[str, Any]:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SECURE": False,
         "WTF_CSRF_TIME_LIMIT": None,  # a phone may keep the join page open all morning
-        "MAX_CONTENT_LENGTH": 64 * 1024,
+        "MAX_CONTENT_LENGTH": 64 * 1024,  # raised per view for photos and archives
+        "PHOTO_MAX_BYTES": 10_000_000,  # a phone camera's JPEG is 2-6 MB
+        "PHOTO_MAX_PIXELS": 40_000_000,  # larger is refused before decoding (bomb guard)
         "OFFLOAD_WORKERS": 1,  # processes for CPU work (planning); 0 runs it in place
         "BOTS": 0,
         "BOT_INTERVAL": 6.0,
@@ -65,6 +68,7 @@ _INT_KEYS = {
     "NOTE_MAX_CHARS",
     "NAME_MAX_CHARS",
     "MESSAGE_MAX_CHARS",
+    "COMMITMENT_MAX_CHARS",
     "NOTES_PER_MINUTE",
     "JOINS_PER_MINUTE",
     "REPLAY_MAX_EVENTS",
@@ -72,6 +76,8 @@ _INT_KEYS = {
     "EVENTLET_MAX_SIZE",
     "BOTS",
     "OFFLOAD_WORKERS",
+    "PHOTO_MAX_BYTES",
+    "PHOTO_MAX_PIXELS",
 }
 _BOOL_KEYS = {"SESSION_COOKIE_SECURE"}
 _FLOAT_KEYS = {"BOT_INTERVAL"}

@@ -98,16 +98,24 @@ CATALOGUE: dict[str, EventSpec] = {
         ),
         EventSpec(
             "projector.updated",
-            ("view", "show_names"),
-            "facilitators and projectors",
-            "What the projector shows (auto, join, round, wall) and whether its map names people.",
+            ("view", "show_names", "scope", "spotlight"),
+            "everyone in the workshop",
+            "What the projector shows (auto, join, round, wall, harvest, spotlight, vote, "
+            "summary), whether its map names people, the harvest wall's scope ('all', "
+            "'t:<table>', 'r:<round>') and the spotlit table (phones follow the plenary).",
         ),
         EventSpec(
             "harvest.updated",
-            ("digest", "themes", "notes"),
-            "facilitators and projectors",
-            "A new harvest wall was drawn: the cloud's name (digest), themes, note count. Sent, "
-            "not stored: it is derived from the notes.",
+            ("digest", "themes", "notes", "scope"),
+            "facilitators and projectors; everyone when the scope is 'all'",
+            "A new harvest wall was drawn for a scope: the cloud's name (digest), themes, note "
+            "count. Sent, not stored: it is derived from the notes.",
+        ),
+        EventSpec(
+            "photo.posted",
+            ("photo",),
+            "the participants at the photo's table, facilitators and projectors",
+            "A tablecloth photo was stored (re-encoded, without EXIF); carries its view.",
         ),
         EventSpec(
             "round.updated",
@@ -138,6 +146,30 @@ CATALOGUE: dict[str, EventSpec] = {
             ("tables",),
             "facilitators and projectors",
             "The seating of the current round was replaced (after a round change).",
+        ),
+        EventSpec(
+            "ballot.updated",
+            ("ballot",),
+            "everyone in the workshop",
+            "A dot-vote opened or closed: its options, dots per person, totals and voters.",
+        ),
+        EventSpec(
+            "ballot.tally",
+            ("ballot", "totals", "voters"),
+            "facilitators and projectors",
+            "Someone placed or moved their dots: the open vote's new totals, for live bars.",
+        ),
+        EventSpec(
+            "ballot.mine",
+            ("ballot", "dots"),
+            "the participant concerned (all their phones)",
+            "Where this participant's dots are now on a vote ({option key: dots}).",
+        ),
+        EventSpec(
+            "commitment.posted",
+            ("commitment",),
+            "facilitators and projectors; the author's own phones",
+            "A participant recorded an action commitment (signed or not, with a theme or not).",
         ),
         EventSpec(
             "message.broadcast",

@@ -4,7 +4,13 @@ Any change to a workshop's notes asks for a new wall. Requests are coalesced: pe
 workshop at most one render runs and one waits, so a burst of 200 notes causes two
 renders, not 200. The render itself runs in a worker process (facilitator.offload);
 the result is written under EXPORTS_DIR/harvest/<workshop>/<digest>.png and announced
-to the staff screens with `harvest.updated` (sent, not stored: it is derived data).
+with `harvest.updated` (sent, not stored: it is derived data).
+
+Two scopes may be drawn per request: the projector's chosen scope (a table, a round,
+or the whole workshop) for the staff screens, and the whole workshop for the phones,
+which show it between rounds. When the projector shows the whole workshop, one drawing
+serves both. The newest whole-workshop wall is remembered in `latest-all.json`, so a
+phone that connects later gets it with its snapshot instead of a broadcast.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ from . import events, offload
 from .db import session_scope
 from .harvest.base import Note
 from .harvest.wall import Wall, digest_of, render_wall
-from .models import Contribution, Participant, Vote, Workshop
+from .models import CafeTable, Contribution, Participant, Round, Vote, Workshop
 
 # Per server process: which workshops are being drawn, and which want another go.
 _running: set[int] = set()
@@ -56,8 +62,8 @@ def _keep_drawing(app: Flask, workshop_id: int) -> None:
                 return
 
 
-def wall_notes(session: Any, workshop_id: int) -> list[Note]:
-    """Every visible note of the workshop, as the harvest reads them."""
+def wall_notes(session: Any, workshop_id: int, scope: str = "all") -> list[Note]:
+    """Every visible note and key insight of a scope, as the harvest reads them."""
     votes = (
         select(Vote.contribution_id, func.count(Vote.id).label("votes"))
         .group_by(Vote.contribution_id)
@@ -67,11 +73,32 @@ def wall_notes(session: Any, workshop_id: int) -> list[Note]:
         select(Contribution.id, Contribution.text, Participant.language, votes.c.votes)
         .join(Participant, Participant.id == Contribution.participant_id)
         .outerjoin(votes, votes.c.contribution_id == Contribution.id)
-        .where(Contribution.workshop_id == workshop_id, Contribution.hidden.is_(False))
+        .where(
+            Contribution.workshop_id == workshop_id,
+            Contribution.hidden.is_(False),
+            Contribution.kind.in_(("note", "insight")),
+            *_scope_filter(workshop_id, scope),
+        )
         .order_by(Contribution.id)
     )
     # Upvotes break ties when a theme picks its representative quote.
     return [Note(id=r.id, text=r.text, language=r.language, upvotes=r.votes or 0) for r in rows]
+
+
+def _scope_filter(workshop_id: int, scope: str) -> list[Any]:
+    """The WHERE clause of a scope: a table (all its rounds) or a round (its question)."""
+    kind, _, number = scope.partition(":")
+    if kind == "t":
+        table = select(CafeTable.id).where(
+            CafeTable.workshop_id == workshop_id, CafeTable.number == int(number)
+        )
+        return [Contribution.table_id.in_(table.scalar_subquery())]
+    if kind == "r":
+        cafe_round = select(Round.id).where(
+            Round.workshop_id == workshop_id, Round.number == int(number)
+        )
+        return [Contribution.round_id.in_(cafe_round.scalar_subquery())]
+    return []
 
 
 def wall_path(app: Flask, workshop_id: int, digest: str) -> Path:
@@ -80,30 +107,63 @@ def wall_path(app: Flask, workshop_id: int, digest: str) -> Path:
 
 
 def _draw_once(app: Flask, workshop_id: int) -> None:
-    from .app import socketio
     from .realtime import notify
 
     with app.app_context():
         with session_scope(app.extensions["facilitator.sessions"]) as session:
             workshop = session.get(Workshop, workshop_id)
-            notes = wall_notes(session, workshop_id)
+            scope = workshop.harvest_scope
             languages = workshop.languages.split(",")
             seq = workshop.last_seq
-        digest = digest_of(notes, languages)
-        path = wall_path(app, workshop_id, digest)
-        themes_path = path.with_suffix(".json")
-        if not path.exists():
-            workers = app.config["OFFLOAD_WORKERS"]
-            wall: Wall = offload.run(socketio.sleep, workers, render_wall, notes, languages)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            themes_path.write_text(_json({"themes": wall.themes, "notes": wall.notes}))
-            path.write_bytes(wall.png)
-            _keep_latest(path.parent, KEEP_WALLS)
-        data = {"digest": digest, **_read_json(themes_path)}
-        notify([events.transient(workshop_id, seq, "harvest.updated", events.STAFF, data)])
+            notes = {s: wall_notes(session, workshop_id, s) for s in {scope, "all"}}
+        sent = []
+        for drawn_scope, scope_notes in sorted(notes.items()):
+            data = _drawn(app, workshop_id, scope_notes, languages) | {"scope": drawn_scope}
+            # The whole workshop goes to the phones too; a narrower scope only to staff.
+            audience = events.ALL if drawn_scope == "all" else events.STAFF
+            sent.append(events.transient(workshop_id, seq, "harvest.updated", audience, data))
+            if drawn_scope == "all":
+                _remember_latest(app, workshop_id, data)
+        notify(sent)
 
 
-KEEP_WALLS = 4  # older drawings are derived data: redrawn if ever needed
+def _drawn(app: Flask, workshop_id: int, notes: list[Note], languages: list[str]) -> dict[str, Any]:
+    """The wall of these notes: drawn in a worker, or found drawn before (same digest)."""
+    from .app import socketio
+
+    digest = digest_of(notes, languages)
+    path = wall_path(app, workshop_id, digest)
+    themes_path = path.with_suffix(".json")
+    if not path.exists():
+        workers = app.config["OFFLOAD_WORKERS"]
+        wall: Wall = offload.run(socketio.sleep, workers, render_wall, notes, languages)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        themes_path.write_text(_json({"themes": wall.themes, "notes": wall.notes}))
+        path.write_bytes(wall.png)
+        _keep_latest(path.parent, KEEP_WALLS)
+    return {"digest": digest, **_read_json(themes_path)}
+
+
+def _remember_latest(app: Flask, workshop_id: int, data: dict[str, Any]) -> None:
+    folder = wall_path(app, workshop_id, "x").parent
+    folder.mkdir(parents=True, exist_ok=True)
+    partial = folder / "latest-all.json.part"
+    partial.write_text(_json(data))
+    partial.replace(folder / "latest-all.json")
+
+
+def latest_workshop_wall(app: Flask, workshop_id: int) -> dict[str, Any] | None:
+    """The newest whole-workshop wall (for a phone's snapshot), if one was drawn."""
+    path = wall_path(app, workshop_id, "x").parent / "latest-all.json"
+    try:
+        data = _read_json(path)
+    except (OSError, ValueError):
+        return None
+    # Only while its drawing is still kept (older ones are deleted).
+    return data if wall_path(app, workshop_id, data["digest"]).exists() else None
+
+
+KEEP_WALLS = 6  # older drawings are derived data: redrawn if ever needed (two scopes)
 
 
 def _keep_latest(folder: Path, keep: int) -> None:

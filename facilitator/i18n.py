@@ -41,6 +41,7 @@ ERROR_MESSAGES = {
     "bad_role": lazy_gettext("Please choose a role from the list."),
     "name_too_long": lazy_gettext("Your name is too long."),
     "workshop_closed": lazy_gettext("This workshop is closed."),
+    "workshop_not_open": lazy_gettext("This workshop has not opened yet. Please try again later."),
     "workshop_full": lazy_gettext("All tables are full. Please ask the facilitator."),
     "no_round": lazy_gettext("The workshop has no round to join."),
     "bad_client_id": lazy_gettext("The note could not be identified. Please reload the page."),
@@ -68,8 +69,87 @@ ERROR_MESSAGES = {
     "not_host": lazy_gettext("Only the table host writes the key insight."),
     "unknown_phase": lazy_gettext("This phase is not on the agenda."),
     "too_many_notes": lazy_gettext("You are posting very fast. Please wait a moment."),
+    "bad_scope": lazy_gettext("Choose the whole workshop, one table or one round."),
+    "photo_too_large": lazy_gettext(
+        "This photo is too large. Please send a smaller one, or take it again at a lower "
+        "resolution."
+    ),
+    "not_an_image": lazy_gettext(
+        "This file could not be read as a photo. Please take the photo again and send it."
+    ),
+    "photo_type_not_allowed": lazy_gettext(
+        "Only JPEG, PNG and WebP photos can be sent. Please choose a photo from your camera."
+    ),
+    "bad_dots": lazy_gettext("Give each person between 1 and 10 dots."),
+    "nothing_to_vote_on": lazy_gettext(
+        "There are no themes or key insights to vote on yet. Wait for the harvest."
+    ),
+    "no_open_ballot": lazy_gettext("No vote is open."),
+    "unknown_ballot": lazy_gettext("This vote does not exist in this workshop."),
+    "ballot_closed": lazy_gettext("This vote is closed: the results are final."),
+    "too_many_dots": lazy_gettext("You have no dots left. Take one away first."),
+    "unknown_option": lazy_gettext("This is not one of the choices of this vote."),
+    "archive_malformed": lazy_gettext(
+        "This file is not a workshop archive, or it is damaged or incomplete. Nothing was imported."
+    ),
+    "archive_too_new": lazy_gettext(
+        "This archive was made by a newer version of Facilitator. Please update this "
+        "installation, then import it again."
+    ),
+    "archive_too_large": lazy_gettext("This archive is too large to import."),
+    "photo_too_many_pixels": lazy_gettext(
+        "This photo has too many pixels. Please send a smaller one, or take it again at a "
+        "lower resolution."
+    ),
     "too_many_joins": lazy_gettext(
         "Too many people joined from this device. Please wait a minute."
+    ),
+    # The organiser's screens (accounts, editing, life cycle, deletion).
+    "bad_username": lazy_gettext("The username must be 3 to 80 characters, without spaces."),
+    "bad_password": lazy_gettext("The password must be at least 10 characters."),
+    "username_taken": lazy_gettext("This username is already taken."),
+    "login_failed": lazy_gettext("Wrong username or password."),
+    "too_many_logins": lazy_gettext(
+        "Too many login attempts from this device. Please wait a minute."
+    ),
+    "workshop_started": lazy_gettext(
+        "A round has started, so the workshop can no longer be changed."
+    ),
+    "bad_title": lazy_gettext("Please give a title of at most 200 characters."),
+    "bad_place": lazy_gettext("The place can be at most 120 characters."),
+    "bad_date": lazy_gettext("Please give a real date (year-month-day)."),
+    "bad_languages": lazy_gettext("Choose one or more of Dutch, French and English."),
+    "bad_agenda": lazy_gettext("The agenda holds 1 to 20 items and at most 12 rounds."),
+    "bad_phase_kind": lazy_gettext("Choose what kind of agenda item this is."),
+    "bad_minutes": lazy_gettext("Minutes must be a whole number from 1 to 600."),
+    "missing_phase_title": lazy_gettext(
+        "Every agenda item needs a title (at most 500 characters) in one of the workshop's"
+        " languages at least."
+    ),
+    "missing_question": lazy_gettext(
+        "Every round needs a question (at most 500 characters) in one of the workshop's"
+        " languages at least."
+    ),
+    "rounds_need_cafe": lazy_gettext("Only a World Café item can have rounds."),
+    "no_rounds": lazy_gettext("The agenda needs at least one café round."),
+    "bad_tables": lazy_gettext("Give a number of tables from 1 to 200."),
+    "bad_capacity": lazy_gettext("A table seats 2 to 50 people."),
+    "bad_table_name": lazy_gettext("A table name can be at most 60 characters."),
+    "language_in_use": lazy_gettext("Someone already joined in a language you removed."),
+    "rounds_in_use": lazy_gettext("A round you removed already has people or notes."),
+    "tables_in_use": lazy_gettext("People sit or wrote at a table you removed or made too small."),
+    "bad_status_change": lazy_gettext("The workshop cannot change to that state now."),
+    "workshop_incomplete": lazy_gettext(
+        "Complete the agenda first: every item needs a title and every round a question."
+    ),
+    "confirm_delete": lazy_gettext("Type the workshop's title exactly to confirm."),
+    # Exports (poster, report, archive).
+    "bad_export": lazy_gettext("Choose one of the offered exports and its options."),
+    "unknown_export": lazy_gettext("There is no such export for this workshop."),
+    "export_not_ready": lazy_gettext("This export is not ready yet."),
+    "export_failed": lazy_gettext("The export could not be made. Please try again."),
+    "export_interrupted": lazy_gettext(
+        "The export was interrupted (the server restarted). Please start it again."
     ),
 }
 
@@ -160,6 +240,102 @@ def js_strings() -> dict[str, str]:
         "hide": gettext("Hide"),
         "restore": gettext("Restore"),
         "no_notes_yet": gettext("No notes yet this round."),
+        "tablecloth_of": gettext("Tablecloth of table {table}"),
+        "photo_posted": gettext("Your photo of the tablecloth was posted."),
+        "photo_unreadable": gettext("This photo could not be read. Please try another one."),
+        "newest_note": gettext("Just posted"),
+        "scope_all": gettext("The whole workshop"),
+        "scope_table": gettext("Table {table}, all rounds"),
+        "scope_round": gettext("Round {number}: {question}"),
+        # plenary
+        "vote_title": gettext("Vote with your dots"),
+        "vote_results_title": gettext("Results of the dot-vote"),
+        "vote_lead": gettext("Everyone has {dots} dots: put them on what matters most."),
+        "vote_open": gettext("Voting is open"),
+        "vote_closed": gettext("Vote closed"),
+        "dots_left": gettext("{count} dots left"),
+        "dots_left_one": gettext("1 dot left"),
+        "dots_all_placed": gettext("All your dots are placed. You can still move them."),
+        "dots_n": gettext("{count} dots"),
+        "dots_n_one": gettext("1 dot"),
+        "dots_on_option": gettext("{count} of your dots here"),
+        "dots_on_option_one": gettext("1 of your dots here"),
+        "your_dots": gettext("Your dots: {count}"),
+        "your_dots_one": gettext("Your dot: 1"),
+        "dot_add": gettext("Add a dot to: {option}"),
+        "dot_remove": gettext("Take a dot from: {option}"),
+        "voters": gettext("{count} people voted"),
+        "voters_one": gettext("1 person voted"),
+        "dots_per_person": gettext("{count} dots each"),
+        "dots_per_person_one": gettext("1 dot each"),
+        "dots_range": gettext("Give everyone 1 to 10 dots."),
+        "ballot_none": gettext("No vote yet."),
+        "spotlight_now": gettext("Now in the spotlight: table {table}"),
+        "spotlight_now_console": gettext("The projector shows table {table}."),
+        "spotlight_none": gettext("No table in the spotlight"),
+        "round_n": gettext("Round {number}"),
+        "cloud_of_table": gettext("Word cloud of table {table}"),
+        "signed_as": gettext("Signed: {name}"),
+        "no_theme": gettext("No particular theme"),
+        "commit_empty": gettext("Please write your commitment first."),
+        "commitment_recorded": gettext("Your commitment was recorded."),
+        "no_commitments_yet": gettext("No commitments yet."),
+        "sum_people": gettext("people"),
+        "sum_people_one": gettext("person"),
+        "sum_tables": gettext("conversation tables"),
+        "sum_tables_one": gettext("conversation table"),
+        "sum_notes": gettext("notes written"),
+        "sum_notes_one": gettext("note written"),
+        "sum_languages": gettext("languages"),
+        "sum_languages_one": gettext("language"),
+        "summary_no_themes": gettext("Themes appear once enough notes are in."),
+        "summary_no_vote": gettext("No dot-vote yet."),
+        "summary_no_commitments": gettext("No commitments yet."),
+        "theme_is": gettext("Theme: {theme}"),
+        "insight_from": gettext("Key insight · table {table}, round {round}"),
+        "insight_from_table": gettext("Key insight · table {table}"),
     }
     strings |= {f"role_{key}": str(label) for key, label in ROLE_LABELS.items()}
     return strings
+
+
+def export_labels() -> dict[str, str]:
+    """Headings an export prints (exports.document.LABEL_KEYS), in the current locale.
+
+    Wrap the call in `flask_babel.force_locale(language)` for the export's language.
+    `{number}`, `{table}` and `{count}` are filled in by the renderers.
+    """
+    return {
+        "agenda": gettext("Agenda"),
+        "questions": gettext("Questions"),
+        "round_n": gettext("Round {number}"),
+        "table_n": gettext("Table {table}"),
+        "word_cloud": gettext("What the room said"),
+        "themes": gettext("Themes"),
+        "theme_notes": gettext("{count} notes"),
+        "priorities": gettext("Voted priorities"),
+        "dots": gettext("{count} dots"),
+        "commitments": gettext("Commitments"),
+        "photos": gettext("Tablecloths"),
+        "participation": gettext("Participation"),
+        "people": gettext("people"),
+        "tables": gettext("tables"),
+        "notes": gettext("notes"),
+        "languages": gettext("languages"),
+        "key_insights": gettext("Key insights"),
+        "notes_per_table": gettext("Notes per table"),
+        "by_role": gettext("People by role"),
+        "minutes": gettext("{count} min"),
+        "anonymous": gettext("Anonymous"),
+        "report_title": gettext("Harvest report"),
+        "poster_footer": gettext("Harvested with Facilitator"),
+        "hidden_left_out": gettext("Notes taken off the wall by the facilitator are left out."),
+        "no_items": gettext("None."),
+    }
+
+
+def export_role_labels() -> dict[str, str]:
+    """Role names an export prints (exports.document.ROLE_KEYS), in the current locale."""
+    return {key: str(label) for key, label in ROLE_LABELS.items()} | {
+        "none": gettext("No role given")
+    }

@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session
 from . import events
 from .errors import DomainError
 from .events import StoredEvent
-from .models import CafeTable, Contribution, Participant, Vote, Workshop
+from .models import CafeTable, Contribution, Participant, Photo, Vote, Workshop
 from .participants import current_table
 from .queries import current_round
-from .snapshots import note_view
+from .snapshots import note_view, photo_view
 
 
 @dataclass(frozen=True)
@@ -112,18 +112,23 @@ def _replayed(session: Session, note: Contribution, author: Participant, text: s
     return PostResult(note_view(note, author, table.number), True, [])
 
 
-def _note_of_workshop(session: Session, workshop: Workshop, note_id: object) -> Contribution:
+def _note_of_workshop(
+    session: Session, workshop: Workshop, note_id: object, kinds: tuple[str, ...] = ("note",)
+) -> Contribution:
     if isinstance(note_id, bool) or not isinstance(note_id, int):
         raise DomainError("bad_request")
     note = session.get(Contribution, note_id)
-    if note is None or note.workshop_id != workshop.id or note.kind != "note":
+    if note is None or note.workshop_id != workshop.id or note.kind not in kinds:
         raise DomainError("unknown_note")
     return note
 
 
+MODERATED_KINDS = ("note", "photo")
+
+
 def hide_note(session: Session, workshop: Workshop, note_id: object) -> list[StoredEvent]:
-    """Take a note off every screen (facilitators still see it, to restore it)."""
-    note = _note_of_workshop(session, workshop, note_id)
+    """Take a note or photo off every screen (facilitators still see it, to restore it)."""
+    note = _note_of_workshop(session, workshop, note_id, MODERATED_KINDS)
     if note.hidden:
         raise DomainError("note_already_hidden")
     note.hidden = True
@@ -135,14 +140,18 @@ def hide_note(session: Session, workshop: Workshop, note_id: object) -> list[Sto
 
 
 def restore_note(session: Session, workshop: Workshop, note_id: object) -> list[StoredEvent]:
-    """Put a hidden note back on every screen."""
-    note = _note_of_workshop(session, workshop, note_id)
+    """Put a hidden note or photo back on every screen."""
+    note = _note_of_workshop(session, workshop, note_id, MODERATED_KINDS)
     if not note.hidden:
         raise DomainError("note_not_hidden")
     note.hidden = False
     table = session.get(CafeTable, note.table_id)
     author = session.get(Participant, note.participant_id)
-    data = {"note": note_view(note, author, table.number, _vote_count(session, note.id))}
+    if note.kind == "photo":
+        view = photo_view(note, session.get(Photo, note.id), author, table.number)
+    else:
+        view = note_view(note, author, table.number, _vote_count(session, note.id))
+    data = {"note": view}
     audience = events.table_audience(table.id)
     return [events.record(session, workshop.id, "note.restored", audience, data)]
 

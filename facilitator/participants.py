@@ -57,6 +57,8 @@ def join(
     request = validate_join(request, workshop, name_max_chars)
     if workshop.status == "closed":
         raise DomainError("workshop_closed")
+    if workshop.status == "draft":  # the organiser is still preparing it
+        raise DomainError("workshop_not_open")
     # Lock the workshop row: two phones joining at once must not take the same last seat.
     session.refresh(workshop, with_for_update=True)
     cafe_round = current_round(session, workshop)

@@ -67,7 +67,22 @@ def _note_voted(state: State, data: dict[str, Any]) -> None:
         state["my_votes"] = sorted(mine)
 
 
+def _photo_posted(state: State, data: dict[str, Any]) -> None:
+    photo = data["photo"]
+    if _is_participant(state) and (not state["seat"] or state["seat"]["table"] != photo["table"]):
+        return
+    if state["round"] is None or photo["round_id"] != state["round"]["id"]:
+        return
+    if all(p["client_id"] != photo["client_id"] for p in state["photos"]):
+        state["photos"].append(photo)
+
+
 def _note_hidden(state: State, data: dict[str, Any]) -> None:
+    for photo in state["photos"]:
+        if photo["id"] == data["id"]:
+            photo["hidden"] = True
+    if state.get("role") != "facilitator":
+        state["photos"] = [p for p in state["photos"] if p["id"] != data["id"]]
     for note in state["notes"]:
         if note["id"] == data["id"] and not note["hidden"]:
             _counts(state, note["table"], -1)
@@ -83,6 +98,9 @@ def _note_restored(state: State, data: dict[str, Any]) -> None:
     note = data["note"]
     if _is_participant(state) and (not state["seat"] or state["seat"]["table"] != note["table"]):
         return
+    if note.get("kind") == "photo":
+        _photo_restored(state, note)
+        return
     if state["round"] is None or note["round_id"] != state["round"]["id"]:
         if state.get("handover") is not None:
             _insert_by_id(state["handover"], note)
@@ -95,9 +113,20 @@ def _note_restored(state: State, data: dict[str, Any]) -> None:
     _counts(state, note["table"], +1)
 
 
+def _photo_restored(state: State, photo: dict[str, Any]) -> None:
+    if state["round"] is None or photo["round_id"] != state["round"]["id"]:
+        return
+    known = next((p for p in state["photos"] if p["id"] == photo["id"]), None)
+    if known is not None:
+        known["hidden"] = False
+    else:
+        _insert_by_id(state["photos"], photo)
+
+
 def _round_updated(state: State, data: dict[str, Any]) -> None:
     if state["round"] is None or state["round"]["id"] != data["round"]["id"]:
         state["notes"] = []
+        state["photos"] = []
         if "insights" in state:
             state["insights"] = {}
         for table in state.get("tables", []):
@@ -108,6 +137,7 @@ def _round_updated(state: State, data: dict[str, Any]) -> None:
 def _seat_assigned(state: State, data: dict[str, Any]) -> None:
     state["seat"] = data["seat"]
     state["notes"] = []
+    state["photos"] = []
     state["insight"] = None
 
 
@@ -117,6 +147,7 @@ def _round_seats(state: State, data: dict[str, Any]) -> None:
         state["round"] = data["round"]
         state["seat"] = seat
         state["notes"] = []
+        state["photos"] = []
         state["insight"] = None
 
 
@@ -146,6 +177,31 @@ def _participant_presence(state: State, data: dict[str, Any]) -> None:
                 person["presence"] = data["presence"]
 
 
+def _ballot_updated(state: State, data: dict[str, Any]) -> None:
+    ballot = data["ballot"]
+    if "my_dots" in state and (state["ballot"] is None or state["ballot"]["id"] != ballot["id"]):
+        state["my_dots"] = {}  # a new vote: this person has not placed dots on it yet
+    state["ballot"] = ballot
+
+
+def _ballot_tally(state: State, data: dict[str, Any]) -> None:
+    if state.get("ballot") and state["ballot"]["id"] == data["ballot"]:
+        state["ballot"]["totals"] = data["totals"]
+        state["ballot"]["voters"] = data["voters"]
+
+
+def _ballot_mine(state: State, data: dict[str, Any]) -> None:
+    if state.get("ballot") and state["ballot"]["id"] == data["ballot"]:
+        state["my_dots"] = data["dots"]
+
+
+def _commitment_posted(state: State, data: dict[str, Any]) -> None:
+    commitment = data["commitment"]
+    key = "my_commitments" if "my_commitments" in state else "commitments"
+    if all(c["id"] != commitment["id"] for c in state[key]):
+        state[key].append(commitment)
+
+
 def _set(key: str, field: str | None = None):  # type: ignore[no-untyped-def]
     def handler(state: State, data: dict[str, Any]) -> None:
         state[key] = data[field] if field else data
@@ -157,6 +213,7 @@ _HANDLERS = {
     "note.posted": _note_posted,
     "note.voted": _note_voted,
     "insight.posted": _insight_posted,
+    "photo.posted": _photo_posted,
     "note.hidden": _note_hidden,
     "note.restored": _note_restored,
     "round.updated": _round_updated,
@@ -169,4 +226,8 @@ _HANDLERS = {
     "message.broadcast": _set("message", "text"),
     "agenda.updated": _set("agenda", "agenda"),
     "projector.updated": _set("projector"),
+    "ballot.updated": _ballot_updated,
+    "ballot.tally": _ballot_tally,
+    "ballot.mine": _ballot_mine,
+    "commitment.posted": _commitment_posted,
 }

@@ -13,7 +13,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .agenda import agenda_view
-from .models import CafeTable, Contribution, Participant, Round, Vote, Workshop, utcnow
+from .ballots import ballot_view, latest_ballot, my_dots
+from .commitments import commitments_of, visible_commitments
+from .models import CafeTable, Contribution, Participant, Photo, Round, Vote, Workshop, utcnow
 from .queries import (
     current_round,
     list_participants,
@@ -22,6 +24,7 @@ from .queries import (
     seating_of_round,
     table_of,
 )
+from .workshops import projector_state
 
 
 def round_view(cafe_round: Round) -> dict[str, Any]:
@@ -68,6 +71,43 @@ def note_view(
         "votes": votes,
         "kind": note.kind,
     }
+
+
+def photo_view(
+    note: Contribution, photo: Photo, author: Participant | None, table_number: int
+) -> dict[str, Any]:
+    """A tablecloth photo as screens show it (the image itself is fetched by id)."""
+    return {
+        "id": note.id,
+        "client_id": note.client_id,
+        "author": author.display_name if author else None,
+        "table": table_number,
+        "round_id": note.round_id,
+        "created_at": note.created_at.isoformat(),
+        "hidden": note.hidden,
+        "width": photo.width,
+        "height": photo.height,
+        "kind": "photo",
+    }
+
+
+def photos_of(
+    session: Session, round_ids: list[int], table_id: int | None, with_hidden: bool = False
+) -> list[dict[str, Any]]:
+    """Tablecloth photos of some rounds (and one table), oldest first."""
+    query = (
+        select(Contribution, Photo, Participant, CafeTable)
+        .join(Photo, Photo.contribution_id == Contribution.id)
+        .join(Participant, Participant.id == Contribution.participant_id)
+        .join(CafeTable, CafeTable.id == Contribution.table_id)
+        .where(Contribution.round_id.in_(round_ids), Contribution.kind == "photo")
+        .order_by(Contribution.id)
+    )
+    if not with_hidden:
+        query = query.where(Contribution.hidden.is_(False))
+    if table_id is not None:
+        query = query.where(Contribution.table_id == table_id)
+    return [photo_view(n, p, a, t.number) for n, p, a, t in session.execute(query)]
 
 
 def seat_view(table: CafeTable, host: Participant | None, round_number: int) -> dict[str, Any]:
@@ -171,6 +211,7 @@ def participant_snapshot(
     my_votes: list[int] = []
     insight = None
     handover = None
+    photos: list[dict[str, Any]] = []
     if cafe_round is not None:
         table = table_of(session, cafe_round.id, person.id)
         if table is not None:
@@ -180,6 +221,7 @@ def participant_snapshot(
             insights = _notes(session, [cafe_round.id], table.id, kind="insight")
             insight = insights[-1] if insights else None
             my_votes = _votes_of(session, person.id, [n["id"] for n in notes])
+            photos = photos_of(session, [cafe_round.id], table.id)
             if person.is_host:
                 # What earlier rounds wrote here, so the host can brief the newcomers.
                 handover = _notes(session, _earlier_rounds(session, cafe_round), table.id)
@@ -193,8 +235,11 @@ def participant_snapshot(
         "my_votes": my_votes,
         "insight": insight,
         "handover": handover,
+        "photos": photos,
         "agenda": agenda_view(session, workshop),
+        "projector": projector_state(workshop),
         "message": workshop.message,
+        **_plenary_of_participant(session, workshop, person),
         "me": {
             "public_id": person.public_id,
             "name": person.display_name,
@@ -217,11 +262,13 @@ def staff_snapshot(session: Session, workshop: Workshop, role: str) -> dict[str,
     notes: list[dict[str, Any]] = []
     counts: dict[int, int] = {}
     insights: dict[str, dict[str, Any]] = {}
+    photos: list[dict[str, Any]] = []
     if cafe_round is not None:
         seating = seating_of_round(session, cafe_round.id)
         for insight in _notes(session, [cafe_round.id], None, kind="insight"):
             insights[str(insight["table"])] = insight  # the latest of each table
         notes = _notes(session, [cafe_round.id], None, with_hidden=role == "facilitator")
+        photos = photos_of(session, [cafe_round.id], None, with_hidden=role == "facilitator")
         numbers = {t.number: t.id for t in tables}
         for note in notes:
             if not note["hidden"]:
@@ -235,7 +282,27 @@ def staff_snapshot(session: Session, workshop: Workshop, role: str) -> dict[str,
         "tables": tables_view(tables, people, seating, counts),
         "notes": notes,
         "insights": insights,
+        "photos": photos,
         "agenda": agenda_view(session, workshop),
-        "projector": {"view": workshop.projector_view, "show_names": workshop.show_names},
+        "projector": projector_state(workshop),
         "message": workshop.message,
+        "ballot": _ballot(session, workshop),
+        "commitments": visible_commitments(session, workshop.id),
+    }
+
+
+def _ballot(session: Session, workshop: Workshop) -> dict[str, Any] | None:
+    ballot = latest_ballot(session, workshop.id)
+    return ballot_view(session, ballot) if ballot else None
+
+
+def _plenary_of_participant(
+    session: Session, workshop: Workshop, person: Participant
+) -> dict[str, Any]:
+    """The vote as this person sees it (their own dots) and their own commitments."""
+    ballot = latest_ballot(session, workshop.id)
+    return {
+        "ballot": ballot_view(session, ballot) if ballot else None,
+        "my_dots": my_dots(session, ballot.id, person.id) if ballot else {},
+        "my_commitments": commitments_of(session, workshop.id, person.id),
     }

@@ -52,7 +52,9 @@ def normalise_code(raw: str) -> str:
     return "".join(ch for ch in raw.upper() if ch.isalnum())
 
 
-def create_workshop(session: Session, template: dict[str, Any]) -> WorkshopLinks:
+def create_workshop(
+    session: Session, template: dict[str, Any], owner_id: int | None = None
+) -> WorkshopLinks:
     """Create a workshop with its phases, rounds and tables from a template."""
     facilitator_secret = secrets.token_urlsafe(16)
     projector_secret = secrets.token_urlsafe(16)
@@ -64,6 +66,7 @@ def create_workshop(session: Session, template: dict[str, Any]) -> WorkshopLinks
         facilitator_secret_hash=hash_secret(facilitator_secret),
         projector_secret_hash=hash_secret(projector_secret),
         last_seq=0,
+        owner_id=owner_id,
     )
     session.add(workshop)
     session.flush()
@@ -136,7 +139,22 @@ def broadcast_message(session: Session, workshop: Workshop, text: str) -> list[S
     return [events.record(session, workshop.id, "message.broadcast", events.ALL, data)]
 
 
-PROJECTOR_VIEWS = ("auto", "join", "round", "wall", "harvest")
+PROJECTOR_VIEWS = ("auto", "join", "round", "wall", "harvest", "spotlight", "vote", "summary")
+
+
+def projector_state(workshop: Workshop) -> dict[str, Any]:
+    """What the projector shows, as screens and the `projector.updated` event carry it."""
+    return {
+        "view": workshop.projector_view,
+        "show_names": workshop.show_names,
+        "scope": workshop.harvest_scope,
+        "spotlight": workshop.spotlight_table,
+    }
+
+
+def _projector_event(session: Session, workshop: Workshop) -> list[StoredEvent]:
+    data = projector_state(workshop)
+    return [events.record(session, workshop.id, "projector.updated", events.ALL, data)]
 
 
 def set_projector(
@@ -147,5 +165,43 @@ def set_projector(
         raise DomainError("bad_request")
     workshop.projector_view = view
     workshop.show_names = show_names
-    data = {"view": view, "show_names": show_names}
-    return [events.record(session, workshop.id, "projector.updated", events.STAFF, data)]
+    return _projector_event(session, workshop)
+
+
+def parse_scope(session: Session, workshop: Workshop, scope: object) -> str:
+    """A harvest scope: "all", "t:<table number>" or "r:<round number>" that exists."""
+    if scope == "all":
+        return "all"
+    if not isinstance(scope, str) or len(scope) > 12 or scope[:2] not in ("t:", "r:"):
+        raise DomainError("bad_scope")
+    number = scope[2:]
+    if not number.isdigit():
+        raise DomainError("bad_scope")
+    model = CafeTable if scope.startswith("t:") else Round
+    found = session.scalar(
+        select(model.id).where(model.workshop_id == workshop.id, model.number == int(number))
+    )
+    if found is None:
+        raise DomainError("bad_scope")
+    return f"{scope[:2]}{int(number)}"
+
+
+def set_harvest_scope(session: Session, workshop: Workshop, scope: object) -> list[StoredEvent]:
+    """What the harvest wall covers: the whole workshop, one table or one round (question)."""
+    workshop.harvest_scope = parse_scope(session, workshop, scope)
+    return _projector_event(session, workshop)
+
+
+def spotlight(session: Session, workshop: Workshop, table_number: int | None) -> list[StoredEvent]:
+    """Put one table in the plenary's spotlight (None: nobody); the projector shows it."""
+    if table_number is not None:
+        found = session.scalar(
+            select(CafeTable.id).where(
+                CafeTable.workshop_id == workshop.id, CafeTable.number == table_number
+            )
+        )
+        if found is None:
+            raise DomainError("unknown_table")
+        workshop.projector_view = "spotlight"
+    workshop.spotlight_table = table_number
+    return _projector_event(session, workshop)

@@ -241,8 +241,36 @@ def test_the_projector_is_told_what_to_show(helpers, links):
     ack = facilitator.emit("projector.show", {"view": "round", "show_names": False}, callback=True)
     assert ack["ok"]
     assert events_named(projector.get_received(), "projector.updated") == [
-        {"view": "round", "show_names": False}
+        {"view": "round", "show_names": False, "scope": "all", "spotlight": None}
     ]
+
+
+def test_the_harvest_wall_covers_one_table_one_round_or_everything(helpers, links):
+    phone = helpers.join(links.join_code)
+    facilitator = helpers.staff(links)
+    for scope in ("t:2", "r:3", "all"):
+        ack = facilitator.emit("harvest.scope", {"scope": scope}, callback=True)
+        assert ack["ok"], ack
+        assert events_named(phone.received(), "projector.updated")[-1]["scope"] == scope
+    assert facilitator.emit("sync", {}, callback=True)["snapshot"]["projector"]["scope"] == "all"
+
+
+def test_a_scope_that_does_not_exist_is_refused_and_nothing_changes(helpers, links):
+    facilitator = helpers.staff(links)
+    phone = helpers.join(links.join_code)
+    for bad in ("t:99", "r:0", "x:1", "t:", "t:-1", "t:1" + "0" * 20, 3, None, ["all"]):
+        ack = facilitator.emit("harvest.scope", {"scope": bad}, callback=True)
+        assert ack == {"ok": False, "error": "bad_scope", "message": ack["message"]}, bad
+    assert facilitator.emit("harvest.scope", "all", callback=True)["error"] == "bad_request"
+    # Only facilitators choose: a phone or the projector cannot.
+    assert phone.socket.emit("harvest.scope", {"scope": "all"}, callback=True)["error"] == (
+        "unauthorized"
+    )
+    projector = helpers.staff(links, "projector")
+    assert projector.emit("harvest.scope", {"scope": "t:1"}, callback=True)["error"] == (
+        "unauthorized"
+    )
+    assert facilitator.emit("sync", {}, callback=True)["snapshot"]["projector"]["scope"] == "all"
 
 
 def test_a_participant_who_leaves_is_dropped_from_the_next_round(helpers, links):

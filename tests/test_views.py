@@ -152,7 +152,9 @@ def test_the_participant_page_is_light(app, helpers, links):
         total += len(response.data)
         response.close()
     assert len(scripts) == 3
-    assert total < 70_000, f"{total} bytes of script on the phone"
+    # Socket.IO's client (~46 KB) and our own: the tablecloth and plenary cards brought it
+    # from ~65 to ~91 KB; cached after the first load, and no framework.
+    assert total < 100_000, f"{total} bytes of script on the phone"
 
 
 def test_one_address_cannot_flood_the_tables_with_joins(app, helpers, links):

@@ -3,7 +3,7 @@
 Importing this package registers every handler on the SocketIO extension object.
 """
 
-from . import console, core, phone  # noqa: F401  (registers the handlers)
+from . import console, core, phone, plenary  # noqa: F401  (registers the handlers)
 from .core import notify, rooms_for
 
 __all__ = ["notify", "rooms_for"]

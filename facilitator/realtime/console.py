@@ -171,6 +171,14 @@ def on_projector_show(ident: dict[str, Any], payload: dict[str, Any]) -> Ack:
     return staff_action(ident, workshops.set_projector, view, show_names)
 
 
+@handler("harvest.scope", roles=ONLY_FACILITATORS)
+def on_harvest_scope(ident: dict[str, Any], payload: dict[str, Any]) -> Ack:
+    """What the harvest wall covers: "all", "t:<table>" or "r:<round>" (one question)."""
+    ack = staff_action(ident, workshops.set_harvest_scope, payload.get("scope"))
+    request_wall(current_app._get_current_object(), ident["workshop_id"])
+    return ack
+
+
 def _groups_field(payload: dict[str, Any], key: str, size: tuple[int, int]) -> list[list[str]]:
     """Groups of public ids (keep together, keep apart), checked for shape."""
     value = payload.get(key, [])

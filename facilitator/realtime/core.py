@@ -20,7 +20,7 @@ from ..auth import PARTICIPANT, ROLES, caller_from_cookies
 from ..db import session_scope
 from ..errors import DomainError
 from ..events import StoredEvent
-from ..harvest_service import request_wall
+from ..harvest_service import latest_workshop_wall, request_wall
 from ..i18n import error_message
 from ..models import Participant, Workshop
 from ..snapshots import participant_snapshot, staff_snapshot
@@ -148,15 +148,20 @@ def int_field(payload: dict[str, Any], key: str, default: int | None = None) -> 
 def on_sync(ident: dict[str, Any], payload: dict[str, Any]) -> Ack:
     """Catch up after (re)connecting: the events missed, or a fresh snapshot."""
     last_seq = int_field(payload, "last_seq", 0)
-    with unit_of_work() as db:
-        workshop = db.get(Workshop, ident["workshop_id"])
-        if ident["role"] == PARTICIPANT:
+    app = current_app._get_current_object()
+    if ident["role"] == PARTICIPANT:
+        with unit_of_work() as db:
+            workshop = db.get(Workshop, ident["workshop_id"])
             person = db.get(Participant, ident["participant_id"])
             table = participants.current_table(db, workshop, person)
             _follow_table(ident["workshop_id"], table.id if table else None)
-            return _participant_catch_up(db, workshop, person, table, last_seq)
+            ack = _participant_catch_up(db, workshop, person, table, last_seq)
+        # The whole workshop's cloud, which phones show between rounds (derived, not stored).
+        return ack | {"harvest": latest_workshop_wall(app, ident["workshop_id"])}
+    with unit_of_work() as db:
+        workshop = db.get(Workshop, ident["workshop_id"])
         # A screen that (re)connects gets the current wall soon after (cached if unchanged).
-        request_wall(current_app._get_current_object(), workshop.id)
+        request_wall(app, workshop.id)
         return _staff_catch_up(db, workshop, ident["role"], last_seq)
 
 

@@ -9,7 +9,7 @@ from flask import Blueprint, abort, current_app, send_file
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
-from ..auth import FACILITATOR, PROJECTOR
+from ..auth import FACILITATOR, PARTICIPANT, PROJECTOR
 from ..harvest_service import wall_path
 from .common import (
     current_caller,
@@ -50,11 +50,12 @@ def screen(code: str) -> tuple[str, int]:
 
 @bp.get("/<code>/harvest/<digest>.png")
 def harvest_cloud(code: str, digest: str) -> Response:
-    """A drawn word cloud of this workshop, for its projector and facilitators."""
+    """A drawn word cloud of this workshop, for its projector, facilitators and phones."""
     with db() as session:
         workshop = workshop_or_404(session, code)
-        allowed = current_caller(PROJECTOR, workshop.join_code) or current_caller(
-            FACILITATOR, workshop.join_code
+        allowed = any(
+            current_caller(role, workshop.join_code)
+            for role in (PROJECTOR, FACILITATOR, PARTICIPANT)
         )
         if not allowed:
             abort(403)

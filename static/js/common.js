@@ -80,7 +80,14 @@ const Fac = (() => {
         state.my_votes = [...mine].sort((a, b) => a - b);
       }
     },
+    "photo.posted": (state, data) => {
+      const photo = data.photo;
+      if (!atMyTable(state, photo) || !state.round || photo.round_id !== state.round.id) return;
+      if (!state.photos.some((p) => p.client_id === photo.client_id)) state.photos.push(photo);
+    },
     "note.hidden": (state, data) => {
+      for (const photo of state.photos) if (photo.id === data.id) photo.hidden = true;
+      if (state.role !== "facilitator") state.photos = state.photos.filter((p) => p.id !== data.id);
       for (const note of state.notes) {
         if (note.id === data.id && !note.hidden) {
           count(state, note.table, -1);
@@ -93,6 +100,12 @@ const Fac = (() => {
     "note.restored": (state, data) => {
       const note = data.note;
       if (!atMyTable(state, note)) return;
+      if (note.kind === "photo") {
+        if (!state.round || note.round_id !== state.round.id) return;
+        const shown = state.photos.find((p) => p.id === note.id);
+        if (shown) shown.hidden = false; else insertById(state.photos, note);
+        return;
+      }
       if (!state.round || note.round_id !== state.round.id) {
         if (state.handover) insertById(state.handover, note);
         return;
@@ -105,15 +118,16 @@ const Fac = (() => {
     "round.updated": (state, data) => {
       if (!state.round || state.round.id !== data.round.id) {
         state.notes = [];
+        state.photos = [];
         if (state.insights) state.insights = {};
         for (const table of state.tables || []) table.notes = 0;
       }
       state.round = data.round;
     },
-    "seat.assigned": (state, data) => { state.seat = data.seat; state.notes = []; state.insight = null; },
+    "seat.assigned": (state, data) => { state.seat = data.seat; state.notes = []; state.photos = []; state.insight = null; },
     "round.seats": (state, data) => {
       const seat = state.me && data.seats[state.me.public_id];
-      if (seat) { state.round = data.round; state.seat = seat; state.notes = []; state.insight = null; }
+      if (seat) { state.round = data.round; state.seat = seat; state.notes = []; state.photos = []; state.insight = null; }
     },
     "seating.changed": (state, data) => {
       const counts = new Map((state.tables || []).map((tb) => [tb.number, tb.notes]));
@@ -141,6 +155,26 @@ const Fac = (() => {
     "message.broadcast": (state, data) => { state.message = data.text; },
     "agenda.updated": (state, data) => { state.agenda = data.agenda; },
     "projector.updated": (state, data) => { state.projector = data; },
+    /* plenary: dot-voting and commitments (facilitator/reducer.py does the same) */
+    "ballot.updated": (state, data) => {
+      const ballot = data.ballot;
+      if ("my_dots" in state && (!state.ballot || state.ballot.id !== ballot.id)) state.my_dots = {}; // a new vote
+      state.ballot = ballot;
+    },
+    "ballot.tally": (state, data) => {
+      if (state.ballot && state.ballot.id === data.ballot) {
+        state.ballot.totals = data.totals;
+        state.ballot.voters = data.voters;
+      }
+    },
+    "ballot.mine": (state, data) => { // the voter's own dots, from another of their tabs
+      if (state.ballot && state.ballot.id === data.ballot) state.my_dots = data.dots;
+    },
+    "commitment.posted": (state, data) => {
+      const key = "my_commitments" in state ? "my_commitments" : "commitments";
+      if (!state[key]) state[key] = [];
+      if (!state[key].some((c) => c.id === data.commitment.id)) state[key].push(data.commitment);
+    },
   };
 
   function applyEvent(state, name, seq, data) {
@@ -155,7 +189,7 @@ const Fac = (() => {
 
   function connect(role, code, handlers) {
     const socket = io({ auth: { code, role }, transports: ["websocket", "polling"] });
-    const live = { state: null, snapshotSeq: 0, clockOffset: 0 };
+    const live = { state: null, snapshotSeq: 0, clockOffset: 0, harvest: null };
 
     function setStatus(kind) {
       const pill = $("connection");
@@ -171,6 +205,7 @@ const Fac = (() => {
       const lastSeq = live.state && !fresh ? live.state.seq : 0;
       socket.timeout(10000).emit("sync", { last_seq: lastSeq }, (err, ack) => {
         if (err || !ack || !ack.ok) { setTimeout(() => socket.connected && sync(fresh), 2000); return; }
+        if (ack.harvest) live.harvest = ack.harvest; // phones: the workshop's newest cloud
         if (ack.snapshot) {
           live.state = ack.snapshot;
           live.snapshotSeq = ack.snapshot.seq;
@@ -264,6 +299,27 @@ const Fac = (() => {
     return round.question[language] || round.question.en || Object.values(round.question)[0] || "";
   }
 
+  /** A ballot's options with their dots, most dots first (then in the ballot's order). */
+  function ranked(ballot) {
+    const totals = (ballot && ballot.totals) || {};
+    return (ballot ? ballot.options : [])
+      .map((option, index) => ({ ...option, dots: totals[option.key] || 0, index }))
+      .sort((a, b) => b.dots - a.dots || a.index - b.index);
+  }
+
+  /** How a ballot option reads: a theme by its label (its quote below), a key insight by
+   *  its words ("Key insight · table 3, round 1" below). */
+  function optionParts(option) {
+    if (option.kind !== "insight") return { title: option.label || option.text || "", detail: option.text || "" };
+    let table = option.table;
+    let round = option.round;
+    const parsed = /^(\d+)\D+(\d+)$/.exec(option.label || "");
+    if ((table === undefined || table === null) && parsed) { table = parsed[1]; round = parsed[2]; }
+    const where = table !== undefined && table !== null
+      ? t(round ? "insight_from" : "insight_from_table", { table, round }) : t("key_insight");
+    return { title: option.text || option.label || "", detail: where };
+  }
+
   /** "1 note" or "{count} notes": the catalogues hold both forms. */
   function countText(key, n, values) {
     return t(n === 1 ? `${key}_one` : key, { count: n, ...(values || {}) });
@@ -271,6 +327,6 @@ const Fac = (() => {
 
   return {
     t, count: countText, el, $, uuid, announce, applyEvent, connect, renderTimer, roundLabel, question,
-    remainingSeconds, formatSeconds, phaseTitle, byVotes,
+    remainingSeconds, formatSeconds, phaseTitle, byVotes, ranked, optionParts,
   };
 })();

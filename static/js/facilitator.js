@@ -44,6 +44,7 @@
     renderTables(state);
     renderModeration(state);
     renderScreens(state);
+    renderPlenary(state);
     if (plan) renderPlan(state);
   }
 
@@ -266,7 +267,22 @@
   function renderScreens(state) {
     if (document.activeElement !== $("projector-view")) $("projector-view").value = state.projector.view;
     $("show-names").checked = state.projector.show_names;
+    renderScopes(state);
   }
+
+  /** The whole workshop, each table (all its rounds), each round (its question). */
+  function renderScopes(state) {
+    const select = $("harvest-scope");
+    if (document.activeElement === select) return;
+    const options = [el("option", { value: "all" }, t("scope_all"))];
+    for (const table of state.tables) options.push(el("option", { value: `t:${table.number}` }, t("table_n", { table: table.number })));
+    for (let n = 1; n <= state.workshop.rounds_total; n += 1) {
+      options.push(el("option", { value: `r:${n}` }, t("round_of", { number: n, total: state.workshop.rounds_total })));
+    }
+    select.replaceChildren(...options);
+    select.value = state.projector.scope;
+  }
+  $("harvest-scope").addEventListener("change", () => send("harvest.scope", { scope: $("harvest-scope").value }));
 
   const projectorChoice = () => send("projector.show", { view: $("projector-view").value, show_names: $("show-names").checked });
   $("projector-view").addEventListener("change", projectorChoice);
@@ -276,6 +292,100 @@
     event.preventDefault();
     const input = $("broadcast-text");
     send("message.send", { text: input.value }, () => { input.value = ""; });
+  });
+
+  /* --- the plenary: spotlight a table, run the dot-vote, read the commitments --- */
+
+  function plenaryError(text) {
+    const node = $("plenary-error");
+    node.hidden = !text;
+    node.textContent = text || "";
+    if (text) Fac.announce(text);
+  }
+
+  function sendPlenary(event, payload, onOk) {
+    conn.socket.timeout(10000).emit(event, payload, (err, ack) => {
+      if (err) { plenaryError(t("error_generic")); return; }
+      if (!ack.ok) { plenaryError(ack.message); return; }
+      plenaryError("");
+      if (onOk) onOk(ack);
+    });
+  }
+
+  function renderPlenary(state) {
+    const spot = state.projector.spotlight;
+    const select = $("spotlight-table");
+    if (document.activeElement !== select) {
+      tableOptions(select, state);
+      if (spot !== null && spot !== undefined) select.value = String(spot);
+    }
+    $("spotlight-state").textContent = spot !== null && spot !== undefined
+      ? t("spotlight_now_console", { table: spot }) : t("spotlight_none");
+    $("spotlight-clear").disabled = spot === null || spot === undefined;
+    $("spotlight-next").disabled = !state.tables.length;
+
+    const ballot = state.ballot || null;
+    const open = Boolean(ballot && ballot.status === "open");
+    $("ballot-open").disabled = open;
+    $("ballot-close").disabled = !open;
+    $("ballot-dots").disabled = open;
+    $("ballot-state").textContent = !ballot ? t("ballot_none")
+      : `${t(open ? "vote_open" : "vote_closed")} · ${Fac.count("voters", ballot.voters || 0)} · ${Fac.count("dots_per_person", ballot.dots_per_person)}`;
+    const rows = Fac.ranked(ballot);
+    const most = Math.max(1, ...rows.map((r) => r.dots));
+    $("ballot-totals").replaceChildren(...rows.map((row) => {
+      const li = el("li", { "data-option": row.key, "data-dots": row.dots });
+      const head = el("div", { class: "tally-head" });
+      const parts = Fac.optionParts(row);
+      const label = el("span", { class: "tally-label" }, parts.title);
+      if (row.kind === "insight") label.append(el("span", { class: "muted small" }, ` · ${parts.detail}`));
+      head.append(label, el("strong", {}, String(row.dots)));
+      const bar = el("div", { class: "tally-bar", "aria-hidden": "true" });
+      const fill = el("span", {});
+      fill.style.width = `${Math.round((row.dots / most) * 100)}%`;
+      bar.append(fill);
+      li.append(head, bar);
+      return li;
+    }));
+
+    const commitments = (state.commitments || []).slice().reverse();
+    $("commitments-count").textContent = `(${commitments.length})`;
+    $("commitments").replaceChildren(...(commitments.length ? commitments.map((c) => {
+      const li = el("li", { "data-commitment": c.id });
+      li.append(el("p", {}, c.text));
+      li.append(el("span", { class: "meta" }, [c.signed_as || t("anonymous"), c.theme ? t("theme_is", { theme: c.theme }) : null].filter(Boolean).join(" — ")));
+      return li;
+    }) : [el("li", { class: "muted" }, t("no_commitments_yet"))]));
+  }
+
+  $("spotlight-set").addEventListener("click", () => {
+    sendPlenary("spotlight.set", { table: Number($("spotlight-table").value) });
+  });
+  $("spotlight-next").addEventListener("click", () => {
+    const state = conn.live.state;
+    const numbers = state.tables.map((tb) => tb.number).sort((a, b) => a - b);
+    if (!numbers.length) return;
+    const spot = state.projector.spotlight;
+    const next = numbers.find((n) => spot !== null && spot !== undefined && n > spot);
+    sendPlenary("spotlight.set", { table: next === undefined ? numbers[0] : next });
+  });
+  $("spotlight-clear").addEventListener("click", () => sendPlenary("spotlight.set", { table: null }));
+
+  $("ballot-open").addEventListener("click", () => {
+    const dots = Math.round(Number($("ballot-dots").value));
+    if (!(dots >= 1 && dots <= 10)) { plenaryError(t("dots_range")); $("ballot-dots").focus(); return; }
+    sendPlenary("ballot.open", { dots }, (ack) => {
+      const state = conn.live.state;
+      Fac.applyEvent(state, "ballot.updated", state.seq, { ballot: ack.ballot });
+      render(state);
+    });
+  });
+  $("ballot-close").addEventListener("click", () => {
+    sendPlenary("ballot.close", {}, (ack) => {
+      const state = conn.live.state;
+      Fac.applyEvent(state, "ballot.updated", state.seq, { ballot: ack.ballot });
+      render(state);
+    });
   });
 
   setInterval(() => {

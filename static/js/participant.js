@@ -21,7 +21,7 @@
   };
 
   const conn = Fac.connect("participant", code, {
-    onSnapshot: (state) => { render(state); noticeSeatChange(state); flushOutbox(); },
+    onSnapshot: (state) => { render(state); noticeSeatChange(state); flushOutbox(); flushPhotos(); flushCommitments(); },
     onEvent: (name, data, state) => {
       // A new table: its notes (and a host's briefing) come with a fresh snapshot.
       if (name === "seat.assigned" || name === "round.seats") { conn.sync(true); return; }
@@ -51,6 +51,9 @@
     renderNotes(state);
     renderHandover(state.handover);
     renderInsight(state);
+    renderPhotos(state);
+    renderRoomHarvest(state);
+    renderPlenary(state);
     renderTimer();
     renderFormState(state);
     renderLeft(state.me.left);
@@ -272,4 +275,448 @@
   }
   setInterval(flushOutbox, 5000);
   conn.socket.on("connect", flushOutbox);
+
+  /* --- the tablecloth: photographed, shrunk on the phone, sent until stored --- */
+
+  const photoKey = `facilitator.photos.${code}`;
+  const photoQueue = {
+    memory: [], // when localStorage is full, photos wait here (lost only on reload)
+    load() {
+      try { return (JSON.parse(localStorage.getItem(photoKey)) || []).concat(this.memory); } catch { return this.memory.slice(); }
+    },
+    add(item) {
+      try {
+        const kept = JSON.parse(localStorage.getItem(photoKey)) || [];
+        localStorage.setItem(photoKey, JSON.stringify(kept.concat([item])));
+      } catch { this.memory.push(item); }
+    },
+    remove(id) {
+      this.memory = this.memory.filter((i) => i.client_id !== id);
+      try {
+        const kept = JSON.parse(localStorage.getItem(photoKey)) || [];
+        localStorage.setItem(photoKey, JSON.stringify(kept.filter((i) => i.client_id !== id)));
+      } catch { /* nothing kept there */ }
+    },
+  };
+  const csrf = document.querySelector("meta[name=csrf-token]").content;
+
+  function renderPhotos(state) {
+    const photos = (state.photos || []).filter((p) => !p.hidden);
+    $("photos").replaceChildren(...photos.map((photo) => {
+      const link = el("a", { href: `/j/${code}/photos/${photo.id}.jpg`, target: "_blank", rel: "noopener" });
+      link.append(el("img", {
+        src: `/j/${code}/photos/${photo.id}.jpg?size=thumb`, loading: "lazy",
+        alt: t("tablecloth_of", { table: photo.table }), width: 160, height: Math.round(160 * photo.height / photo.width),
+      }));
+      return link;
+    }));
+    $("tablecloth").hidden = Boolean(state.me.left) || !state.seat;
+    if (photoQueue.load().length) photoStatus(navigator.onLine ? t("sending") : t("waiting_network"));
+  }
+
+  function photoStatus(text) { $("photo-status").textContent = text; }
+
+  /** Shrink on the phone (a 12 MP photo is 5 MB; 1600 px is plenty for a tablecloth). */
+  async function shrink(file) {
+    if (!window.createImageBitmap) return file;
+    const bitmap = await createImageBitmap(file, { imageOrientation: "from-image" });
+    const scale = Math.min(1, 1600 / Math.max(bitmap.width, bitmap.height));
+    const canvas = document.createElement("canvas");
+    canvas.width = Math.round(bitmap.width * scale);
+    canvas.height = Math.round(bitmap.height * scale);
+    canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+    return new Promise((resolve) => canvas.toBlob((blob) => resolve(blob || file), "image/jpeg", 0.82));
+  }
+
+  const asDataUrl = (blob) => new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(reader.result);
+    reader.onerror = reject;
+    reader.readAsDataURL(blob);
+  });
+
+  $("photo-input").addEventListener("change", async (event) => {
+    const file = event.target.files && event.target.files[0];
+    event.target.value = "";
+    const state = conn.live.state;
+    if (!file || !state || !state.seat) return;
+    photoStatus(t("sending"));
+    try {
+      const data = await asDataUrl(await shrink(file));
+      photoQueue.add({ client_id: Fac.uuid(), table: state.seat.table, data });
+    } catch { photoStatus(t("photo_unreadable")); return; }
+    flushPhotos();
+  });
+
+  let sendingPhotos = false;
+  async function flushPhotos() {
+    if (sendingPhotos || !navigator.onLine) return;
+    sendingPhotos = true;
+    try {
+      for (const item of photoQueue.load()) await sendPhoto(item);
+    } finally { sendingPhotos = false; }
+  }
+
+  async function sendPhoto(item) {
+    const form = new FormData();
+    form.append("client_id", item.client_id);
+    form.append("table", String(item.table));
+    form.append("photo", await (await fetch(item.data)).blob(), "tablecloth.jpg");
+    let response;
+    try {
+      response = await fetch(`/j/${code}/photos`, { method: "POST", body: form, headers: { "X-CSRFToken": csrf } });
+    } catch { photoStatus(t("waiting_network")); return; } // kept: sent again later
+    if (response.status >= 500 || response.status === 429) { photoStatus(t("waiting_network")); return; }
+    const body = await response.json().catch(() => ({ ok: false, message: t("error_generic") }));
+    photoQueue.remove(item.client_id);
+    if (body.ok) {
+      const state = conn.live.state;
+      Fac.applyEvent(state, "photo.posted", state.seq, { photo: body.photo });
+      photoStatus(t("photo_posted"));
+      Fac.announce(t("photo_posted"));
+      render(state);
+    } else photoStatus(body.message || t("error_generic"));
+  }
+  setInterval(flushPhotos, 5000);
+  conn.socket.on("connect", flushPhotos);
+
+  /* --- between rounds: the whole room's word cloud and themes --- */
+
+  function betweenRounds(state) {
+    const round = state.round;
+    if (!round) return true;
+    return round.status === "ended" || (round.status === "pending" && round.number > 1);
+  }
+
+  function renderRoomHarvest(state) {
+    const wall = conn.live.harvest;
+    const show = Boolean(wall && wall.notes && betweenRounds(state));
+    $("room-harvest").hidden = !show;
+    if (!show) return;
+    const img = $("room-cloud");
+    const url = `/p/${code}/harvest/${wall.digest}.png`;
+    if (!img.src.endsWith(url)) {
+      const next = new Image(); // load first, then swap: no flicker
+      next.onload = () => { img.src = url; img.hidden = false; };
+      next.src = url;
+    }
+    img.alt = `${t("cloud_alt")}: ${wall.themes.map((theme) => theme.label).join(", ")}`;
+    $("room-themes").replaceChildren(...wall.themes.slice(0, 4).map((theme) => {
+      const li = el("li", {});
+      li.append(el("strong", {}, theme.label), el("q", {}, theme.quote));
+      return li;
+    }));
+  }
+
+  conn.socket.on("harvest.updated", (payload) => {
+    if (payload.data.scope !== "all") return;
+    conn.live.harvest = payload.data;
+    if (conn.live.state) { renderRoomHarvest(conn.live.state); renderThemeChoice(); }
+  });
+
+  /* --- the plenary: the spotlit table, dot-voting, a commitment --- */
+
+  function renderPlenary(state) {
+    renderVote(state);
+    renderPhoneSpotlight(state);
+    renderCommitments(state);
+  }
+
+  /* Dot-voting. `draft` holds the allocation shown while changes wait to be sent (~400 ms);
+     the server's `mine` is the truth once it answers. */
+  let draft = null;
+  let draftBallot = null;
+  let dotsTimer = null;
+  let dotsRequest = 0;
+
+  function myDots(state) {
+    if (draft && state.ballot && draftBallot === state.ballot.id) return draft;
+    return state.my_dots || {};
+  }
+
+  const sumDots = (dots) => Object.values(dots).reduce((a, b) => a + b, 0);
+
+  function renderVote(state) {
+    const ballot = state.ballot;
+    const card = $("vote-card");
+    card.hidden = !ballot || Boolean(state.me.left);
+    if (card.hidden) { draft = null; return; }
+    if (draft && draftBallot !== ballot.id) draft = null;
+    const open = ballot.status === "open";
+    card.dataset.ballot = ballot.id;
+    card.dataset.status = ballot.status;
+    $("vote-open").hidden = !open;
+    $("vote-results").hidden = open;
+    $("vote-title").textContent = open ? t("vote_title") : t("vote_results_title");
+    if (open) renderDotOptions(state, ballot); else renderResults(state, ballot);
+  }
+
+  function renderDotOptions(state, ballot) {
+    const mine = myDots(state);
+    const left = ballot.dots_per_person - sumDots(mine);
+    const leftNode = $("dots-left");
+    const leftText = left > 0 ? Fac.count("dots_left", left) : t("dots_all_placed");
+    if (leftNode.textContent !== leftText) leftNode.textContent = leftText;
+    leftNode.dataset.left = left;
+    const list = $("dot-options");
+    const focused = document.activeElement && document.activeElement.dataset.dotKey
+      ? `${document.activeElement.dataset.dotKey}:${document.activeElement.dataset.step}` : null;
+    list.replaceChildren(...ballot.options.map((option, index) => {
+      const n = mine[option.key] || 0;
+      const id = `dot-opt-${index}`;
+      const li = el("li", { "data-option": option.key, "data-dots": n });
+      const box = el("div", { class: "dot-option", "data-dots": n, role: "group", "aria-labelledby": id });
+      const parts = Fac.optionParts(option);
+      const text = el("div", { class: "opt-text", id });
+      text.append(el("strong", {}, parts.title));
+      if (parts.detail && parts.detail !== parts.title) text.append(el("span", { class: "opt-detail" }, parts.detail));
+      const pips = el("span", { class: "pips", "aria-hidden": "true" }, "●".repeat(n));
+      const stepper = el("div", { class: "stepper" });
+      const minus = el("button", {
+        type: "button", class: "step", "data-test": "dot-minus", "data-dot-key": option.key, "data-step": "-1",
+        "aria-label": t("dot_remove", { option: optionLabel(option) }),
+      }, "−");
+      minus.disabled = n === 0;
+      const count = el("output", { class: "dot-count", "data-test": "dot-count" }, String(n));
+      count.setAttribute("aria-label", Fac.count("dots_on_option", n));
+      const plus = el("button", {
+        type: "button", class: "step", "data-test": "dot-plus", "data-dot-key": option.key, "data-step": "1",
+        "aria-label": t("dot_add", { option: optionLabel(option) }),
+      }, "+");
+      plus.disabled = left <= 0;
+      minus.addEventListener("click", () => changeDots(option.key, -1));
+      plus.addEventListener("click", () => changeDots(option.key, +1));
+      stepper.append(minus, count, plus);
+      box.append(text, pips, stepper);
+      li.append(box);
+      return li;
+    }));
+    if (focused) { // keep the keyboard where it was after a re-render
+      const [key, step] = focused.split(":");
+      const again = [...list.querySelectorAll("button[data-dot-key]")].find((b) => b.dataset.dotKey === key && b.dataset.step === step);
+      if (again && !again.disabled) again.focus();
+    }
+  }
+
+  const optionLabel = (option) => Fac.optionParts(option).title;
+
+  function changeDots(key, delta) {
+    const state = conn.live.state;
+    const ballot = state && state.ballot;
+    if (!ballot || ballot.status !== "open") return;
+    const next = { ...myDots(state) };
+    next[key] = Math.max(0, (next[key] || 0) + delta);
+    if (!next[key]) delete next[key];
+    if (sumDots(next) > ballot.dots_per_person) return;
+    draft = next;
+    draftBallot = ballot.id;
+    voteError("");
+    renderVote(state);
+    clearTimeout(dotsTimer);
+    dotsTimer = setTimeout(sendDots, 400);
+  }
+
+  function sendDots() {
+    const state = conn.live.state;
+    if (!draft || !state.ballot) return;
+    const sent = draft;
+    const ballotId = draftBallot;
+    const request = ++dotsRequest;
+    conn.socket.timeout(8000).emit("ballot.dots", { ballot: ballotId, dots: sent }, (err, ack) => {
+      const latest = request === dotsRequest && draft === sent; // nothing changed since
+      if (err) {
+        if (latest) { draft = null; voteError(t("error_generic")); }
+      } else if (ack.ok) {
+        if (state.ballot && state.ballot.id === ballotId) state.my_dots = ack.mine;
+        if (latest) draft = null;
+      } else {
+        draft = null; // the server's allocation stands
+        voteError(ack.message);
+        if (ack.error === "ballot_closed" || ack.error === "unknown_ballot" || ack.error === "unknown_option") conn.sync();
+      }
+      renderVote(conn.live.state);
+    });
+  }
+
+  function voteError(text) {
+    const node = $("vote-error");
+    node.hidden = !text;
+    node.textContent = text || "";
+  }
+
+  function renderResults(state, ballot) {
+    const mine = state.my_dots || {};
+    const rows = Fac.ranked(ballot);
+    const most = Math.max(1, ...rows.map((r) => r.dots));
+    $("vote-results-note").textContent = `${t("vote_closed")} · ${Fac.count("voters", ballot.voters || 0)}`;
+    $("result-bars").replaceChildren(...rows.map((row) => {
+      const li = el("li", { class: "result-row", "data-option": row.key, "data-dots": row.dots });
+      const head = el("div", { class: "result-head" });
+      const parts = Fac.optionParts(row);
+      head.append(el("strong", {}, parts.title), el("span", { class: "result-count" }, Fac.count("dots_n", row.dots)));
+      const bar = el("div", { class: "result-bar", "aria-hidden": "true" });
+      const fill = el("span", {});
+      fill.style.width = `${Math.round((row.dots / most) * 100)}%`;
+      bar.append(fill);
+      li.append(head);
+      if (parts.detail && parts.detail !== parts.title) li.append(el("span", { class: "opt-detail" }, parts.detail));
+      li.append(bar);
+      if (mine[row.key]) li.append(el("span", { class: "mine-mark", "data-test": "my-dots-mark" }, Fac.count("your_dots", mine[row.key])));
+      return li;
+    }));
+  }
+
+  /* The table the plenary looks at now: its key insights and top notes. */
+  let spotlightShown = null;
+  let spotlightData = null;
+  function renderPhoneSpotlight(state) {
+    const table = state.projector && state.projector.spotlight;
+    const card = $("phone-spotlight");
+    if (table === null || table === undefined || state.me.left) { card.hidden = true; spotlightShown = null; return; }
+    if (table !== spotlightShown) {
+      spotlightShown = table;
+      spotlightData = null;
+      fetchSpotlight(table);
+    }
+    card.hidden = false;
+    $("phone-spotlight-title").textContent = t("spotlight_now", { table });
+    const data = spotlightData && spotlightData.table === table ? spotlightData : null;
+    const insights = data ? data.insights : [];
+    $("phone-spotlight-insights").replaceChildren(...insights.map((insight) => {
+      const li = el("li", { class: "spot-insight" });
+      li.append(el("span", { class: "meta" }, t("key_insight")), el("p", {}, insight.text));
+      return li;
+    }));
+    const notes = data ? data.notes.slice(0, 6) : [];
+    $("phone-spotlight-notes-title").hidden = !notes.length;
+    $("phone-spotlight-notes").replaceChildren(...notes.map((note) => {
+      const li = el("li", { class: "note" });
+      li.append(el("p", {}, note.text));
+      const meta = [note.author || t("anonymous"), note.votes ? `▲ ${note.votes}` : null].filter(Boolean).join(" · ");
+      li.append(el("span", { class: "meta" }, meta));
+      return li;
+    }));
+  }
+
+  function fetchSpotlight(table) {
+    conn.socket.timeout(8000).emit("spotlight.view", {}, (err, ack) => {
+      if (err || !ack || !ack.ok || spotlightShown !== table) return;
+      spotlightData = ack.spotlight;
+      if (conn.live.state) renderPhoneSpotlight(conn.live.state);
+    });
+  }
+
+  setInterval(() => { if (spotlightShown !== null && !document.hidden) fetchSpotlight(spotlightShown); }, 20000);
+
+  /* A commitment: "I will …", kept in an outbox until the server has it. */
+  const commitKey = `facilitator.commitments.${code}`;
+  const commitOutbox = {
+    load() {
+      try { return JSON.parse(localStorage.getItem(commitKey)) || []; } catch { return []; }
+    },
+    save(items) { localStorage.setItem(commitKey, JSON.stringify(items)); },
+    add(item) { const items = this.load(); items.push(item); this.save(items); },
+    remove(id) { this.save(this.load().filter((i) => i.client_id !== id)); },
+  };
+  const COMMIT_MAX = 280;
+
+  function commitmentTime(state) {
+    const agenda = state.agenda;
+    const phase = agenda && agenda.phases.find((p) => p.id === agenda.current);
+    const kind = phase && phase.kind;
+    return kind === "plenary" || kind === "conclusion" || Boolean(state.ballot)
+      || (state.my_commitments || []).length > 0 || commitOutbox.load().length > 0;
+  }
+
+  function renderCommitments(state) {
+    $("commit-card").hidden = Boolean(state.me.left) || !commitmentTime(state);
+    if ($("commit-card").hidden) return;
+    renderThemeChoice();
+    const pending = commitOutbox.load();
+    const stored = (state.my_commitments || []).filter((c) => !pending.some((p) => p.client_id === c.client_id));
+    const items = [
+      ...stored.map((c) => commitmentItem(c.text, c.signed_as ? t("signed_as", { name: c.signed_as }) : t("anonymous"), c.theme, false)),
+      ...pending.map((c) => commitmentItem(c.text, navigator.onLine ? t("sending") : t("waiting_network"), c.theme, true)),
+    ];
+    $("my-commitments-title").hidden = !items.length;
+    $("my-commitments").replaceChildren(...items);
+  }
+
+  function commitmentItem(text, meta, theme, pending) {
+    const li = el("li", { class: pending ? "note pending" : "note" });
+    li.append(el("p", {}, text));
+    li.append(el("span", { class: "meta" }, theme ? `${meta} — ${t("theme_is", { theme })}` : meta));
+    return li;
+  }
+
+  function renderThemeChoice() {
+    const select = $("commit-theme");
+    if (document.activeElement === select) return;
+    const wall = conn.live.harvest;
+    const labels = wall && wall.themes ? wall.themes.map((theme) => theme.label) : [];
+    const chosen = select.value;
+    const have = [...select.options].map((o) => o.value).join("\n");
+    if (have === ["", ...labels].join("\n")) return;
+    select.replaceChildren(el("option", { value: "" }, t("no_theme")),
+      ...labels.map((label) => el("option", { value: label }, label)));
+    if (labels.includes(chosen)) select.value = chosen;
+  }
+
+  const commitText = $("commit-text");
+  const showCommitChars = () => {
+    $("commit-chars").textContent = t("chars_left", { count: COMMIT_MAX - commitText.value.length });
+  };
+  commitText.addEventListener("input", showCommitChars);
+  showCommitChars();
+
+  function commitError(text) {
+    const node = $("commit-error");
+    node.hidden = !text;
+    node.textContent = text || "";
+  }
+
+  $("commit-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const text = commitText.value.trim();
+    commitError("");
+    if (!text) { commitError(t("commit_empty")); commitText.focus(); return; }
+    commitOutbox.add({
+      client_id: Fac.uuid(), text, theme: $("commit-theme").value || null, signed: $("commit-signed").checked,
+    });
+    commitText.value = "";
+    showCommitChars();
+    if (conn.live.state) renderCommitments(conn.live.state);
+    flushCommitments();
+  });
+
+  let committing = false;
+  function flushCommitments() {
+    if (committing || !conn.socket.connected) return;
+    const items = commitOutbox.load();
+    if (!items.length) return;
+    committing = true;
+    let open = items.length;
+    for (const item of items) {
+      conn.socket.timeout(8000).emit("commitment.post", item, (err, ack) => {
+        if (!err && ack) settleCommitment(item, ack);
+        if (--open === 0) { committing = false; if (conn.live.state) renderCommitments(conn.live.state); }
+      });
+    }
+  }
+
+  function settleCommitment(item, ack) {
+    commitOutbox.remove(item.client_id);
+    const state = conn.live.state;
+    if (ack.ok) {
+      if (!state.my_commitments) state.my_commitments = [];
+      const stored = { ...ack.commitment, client_id: item.client_id };
+      if (!state.my_commitments.some((c) => c.id === stored.id)) state.my_commitments.push(stored);
+      if (!ack.duplicate) Fac.announce(t("commitment_recorded"));
+    } else {
+      commitError(ack.message);
+      if (!commitText.value) { commitText.value = item.text; showCommitChars(); } // give the words back
+    }
+  }
+  setInterval(flushCommitments, 5000);
+  conn.socket.on("connect", flushCommitments);
 })();

@@ -13,8 +13,10 @@
       if (name === "projector.updated") manualView = null;
       render(state);
       if (name === "note.posted") flash(data.note.client_id);
+      plenaryEvent(name, state);
     },
   });
+  let shownView = null;
 
   function render(state) {
     const people = state.tables.reduce((sum, tb) => sum + tb.participants.length, 0);
@@ -26,9 +28,11 @@
     banner.hidden = !state.message;
     banner.textContent = state.message || "";
     renderWall(state);
+    renderStrip(state);
     renderMap(state);
     chooseView(state);
     renderTimers(state);
+    renderPlenary(state);
   }
 
   function renderQuestion(node, state) {
@@ -47,6 +51,10 @@
     $("round-screen").hidden = view !== "round";
     $("wall").hidden = view !== "wall";
     $("harvest").hidden = view !== "harvest";
+    $("spotlight").hidden = view !== "spotlight";
+    $("vote").hidden = view !== "vote";
+    $("summary").hidden = view !== "summary";
+    shownView = view;
   }
 
   function renderWall(state) {
@@ -109,6 +117,9 @@
 
   conn.socket.on("harvest.updated", (payload) => {
     const data = payload.data;
+    const state = conn.live.state;
+    // Two scopes may be drawn: the phones' whole workshop, and the one chosen here.
+    if (!state || data.scope !== state.projector.scope) return;
     const img = $("cloud");
     const url = `/p/${main.dataset.code}/harvest/${data.digest}.png`;
     if (!img.src.endsWith(url)) {
@@ -119,6 +130,7 @@
     $("cloud-caption").textContent = data.themes.map((theme) => theme.label).join(", ");
     img.alt = t("cloud_alt");
     $("harvest-count").textContent = Fac.count("notes_count", data.notes);
+    $("themes-waiting").hidden = data.themes.length > 0;
     $("themes").replaceChildren(...data.themes.map((theme) => {
       const li = el("li", {});
       li.append(el("h3", {}, theme.label), el("blockquote", {}, theme.quote));
@@ -126,7 +138,264 @@
     }));
   });
 
-  const SCREENS = { join: "join-screen", round: "round-screen", wall: "wall", harvest: "harvest" };
+  /** "Table 3, all rounds", "Round 2: <question>" or "The whole workshop". */
+  function scopeLabel(state) {
+    const [kind, number] = (state.projector.scope || "all").split(":");
+    if (kind === "t") return t("scope_table", { table: number });
+    if (kind === "r") {
+      const isCurrent = state.round && state.round.number === Number(number);
+      const question = isCurrent ? Fac.question(state.round, state.workshop.languages[0]) : "";
+      return t("scope_round", { number, question }).replace(/:\s*$/, "");
+    }
+    return t("scope_all");
+  }
+
+  function inScope(state, item) {
+    const [kind, number] = (state.projector.scope || "all").split(":");
+    if (kind === "t") return item.table === Number(number);
+    if (kind === "r") return Boolean(state.round) && state.round.number === Number(number);
+    return true;
+  }
+
+  /* The strip under the cloud: the newest notes and the key insights take turns, large. */
+  let turn = 0;
+  function renderStrip(state) {
+    $("harvest-scope").textContent = scopeLabel(state);
+    const newest = state.notes.filter((n) => !n.hidden && inScope(state, n)).slice(-6).reverse();
+    showTurn("newest", newest[turn % Math.max(newest.length, 1)], (n) => `${t("table_n", { table: n.table })}${n.author ? ` · ${n.author}` : ""}`);
+    const insights = Object.values(state.insights).filter((i) => inScope(state, i));
+    showTurn("strip-insight", insights[turn % Math.max(insights.length, 1)], (i) => t("table_n", { table: i.table }));
+    const photos = (state.photos || []).filter((p) => !p.hidden && inScope(state, p)).slice(-3);
+    $("strip-photos").hidden = !photos.length;
+    $("strip-photo-row").replaceChildren(...photos.map((photo) => el("img", {
+      src: `/j/${main.dataset.code}/photos/${photo.id}.jpg?size=thumb`,
+      alt: t("tablecloth_of", { table: photo.table }),
+    })));
+  }
+
+  function showTurn(key, item, meta) {
+    $(key).hidden = !item;
+    if (!item) return;
+    const text = $(`${key}-text`);
+    if (text.textContent !== item.text) {
+      text.textContent = item.text;
+      text.classList.remove("fresh");
+      void text.offsetWidth; // restart the fade-in
+      text.classList.add("fresh");
+    }
+    $(`${key}-meta`).textContent = meta(item);
+  }
+  setInterval(() => { turn += 1; if (conn.live.state) renderStrip(conn.live.state); }, 7000);
+
+  /* --- the plenary: one table in the spotlight, the dot-vote, the final summary --- */
+
+  const code = main.dataset.code;
+  let spotlight = null; // the answer of spotlight.view: {table, insights, notes, photos, cloud, themes}
+  let spotlightTable = null;
+  let summary = null;
+  let summaryDue = false;
+
+  let plenaryView = null; // the view shown at the last render: entering a view asks afresh
+  function renderPlenary(state) {
+    const table = state.projector.spotlight;
+    const entered = shownView !== plenaryView;
+    plenaryView = shownView;
+    if (shownView === "spotlight") {
+      if (table !== spotlightTable) spotlight = null;
+      if ((entered || table !== spotlightTable) && table !== null && table !== undefined) {
+        spotlightTable = table;
+        fetchSpotlight();
+      }
+      spotlightTable = table;
+      renderSpotlight(state);
+    }
+    renderVote(state);
+    if (shownView === "summary" && entered) { if (summary) renderSummary(); fetchSummary(); }
+  }
+
+  /** Events that change what the plenary screens show: ask again, at most every few seconds. */
+  function plenaryEvent(name) {
+    if (shownView === "summary" && ["ballot.updated", "ballot.tally", "commitment.posted", "note.posted", "participant.joined", "projector.updated"].includes(name)) {
+      summaryDue = true;
+    }
+    if (shownView === "spotlight" && ["note.posted", "note.voted", "insight.posted", "photo.posted", "note.hidden", "note.restored"].includes(name)) {
+      spotlightDue = true;
+    }
+  }
+  let spotlightDue = false;
+
+  function fetchSpotlight() {
+    const asked = spotlightTable;
+    conn.socket.timeout(8000).emit("spotlight.view", {}, (err, ack) => {
+      if (err || !ack || !ack.ok || asked !== spotlightTable) return;
+      spotlight = ack.spotlight;
+      if (conn.live.state) renderSpotlight(conn.live.state);
+    });
+  }
+
+  function renderSpotlight(state) {
+    const table = state.projector.spotlight;
+    const data = spotlight && spotlight.table === table ? spotlight : null;
+    const tableInfo = state.tables.find((tb) => tb.number === table);
+    const name = tableInfo && tableInfo.name && tableInfo.name !== String(table) ? ` · ${tableInfo.name}` : "";
+    $("spotlight-title").textContent = table === null || table === undefined ? t("spotlight_none") : `${t("table_n", { table })}${name}`;
+    $("spotlight-count").textContent = tableInfo ? Fac.count("people_at_table", tableInfo.participants.length) : "";
+    const insights = data ? data.insights.slice(-2) : [];
+    $("spotlight-insights").replaceChildren(...insights.map((insight) => {
+      const li = el("li", { class: "spot-insight" });
+      const meta = [t("key_insight"), insight.round ? t("round_n", { number: insight.round }) : null].filter(Boolean).join(" · ");
+      li.append(el("span", { class: "meta" }, meta), el("p", {}, insight.text));
+      return li;
+    }));
+    const notes = data ? data.notes.slice(0, insights.length > 1 ? 4 : 6) : [];
+    $("spotlight-notes").replaceChildren(...notes.map((note) => {
+      const li = el("li", {});
+      li.append(el("p", {}, note.text));
+      const meta = [note.author, note.votes ? `▲ ${note.votes}` : null].filter(Boolean).join(" · ");
+      if (meta) li.append(el("span", { class: "meta" }, meta));
+      return li;
+    }));
+    $("spotlight-empty").hidden = !data || notes.length > 0 || insights.length > 0;
+    main.querySelector(".spot-top").hidden = Boolean(data) && !notes.length && insights.length > 0;
+    // The table's own cloud: from spotlight.view, else from the wall drawn for the table.
+    const wall = tableWall && tableWall.table === table ? tableWall : null;
+    const cloud = (data && data.cloud) || (wall && wall.notes ? wall.digest : null);
+    swapImage("spotlight-cloud", cloud ? `/p/${code}/harvest/${cloud}.png` : null, t("cloud_of_table", { table }));
+    const photo = data && data.photos.length ? data.photos[data.photos.length - 1] : null;
+    swapImage("spotlight-photo", photo ? `/j/${code}/photos/${photo.id}.jpg` : null, t("tablecloth_of", { table }));
+    const themes = ((data && data.themes) || (wall && wall.themes) || []).slice(0, photo ? 0 : 3);
+    $("spotlight-themes").hidden = !themes.length;
+    $("spotlight-themes").replaceChildren(...themes.map((theme) => {
+      const li = el("li", {});
+      li.append(el("strong", {}, theme.label));
+      if (theme.quote) li.append(el("q", {}, theme.quote));
+      return li;
+    }));
+  }
+
+  let tableWall = null; // {table, digest, themes, notes}: the harvest wall drawn for the spotlit table
+  conn.socket.on("harvest.updated", (payload) => {
+    const state = conn.live.state;
+    const table = state && state.projector.spotlight;
+    if (table === null || table === undefined || payload.data.scope !== `t:${table}`) return;
+    tableWall = { ...payload.data, table };
+    if (shownView === "spotlight") renderSpotlight(state);
+  });
+
+  /** Load an image first, then show it: no flicker, no broken picture. */
+  function swapImage(key, url, alt) {
+    const img = $(key);
+    const figure = $(`${key}-figure`);
+    if (!url) { figure.hidden = true; img.removeAttribute("src"); return; }
+    img.alt = alt;
+    if (img.getAttribute("src") === url) { figure.hidden = false; return; }
+    const next = new Image();
+    next.onload = () => { img.src = url; figure.hidden = false; };
+    next.src = url;
+  }
+
+  /* The dot-vote: live bars, most dots first. */
+  function renderVote(state) {
+    const ballot = state.ballot;
+    $("vote-waiting").hidden = Boolean(ballot);
+    $("vote-screen-title").textContent = ballot && ballot.status === "closed" ? t("vote_results_title") : t("vote_title");
+    $("vote-lead").textContent = ballot && ballot.status === "open" ? t("vote_lead", { dots: ballot.dots_per_person }) : "";
+    const status = $("vote-status");
+    status.textContent = ballot ? t(ballot.status === "open" ? "vote_open" : "vote_closed") : "";
+    status.dataset.status = ballot ? ballot.status : "";
+    $("vote-voters").textContent = ballot ? Fac.count("voters", ballot.voters || 0) : "";
+    const rows = Fac.ranked(ballot).slice(0, 8);
+    const most = Math.max(1, ...rows.map((r) => r.dots));
+    $("vote-bars").classList.toggle("dense", rows.length > 5);
+    $("vote-bars").classList.toggle("roomy", rows.length <= 4);
+    $("vote-bars").replaceChildren(...rows.map((row) => {
+      const li = el("li", { class: "vote-row", "data-option": row.key, "data-dots": row.dots });
+      const parts = Fac.optionParts(row);
+      const label = el("div", { class: "vote-label" });
+      label.append(el("strong", {}, parts.title));
+      if (parts.detail && parts.detail !== parts.title) label.append(el("span", {}, parts.detail));
+      const bar = el("div", { class: "vote-bar" });
+      const track = el("span", { class: "vote-track" });
+      const fill = el("span", { class: "vote-fill" });
+      fill.style.width = `${Math.max(row.dots ? 2 : 0, Math.round((row.dots / most) * 100))}%`;
+      track.append(fill);
+      bar.append(track, el("span", { class: "vote-count", "data-test": "vote-count" }, String(row.dots)));
+      bar.setAttribute("aria-label", Fac.count("dots_n", row.dots));
+      bar.setAttribute("role", "img");
+      li.append(label, bar);
+      return li;
+    }));
+  }
+
+  /* The final summary: numbers, themes, the vote's priorities, some commitments. */
+  function fetchSummary() {
+    conn.socket.timeout(10000).emit("summary.view", {}, (err, ack) => {
+      if (err || !ack || !ack.ok) return;
+      summary = ack.summary;
+      renderSummary();
+    });
+  }
+
+  function renderSummary() {
+    if (!summary) return;
+    const n = summary.numbers;
+    const numbers = [
+      [n.people, Fac.count("sum_people", n.people)],
+      [n.tables, Fac.count("sum_tables", n.tables)],
+      [n.notes, Fac.count("sum_notes", n.notes)],
+      [(n.languages || []).length, Fac.count("sum_languages", (n.languages || []).length)],
+    ];
+    $("summary-numbers").replaceChildren(...numbers.flatMap(([value, label]) => {
+      const wrap = el("div", {});
+      wrap.append(el("dt", {}, label), el("dd", {}, String(value)));
+      return [wrap];
+    }));
+    $("summary-themes").replaceChildren(...(summary.themes.length ? summary.themes.slice(0, 4).map((theme) => {
+      const li = el("li", {});
+      li.append(el("h3", {}, theme.label));
+      if (theme.quote) li.append(el("blockquote", {}, theme.quote));
+      return li;
+    }) : [el("li", { class: "summary-empty" }, t("summary_no_themes"))]));
+    const priorities = summary.priorities.slice(0, 5);
+    const most = Math.max(1, ...priorities.map((p) => p.dots));
+    $("summary-priorities").replaceChildren(...(priorities.length ? priorities.map((p) => {
+      const li = el("li", { "data-dots": p.dots });
+      const parts = Fac.optionParts(p);
+      const head = el("div", { class: "prio-head" });
+      head.append(el("strong", {}, parts.title), el("span", { class: "prio-dots" }, Fac.count("dots_n", p.dots)));
+      const bar = el("div", { class: "prio-bar", "aria-hidden": "true" });
+      const fill = el("span", {});
+      fill.style.width = `${Math.round((p.dots / most) * 100)}%`;
+      bar.append(fill);
+      li.append(head, bar);
+      if (parts.detail && parts.detail !== parts.title) li.append(el("p", { class: "prio-text" }, parts.detail));
+      return li;
+    }) : [el("li", { class: "summary-empty" }, t("summary_no_vote"))]));
+    const commitments = summary.commitments.slice(-4).reverse();
+    $("summary-commitments").replaceChildren(...(commitments.length ? commitments.map((c) => {
+      const li = el("li", {});
+      li.append(el("blockquote", {}, c.text));
+      const meta = [c.signed_as, c.theme ? t("theme_is", { theme: c.theme }) : null].filter(Boolean).join(" — ");
+      if (meta) li.append(el("p", { class: "meta" }, meta));
+      return li;
+    }) : [el("li", { class: "summary-empty" }, t("summary_no_commitments"))]));
+  }
+
+  setInterval(() => {
+    if (!conn.socket.connected) return;
+    if (shownView === "summary" && summaryDue) { summaryDue = false; fetchSummary(); }
+    if (shownView === "spotlight" && spotlightDue) { spotlightDue = false; fetchSpotlight(); }
+  }, 3000);
+  setInterval(() => {
+    if (!conn.socket.connected) return;
+    if (shownView === "spotlight" && spotlightTable !== null && spotlightTable !== undefined) fetchSpotlight();
+    if (shownView === "summary") fetchSummary();
+  }, 10000);
+
+  const SCREENS = {
+    join: "join-screen", round: "round-screen", wall: "wall", harvest: "harvest",
+    spotlight: "spotlight", vote: "vote", summary: "summary",
+  };
   $("toggle-view").addEventListener("click", () => {
     const order = Object.keys(SCREENS);
     const now = order.find((v) => !$(SCREENS[v]).hidden);

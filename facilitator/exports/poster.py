@@ -1,0 +1,226 @@
+"""The printable visual-harvest poster (A3, A2, A1; portrait or landscape; PDF or PNG).
+
+Pure code: a `HarvestDocument` in, bytes out. The poster is first planned as boxes in
+millimetres (`poster_layout` returns them, for tests), every text measured and wrapped
+to its box, then drawn with matplotlib's object API (never pyplot) on one axes in mm.
+The PDF has vector text with DejaVu Sans embedded (TrueType, `pdf.fonttype` 42) and
+no creation date, so the same document gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+
+import matplotlib
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_pdf import FigureCanvasPdf
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.patches import FancyBboxPatch, Rectangle
+
+from facilitator.exports.document import HarvestDocument
+from facilitator.exports.poster_charts import draw_participation, draw_priorities
+from facilitator.exports.poster_cloud import draw_cloud
+from facilitator.exports.poster_layout import (
+    Box,
+    ImageOp,
+    Plan,
+    RectOp,
+    Split,
+    TextOp,
+    column,
+    prune,
+    resolve,
+    row,
+)
+from facilitator.exports.poster_photos import draw_photos, load_thumbnail
+from facilitator.exports.poster_sections import (
+    draw_agenda,
+    draw_commitments,
+    draw_footer,
+    draw_numbers,
+    draw_questions,
+    draw_themes,
+    draw_title,
+)
+from facilitator.exports.poster_style import PAGE, Style
+from facilitator.exports.poster_text import FONTS, line_height
+
+PAPER: dict[str, tuple[int, int]] = {"A3": (297, 420), "A2": (420, 594), "A1": (594, 841)}
+PNG_DPI = {"A3": 200, "A2": 150, "A1": 120}  # about the same pixel count for every size
+PRODUCER = "Facilitator"
+Progress = Callable[[str, int], None]
+
+PORTRAIT = column(
+    (0.1, row((1.9, "title"), (1, "numbers"))),
+    (0.25, "questions"),
+    (0.245, row((1.05, "cloud"), (1, "themes"))),
+    (0.2, row((1.1, "agenda"), (0.9, "priorities"), (1.1, "commitments"))),
+    (0.205, row((1.45, "photos"), (1, "participation"))),
+)
+LANDSCAPE = column(
+    (0.125, row((2.7, "title"), (1.5, "numbers"))),
+    (
+        0.875,
+        row(
+            (1.3, column((0.62, "questions"), (0.38, "agenda"))),
+            (1.2, column((0.52, "cloud"), (0.48, "photos"))),
+            (1, column((0.52, "themes"), (0.48, "participation"))),
+            (0.95, column((0.45, "priorities"), (0.55, "commitments"))),
+        ),
+    ),
+)
+
+DRAW = {
+    "title": draw_title,
+    "numbers": draw_numbers,
+    "agenda": draw_agenda,
+    "questions": draw_questions,
+    "cloud": draw_cloud,
+    "themes": draw_themes,
+    "priorities": draw_priorities,
+    "commitments": draw_commitments,
+    "photos": draw_photos,
+    "participation": draw_participation,
+}
+
+
+def paper_mm(size: str, orientation: str) -> tuple[float, float]:
+    """(width, height) of the sheet in mm."""
+    if size not in PAPER or orientation not in ("portrait", "landscape"):
+        raise ValueError(f"unknown paper {size!r} {orientation!r}")
+    short, long = PAPER[size]
+    return (short, long) if orientation == "portrait" else (long, short)
+
+
+def _has_content(doc: HarvestDocument) -> Callable[[str], bool]:
+    """Sections with nothing to show collapse, so their neighbours get the room."""
+    empty = {
+        "cloud": not doc.cloud_terms,
+        "themes": not doc.themes,
+        "priorities": not doc.priorities,
+        "commitments": not doc.commitments,
+        "photos": not doc.photos,
+        "agenda": not doc.agenda,
+    }
+    return lambda name: not empty.get(name, False)
+
+
+def plan_poster(
+    doc: HarvestDocument,
+    size: str = "A1",
+    orientation: str = "portrait",
+    progress: Progress | None = None,
+) -> Plan:
+    """Lay out the whole poster: every box, text line, bar and photo, in mm."""
+    width, height = paper_mm(size, orientation)
+    style = Style.for_paper(width, height)
+    plan = Plan(width, height, style.margin)
+    footer_h = line_height(style.small)
+    page = Box(
+        "page", style.margin, style.margin, width - 2 * style.margin, height - 2 * style.margin
+    )
+    body = Box("body", page.x, page.y, page.w, page.h - footer_h - style.gap)
+    tree: Split | str = PORTRAIT if orientation == "portrait" else LANDSCAPE
+    boxes = resolve(prune(tree, _has_content(doc)) or "title", body, style.gap)
+    for name, box in boxes.items():
+        if name == "cloud" and progress:
+            progress("cloud", 15)
+        DRAW[name](plan, style, doc, box)
+    draw_footer(plan, style, doc, Box("footer", page.x, page.bottom - footer_h, page.w, footer_h))
+    return plan
+
+
+def poster_layout(
+    doc: HarvestDocument, size: str = "A1", orientation: str = "portrait"
+) -> list[Box]:
+    """Every box the poster draws (sections, text blocks, words, photos, bars), in mm."""
+    return list(plan_poster(doc, size, orientation).boxes)
+
+
+def _draw(plan: Plan, progress: Progress | None) -> Figure:
+    """Replay the plan on a figure of the paper's size, one axes in millimetres."""
+    figure = Figure(figsize=(plan.width / 25.4, plan.height / 25.4), facecolor=PAGE)
+    axes = figure.add_axes((0, 0, 1, 1))
+    axes.set_axis_off()
+    fonts = {name: FontProperties(fname=path) for name, path in FONTS.items()}
+    images = [op for op in plan.ops if isinstance(op, ImageOp)]
+    if progress:
+        progress("photos", 35)
+    thumbnails = {id(op): load_thumbnail(op.path, op.pixels) for op in images}
+    if progress:
+        progress("charts", 60)
+    for op in plan.ops:
+        if isinstance(op, RectOp):
+            axes.add_patch(_patch(op))
+        elif isinstance(op, ImageOp):
+            extent = (op.x, op.x + op.w, op.y + op.h, op.y)
+            axes.imshow(
+                thumbnails[id(op)], extent=extent, interpolation="antialiased", aspect="auto"
+            )
+        elif isinstance(op, TextOp):
+            _text(axes, op, fonts[op.font])
+    axes.set_xlim(0, plan.width)
+    axes.set_ylim(plan.height, 0)  # y grows downwards, like the plan
+    return figure
+
+
+def _text(axes: Axes, op: TextOp, font: FontProperties) -> None:
+    """One line of user or label text, always literal: no mathtext, no TeX."""
+    axes.text(
+        op.x, op.y, op.text, fontproperties=font, fontsize=op.size, color=op.colour,
+        rotation=op.rotation, rotation_mode="anchor", ha="left", va="baseline",
+        parse_math=False, usetex=False, wrap=False, clip_on=False,
+    )  # fmt: skip
+
+
+def _patch(op: RectOp) -> Rectangle | FancyBboxPatch:
+    if op.radius <= 0 or min(op.w, op.h) < 2 * op.radius:
+        return Rectangle(
+            (op.x, op.y), op.w, op.h, facecolor=op.colour, edgecolor="none", linewidth=0
+        )
+    return FancyBboxPatch(
+        (op.x, op.y), op.w, op.h, boxstyle=f"round,pad=0,rounding_size={op.radius}",
+        facecolor=op.colour, edgecolor="none", linewidth=0, mutation_aspect=1,
+    )  # fmt: skip
+
+
+def render_poster(
+    doc: HarvestDocument,
+    size: str = "A1",
+    orientation: str = "portrait",
+    fmt: str = "pdf",
+    progress: Progress | None = None,
+) -> bytes:
+    """The poster as PDF (vector, fonts embedded) or PNG bytes; same input, same bytes."""
+    if fmt not in ("pdf", "png"):
+        raise ValueError(f"unknown poster format {fmt!r}")
+    if progress:
+        progress("layout", 0)
+    plan = plan_poster(doc, size, orientation, progress)
+    rc = {
+        "pdf.fonttype": 42,
+        "text.usetex": False,
+        "image.resample": True,
+    }
+    with matplotlib.rc_context(rc):
+        figure = _draw(plan, progress)
+        if progress:
+            progress("writing", 80)
+        buffer = io.BytesIO()
+        if fmt == "pdf":
+            FigureCanvasPdf(figure)
+            figure.savefig(
+                buffer, format="pdf", metadata={"CreationDate": None, "Producer": PRODUCER}
+            )
+        else:
+            FigureCanvasAgg(figure)
+            figure.savefig(
+                buffer, format="png", dpi=PNG_DPI[size],
+                metadata={"Software": PRODUCER}, pil_kwargs={"compress_level": 6},
+            )  # fmt: skip
+    if progress:
+        progress("done", 100)
+    return buffer.getvalue()

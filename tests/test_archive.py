@@ -1,0 +1,477 @@
+"""The workshop archive: export to ZIP/JSON/CSV, and a strict, all-or-nothing re-import."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import struct
+import uuid
+import zipfile
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image
+from sqlalchemy import func, select
+
+from facilitator.db import make_engine, make_session_factory, migrate, session_scope
+from facilitator.exports import archive
+from facilitator.exports.archive import ArchiveError, import_archive, workshop_data, write_archive
+from facilitator.models import (
+    Ballot,
+    Commitment,
+    Contribution,
+    Dot,
+    Participant,
+    Photo,
+    Round,
+    Workshop,
+)
+from facilitator.photos import process_photo
+from facilitator.tablecloths import photo_file
+from facilitator.workshops import get_by_code, secret_matches
+from tests.conftest import Helpers, _drop_postgres_schema, _fresh_postgres_schema
+
+SCRIPT = '<script>alert("x")</script> & <b>bold</b>'
+FORMULA = '=HYPERLINK("http://example.invalid")'
+T0 = datetime(2024, 3, 14, 9, 30, tzinfo=UTC)
+
+
+def small_jpeg(seed: int) -> bytes:
+    """A tiny photo as the upload pipeline stores it."""
+    image = Image.new("RGB", (40, 30), (seed * 40 % 256, 120, 200))
+    raw = io.BytesIO()
+    image.save(raw, "PNG")
+    return process_photo(raw.getvalue()).jpeg
+
+
+def seated_at(phone: Any) -> int:
+    return phone.snapshot()["seat"]["table"]
+
+
+def build_workshop(helpers: Helpers) -> tuple[str, int]:
+    """A small workshop with every kind of row: through the sockets where they exist."""
+    links = helpers.make_workshop(tables={"count": 2, "capacity": 5})
+    code = links.join_code
+    host = helpers.join(code, host="yes", name="Anne <i>", role="resident", also_speaks="nl")
+    others = [helpers.join(code, name=f"P{i}", language="nl") for i in range(3)]
+    staff = helpers.staff(links)
+    assert staff.emit("round.start", {}, callback=True)["ok"]
+    neighbour = next(p for p in others if seated_at(p) == seated_at(host))
+    script_note = neighbour.post(SCRIPT)["note"]
+    neighbour.post(FORMULA)
+    hidden = others[0].post("Iets ongepasts")["note"]
+    assert staff.emit("note.hide", {"note": hidden["id"]}, callback=True)["ok"]
+    assert host.socket.emit("note.vote", {"note": script_note["id"]}, callback=True)["ok"]
+    payload = {"client_id": str(uuid.uuid4()), "text": "Kerninzicht", "table": seated_at(host)}
+    assert host.socket.emit("insight.post", payload, callback=True)["ok"]
+    workshop_id = helpers.workshop(code).id
+    public_ids = [host.public_id] + [p.public_id for p in others]
+    with helpers.session() as session:
+        add_plenary_rows(session, workshop_id, public_ids, helpers.app.config["SESSIONS_DIR"])
+    return code, workshop_id
+
+
+def add_plenary_rows(session: Any, workshop_id: int, public_ids: list[str], sessions: str) -> None:
+    """Rows no socket event makes yet: photos, ballots, dots, commitments, settings."""
+    people = {
+        p.public_id: p
+        for p in session.scalars(select(Participant).where(Participant.workshop_id == workshop_id))
+    }
+    host = people[public_ids[0]]
+    workshop = session.get(Workshop, workshop_id)
+    workshop.place, workshop.held_on, workshop.message = "Gent", "2025-03-14", "Koffie!"
+    workshop.harvest_scope, workshop.spotlight_table = "t:1", 1
+    first = session.scalar(select(Round).where(Round.workshop_id == workshop_id, Round.number == 1))
+    table_id = session.scalar(
+        select(Contribution.table_id).where(Contribution.participant_id == host.id)
+    )
+    for seed in (1, 2):  # two photos: the second one is the one broken in a bad-input test
+        note = Contribution(
+            workshop_id=workshop_id,
+            client_id=str(uuid.uuid4()),
+            kind="photo",
+            text="",
+            round_id=first.id,
+            table_id=table_id,
+            participant_id=host.id,
+            created_at=T0 + timedelta(hours=seed),
+        )
+        session.add(note)
+        session.flush()
+        jpeg = small_jpeg(seed)
+        session.add(Photo(contribution_id=note.id, width=40, height=30, size_bytes=len(jpeg)))
+        for thumb in (False, True):
+            path = photo_file(sessions, workshop_id, note.id, thumb)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(jpeg)
+    options = [
+        {"key": "t1", "kind": "theme", "label": "Zorg", "text": "Zorg dichtbij"},
+        {"key": "i1", "kind": "insight", "label": "Kennen", "text": SCRIPT},
+    ]
+    closed = Ballot(
+        workshop_id=workshop_id,
+        status="closed",
+        dots_per_person=3,
+        options=options,
+        results={"t1": 3, "i1": 1},
+        opened_at=T0,
+        closed_at=T0 + timedelta(minutes=5),
+    )
+    still_open = Ballot(workshop_id=workshop_id, dots_per_person=2, options=options[:1])
+    session.add_all([still_open, closed])  # opened later but stored first: order by time
+    session.flush()
+    session.add_all(
+        [
+            Dot(ballot_id=closed.id, participant_id=host.id, option="t1", dots=2),
+            Dot(ballot_id=closed.id, participant_id=host.id, option="i1", dots=1),
+            Dot(ballot_id=closed.id, participant_id=people[public_ids[1]].id, option="t1", dots=1),
+            Dot(ballot_id=still_open.id, participant_id=host.id, option="t1", dots=2),
+        ]
+    )
+    for index, public_id in enumerate(public_ids[:2]):
+        session.add(
+            Commitment(
+                workshop_id=workshop_id,
+                client_id=str(uuid.uuid4()),
+                participant_id=people[public_id].id,
+                text=f"Ik bel mijn buren {index} " + SCRIPT,
+                signed_as="Anne" if index == 0 else None,
+                theme="Zorg" if index == 0 else None,
+                hidden=index == 1,
+            )
+        )
+
+
+def export(helpers: Helpers, workshop_id: int, out: Path) -> tuple[dict[str, Any], bytes]:
+    with helpers.session() as session:
+        data = workshop_data(session, workshop_id)
+        write_archive(session, workshop_id, helpers.app.config["SESSIONS_DIR"], out)
+    return data, out.read_bytes()
+
+
+@pytest.fixture
+def fresh_factory(db_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A second, empty instance's database of the same kind as `db_url`."""
+    schema = None
+    if db_url.startswith("sqlite"):
+        url = f"sqlite:///{tmp_path}/imported.sqlite3"
+    else:
+        schema, url = _fresh_postgres_schema()
+    engine = make_engine(url)
+    migrate(engine)
+    yield make_session_factory(engine)
+    engine.dispose()
+    if schema is not None:
+        _drop_postgres_schema(schema)
+
+
+def test_an_archive_imported_into_an_empty_instance_is_the_same_workshop(
+    app_any_store, fresh_factory, tmp_path
+):
+    helpers = Helpers(app_any_store)
+    code, workshop_id = build_workshop(helpers)
+    original, blob = export(helpers, workshop_id, tmp_path / "exports" / "a.zip")
+    sessions = tmp_path / "other-sessions"
+
+    with session_scope(fresh_factory) as session:
+        links = import_archive(session, blob, sessions)
+    with session_scope(fresh_factory) as session:
+        imported = get_by_code(session, links.join_code)
+        assert workshop_data(session, imported.id) == original
+        assert secret_matches(links.facilitator_secret, imported.facilitator_secret_hash)
+        assert secret_matches(links.projector_secret, imported.projector_secret_hash)
+        notes = session.scalars(select(Contribution).where(Contribution.kind == "photo")).all()
+        sizes = {p.size_bytes for p in session.scalars(select(Photo))}
+    assert links.join_code != code
+    assert SCRIPT in [c["text"] for c in original["contributions"]]  # stored as sent
+    assert len(original["contributions"]) == 6 and len(original["upvotes"]) == 1
+    assert [b["status"] for b in original["ballots"]] == ["closed", "open"]
+    for note in notes:
+        for thumb in (False, True):
+            assert photo_file(sessions, imported.id, note.id, thumb).stat().st_size > 0
+    assert 0 not in sizes
+    assert [p.name for p in (sessions / "photos").iterdir()] == [str(imported.id)]
+
+
+def test_the_data_names_rows_by_natural_keys_only(helpers, tmp_path):
+    _code, workshop_id = build_workshop(helpers)
+    data, _blob = export(helpers, workshop_id, tmp_path / "a.zip")
+    text = json.dumps(data)
+    for secret_field in ("secret", "join_code", "owner", "last_seq", '"id"', "seq"):
+        assert secret_field not in text
+    host = next(p for p in data["participants"] if p["is_host"])
+    assert host["spoken"] == ["en", "nl"] and host["display_name"] == "Anne <i>"
+    assert next(t for t in data["tables"] if t["host"])["host"] == host["public_id"]
+    assert data["current_round"] == 1 and data["rounds"][0]["started_at"].endswith("+00:00")
+    assert {c["kind"] for c in data["contributions"]} == {"note", "insight", "photo"}
+
+
+def test_the_zip_is_deterministic_and_holds_csvs_and_photos(helpers, tmp_path):
+    _code, workshop_id = build_workshop(helpers)
+    data, first = export(helpers, workshop_id, tmp_path / "a.zip")
+    _data, second = export(helpers, workshop_id, tmp_path / "b.zip")
+    assert first == second
+    zipped = zipfile.ZipFile(io.BytesIO(first))
+    photos = sorted(f"photos/{c['client_id']}.jpg" for c in data["contributions"] if c["photo"])
+    assert zipped.namelist() == [
+        "workshop.json",
+        "notes.csv",
+        "participants.csv",
+        "seats.csv",
+        "votes.csv",
+        "commitments.csv",
+        *photos,
+    ]
+    assert {i.date_time for i in zipped.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+    document = json.loads(zipped.read("workshop.json"))
+    assert document == {"format": "facilitator-archive", "version": 1, "workshop": data}
+
+    notes = {r["text"]: r for r in csv_rows(zipped, "notes.csv")}
+    assert notes[SCRIPT]["votes"] == "1" and notes[SCRIPT]["hidden"] == "false"
+    assert notes["Iets ongepasts"]["hidden"] == "true"
+    assert "'" + FORMULA in notes  # a spreadsheet must not run it (CSV injection)
+    assert len(csv_rows(zipped, "participants.csv")) == 4
+    assert len(csv_rows(zipped, "seats.csv")) == 4
+    dots = csv_rows(zipped, "votes.csv")
+    assert sorted((d["ballot"], d["option"], d["dots"]) for d in dots) == [
+        ("1", "i1", "1"),
+        ("1", "t1", "1"),
+        ("1", "t1", "2"),
+        ("2", "t1", "2"),
+    ]
+    assert {r["signed_as"] for r in csv_rows(zipped, "commitments.csv")} == {"Anne", ""}
+
+
+def csv_rows(zipped: zipfile.ZipFile, name: str) -> list[dict[str, str]]:
+    text = zipped.read(name).decode("utf-8")
+    assert not text.startswith("\ufeff")
+    return list(csv.DictReader(io.StringIO(text, newline="")))
+
+
+def test_a_bare_json_imports_without_photo_files(helpers, tmp_path):
+    _code, workshop_id = build_workshop(helpers)
+    _data, blob = export(helpers, workshop_id, tmp_path / "a.zip")
+    bare = zipfile.ZipFile(io.BytesIO(blob)).read("workshop.json")
+    sessions = tmp_path / "bare-sessions"
+    with helpers.session() as session:
+        links = import_archive(session, bare, sessions)
+    with helpers.session() as session:
+        imported = get_by_code(session, links.join_code)
+        assert len(workshop_data(session, imported.id)["contributions"]) == 6
+    assert not (sessions / "photos").exists()
+
+
+def test_importing_into_the_same_instance_twice_gives_fresh_public_ids(helpers, tmp_path):
+    _code, workshop_id = build_workshop(helpers)
+    original, blob = export(helpers, workshop_id, tmp_path / "a.zip")
+    sessions = helpers.app.config["SESSIONS_DIR"]
+    with helpers.session() as session:
+        links = import_archive(session, blob, sessions)
+    with helpers.session() as session:
+        again = workshop_data(session, get_by_code(session, links.join_code).id)
+    old = {p["public_id"] for p in original["participants"]}
+    new = {p["public_id"] for p in again["participants"]}
+    assert not old & new and len(new) == len(old)
+    assert [c["text"] for c in again["contributions"]] == [
+        c["text"] for c in original["contributions"]
+    ]
+
+
+# --- bad input ----------------------------------------------------------------------------
+
+
+def members(blob: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(blob)) as zipped:
+        return {name: zipped.read(name) for name in zipped.namelist()}
+
+
+def rezip(files: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zipped:
+        for name, payload in files.items():
+            zipped.writestr(name, payload)
+    return out.getvalue()
+
+
+def edited(change):  # type: ignore[no-untyped-def]
+    """An archive whose workshop.json went through `change(document)`."""
+
+    def make(blob: bytes) -> bytes:
+        files = members(blob)
+        document = json.loads(files["workshop.json"])
+        change(document)
+        files["workshop.json"] = json.dumps(document).encode()
+        return rezip(files)
+
+    return make
+
+
+def declared(name: str, size: int):  # type: ignore[no-untyped-def]
+    """An archive whose central directory claims `name` inflates to `size` bytes."""
+
+    def make(blob: bytes) -> bytes:
+        data = bytearray(blob)
+        at = data.find(b"PK\x01\x02")
+        while at != -1:
+            length = struct.unpack_from("<H", data, at + 28)[0]
+            if data[at + 46 : at + 46 + length].decode() == name:
+                struct.pack_into("<I", data, at + 24, size)
+            at = data.find(b"PK\x01\x02", at + 4)
+        return bytes(data)
+
+    return make
+
+
+def last_photo_replaced(payload: bytes):  # type: ignore[no-untyped-def]
+    def make(blob: bytes) -> bytes:
+        files = members(blob)
+        document = json.loads(files["workshop.json"])
+        photos = [c for c in document["workshop"]["contributions"] if c["photo"]]
+        files[photos[-1]["photo"]["file"]] = payload  # the first is staged before this fails
+        return rezip(files)
+
+    return make
+
+
+def set_in(path: tuple[Any, ...], value: Any):  # type: ignore[no-untyped-def]
+    def change(document: dict[str, Any]) -> None:
+        target: Any = document
+        for key in path[:-1]:
+            target = target[key]
+        if value is KeyError:
+            del target[path[-1]]
+        else:
+            target[path[-1]] = value
+
+    return edited(change)
+
+
+def host_moved(document: dict[str, Any]) -> None:
+    body = document["workshop"]
+    host = next(p["public_id"] for p in body["participants"] if p["is_host"])
+    seat = next(s for s in body["seats"] if s["participant"] == host and s["round"] == 1)
+    seat["table"] = 3 - seat["table"]
+
+
+def duplicate_note(document: dict[str, Any]) -> None:
+    notes = document["workshop"]["contributions"]
+    notes.append(dict(notes[0]))
+
+
+MB = 1024 * 1024
+W = "workshop"
+BAD_INPUTS = [
+    ("not_a_zip", lambda blob: b"PK\x03\x04" + b"\0" * 64, "archive_malformed", "zip"),
+    ("truncated_zip", lambda blob: blob[: len(blob) // 2], "archive_malformed", "zip"),
+    ("not_json", lambda blob: b'{"format": "facilitator-archive", ', "archive_malformed", "json"),
+    ("json_not_an_object", lambda blob: b"[1, 2, 3]", "archive_malformed", "format"),
+    ("json_nan", lambda blob: b'{"format": NaN}', "archive_malformed", "json"),
+    ("wrong_format", set_in(("format",), "other-archive"), "archive_malformed", "format"),
+    ("version_not_int", set_in(("version",), "1"), "archive_malformed", "version"),
+    ("newer_version", set_in(("version",), 2), "archive_too_new", "'version': 2"),
+    ("missing_field", set_in((W, "title"), KeyError), "archive_malformed", "workshop.title"),
+    (
+        "ill_typed_field",
+        set_in((W, "tables", 0, "capacity"), "5"),
+        "archive_malformed",
+        "tables[0].capacity",
+    ),
+    (
+        "bool_for_int",
+        set_in((W, "tables", 0, "capacity"), True),
+        "archive_malformed",
+        "tables[0].capacity",
+    ),
+    (
+        "bad_time",
+        set_in((W, "participants", 0, "joined_at"), "yesterday"),
+        "archive_malformed",
+        "joined_at",
+    ),
+    ("unknown_role", set_in((W, "participants", 0, "role"), "king"), "archive_malformed", "role"),
+    (
+        "dangling_seat",
+        set_in((W, "seats", 0, "participant"), "nobody"),
+        "archive_malformed",
+        "seats[0].participant",
+    ),
+    (
+        "dangling_vote",
+        set_in((W, "upvotes", 0, "note"), str(uuid.uuid4())),
+        "archive_malformed",
+        "upvotes[0].note",
+    ),
+    ("dangling_round", set_in((W, "current_round"), 9), "archive_malformed", "current_round"),
+    (
+        "dangling_dot",
+        set_in((W, "ballots", 0, "dots", 0, "option"), "zz"),
+        "archive_malformed",
+        "dots[0].option",
+    ),
+    ("dangling_scope", set_in((W, "harvest_scope"), "t:7"), "archive_malformed", "harvest_scope"),
+    ("duplicate_client_id", edited(duplicate_note), "archive_malformed", "client_id"),
+    ("seating_broken", edited(host_moved), "archive_malformed", "workshop.seats"),
+    ("title_too_long", set_in((W, "title"), "x" * 201), "archive_malformed", "too_long"),
+    (
+        "name_too_long",
+        set_in((W, "participants", 0, "display_name"), "x" * 81),
+        "archive_malformed",
+        "display_name",
+    ),
+    (
+        "note_too_long",
+        set_in((W, "contributions", 0, "text"), "x" * (archive.TEXT_MAX_CHARS + 1)),
+        "archive_malformed",
+        "text",
+    ),
+    ("oversize_json", declared("workshop.json", 150 * MB), "archive_too_large", ""),
+    ("oversize_total", declared("notes.csv", 201 * MB), "archive_too_large", ""),
+    (
+        "photo_not_an_image",
+        last_photo_replaced(b"<svg onload=alert(1)>"),
+        "archive_malformed",
+        "photos/",
+    ),
+    ("photo_truncated", last_photo_replaced(small_jpeg(3)[:200]), "archive_malformed", "photos/"),
+]
+
+
+@pytest.fixture
+def exported(helpers, tmp_path):  # type: ignore[no-untyped-def]
+    _code, workshop_id = build_workshop(helpers)
+    return export(helpers, workshop_id, tmp_path / "exports" / "a.zip")[1]
+
+
+def tree(root: Path) -> set[str]:
+    return {str(p.relative_to(root)) for p in root.rglob("*")}
+
+
+@pytest.mark.parametrize(
+    ("breaking", "code", "field"), [case[1:] for case in BAD_INPUTS], ids=[c[0] for c in BAD_INPUTS]
+)
+def test_a_bad_archive_is_refused_and_leaves_nothing_behind(
+    helpers, exported, breaking, code, field
+):
+    sessions = Path(helpers.app.config["SESSIONS_DIR"])
+    before = tree(sessions)
+    with helpers.session() as session:
+        workshops = session.scalar(select(func.count(Workshop.id)))
+        with pytest.raises(ArchiveError) as refused:
+            import_archive(session, breaking(exported), sessions)
+        assert refused.value.code == code
+        assert field in str(refused.value.details)
+        # The savepoint was rolled back and the session still works.
+        assert session.scalar(select(func.count(Workshop.id))) == workshops
+    with helpers.session() as session:
+        assert session.scalar(select(func.count(Workshop.id))) == workshops
+    assert tree(sessions) == before
+
+
+def test_an_archive_error_is_a_domain_error():
+    from facilitator.errors import DomainError
+
+    assert issubclass(ArchiveError, DomainError)
+    assert ArchiveError("archive_too_new").code == "archive_too_new"
