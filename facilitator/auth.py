@@ -31,6 +31,9 @@ class Caller:
     role: str
     code: str
     participant: str | None = None
+    # Staff only: which secret link opened it (a prefix of its stored hash). A new link
+    # for the role changes the hash, and every cookie from the old link stops working.
+    grant: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -39,7 +42,23 @@ class Caller:
     def from_dict(cls, data: dict[str, Any] | None) -> Caller | None:
         if not data:
             return None
-        return cls(data["role"], data["code"], data.get("participant"))
+        return cls(data["role"], data["code"], data.get("participant"), data.get("grant"))
+
+
+GRANT_CHARS = 16
+
+
+def grant_of(secret_hash: str) -> str:
+    """What a staff cookie remembers of the link that opened it."""
+    return secret_hash[:GRANT_CHARS]
+
+
+def still_granted(caller: Caller, workshop: Any) -> bool:
+    """A staff caller's link is still the workshop's current one (participants: always)."""
+    if caller.role not in STAFF_ROLES:
+        return True
+    current = getattr(workshop, f"{caller.role}_secret_hash")
+    return caller.grant is not None and caller.grant == grant_of(current)
 
 
 def cookie_name(role: str, code: str) -> str:

@@ -9,9 +9,11 @@ thread (a green thread there) kept the server from exiting.
 
 from __future__ import annotations
 
+import collections
 import multiprocessing
 import os
 import queue
+import threading
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any, TypeVar
@@ -19,7 +21,7 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 
 POLL_SECONDS = 0.005
-_idle: dict[int, queue.Queue[Worker]] = {}  # per pool size; infrastructure, not state
+_pools: dict[int, Pool] = {}  # per pool size; infrastructure, not state
 
 
 class Worker:
@@ -59,30 +61,59 @@ def _serve(connection: Connection) -> None:
             connection.send((False, error))
 
 
-def _pool(workers: int) -> queue.Queue[Worker]:
-    if workers not in _idle:
-        idle: queue.Queue[Worker] = queue.Queue()
+class Pool:
+    """Idle workers, handed out first come, first served.
+
+    Without turns, a caller that runs again and again (the harvest wall redrawing under a
+    stream of notes) gives its worker back and takes it again before a waiting caller
+    (a round change's plan) wakes up: the waiting one could starve.
+    """
+
+    def __init__(self, workers: int) -> None:
+        self.idle: queue.Queue[Worker] = queue.Queue()
         for _ in range(workers):
-            idle.put(Worker())
-        _idle[workers] = idle
-    return _idle[workers]
+            self.idle.put(Worker())
+        self.turns: collections.deque[object] = collections.deque()
+        self.lock = threading.Lock()  # a green lock under eventlet
+
+    def take(self, sleep: Callable[[float], Any]) -> Worker:
+        """Wait for this caller's turn and a free worker, yielding while waiting."""
+        ticket = object()
+        with self.lock:
+            self.turns.append(ticket)
+        try:
+            while True:
+                with self.lock:
+                    if self.turns[0] is ticket and not self.idle.empty():
+                        self.turns.popleft()
+                        return self.idle.get_nowait()
+                sleep(POLL_SECONDS)
+        except BaseException:
+            with self.lock:
+                if ticket in self.turns:
+                    self.turns.remove(ticket)
+            raise
+
+    def give_back(self, worker: Worker) -> None:
+        self.idle.put(worker)
+
+
+def _pool(workers: int) -> Pool:
+    if workers not in _pools:
+        _pools[workers] = Pool(workers)
+    return _pools[workers]
 
 
 def run(sleep: Callable[[float], Any], workers: int, fn: Callable[..., T], *args: Any) -> T:
     """Run `fn(*args)` in one of `workers` processes (0: right here, e.g. in tests)."""
     if workers <= 0:
         return fn(*args)
-    idle = _pool(workers)
-    while True:
-        try:
-            worker = idle.get_nowait()
-            break
-        except queue.Empty:
-            sleep(POLL_SECONDS)  # all busy: wait without holding the hub
+    pool = _pool(workers)
+    worker = pool.take(sleep)  # all busy: wait our turn without holding the hub
     try:
         return worker.call(sleep, fn, args)
     finally:
-        idle.put(worker)
+        pool.give_back(worker)
 
 
 def warm_up(workers: int) -> None:

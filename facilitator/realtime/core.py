@@ -16,7 +16,7 @@ from flask_socketio import ConnectionRefusedError, join_room, leave_room, rooms
 
 from .. import events, participants, workshops
 from ..app import socketio
-from ..auth import PARTICIPANT, ROLES, caller_from_cookies
+from ..auth import PARTICIPANT, ROLES, caller_from_cookies, still_granted
 from ..db import session_scope
 from ..errors import DomainError
 from ..events import StoredEvent
@@ -79,6 +79,8 @@ def on_connect(auth: Any = None) -> None:
     try:
         with unit_of_work() as db:
             workshop = workshops.get_by_code(db, code)
+            if not still_granted(caller, workshop):
+                raise DomainError("unauthorized")  # opened with a link since replaced
             ident: dict[str, Any] = {"role": role, "code": code, "workshop_id": workshop.id}
             stored: list[StoredEvent] = []
             if role == PARTICIPANT:

@@ -9,7 +9,7 @@ from typing import Any
 from flask import Response, abort, current_app, redirect, render_template, request, url_for
 from sqlalchemy.orm import Session
 
-from ..auth import Caller, caller_from_cookies, cookie_name, issue_token
+from ..auth import Caller, caller_from_cookies, cookie_name, grant_of, issue_token, still_granted
 from ..db import session_scope
 from ..errors import DomainError
 from ..i18n import error_message, js_strings
@@ -35,8 +35,17 @@ def workshop_or_404(session: Session, code: str) -> Workshop:
 
 
 def current_caller(role: str, code: str) -> Caller | None:
-    """The caller of this request for a role and workshop, from its cookie."""
+    """The caller of this request for a role and workshop code, from its cookie alone."""
     return caller_from_cookies(current_app.config["SECRET_KEY"], request.cookies, role, code)
+
+
+def caller_in(role: str, workshop: Workshop) -> Caller | None:
+    """The caller of a role in this workshop, if its cookie is genuine and, for staff,
+    comes from the workshop's current secret link."""
+    caller = current_caller(role, workshop.join_code)
+    if caller is None or not still_granted(caller, workshop):
+        return None
+    return caller
 
 
 def set_caller_cookie(response: Response, caller: Caller) -> Response:
@@ -58,9 +67,9 @@ def open_staff_link(role: str, code: str, secret: str, hash_attr: str, endpoint:
         workshop = workshop_or_404(session, code)
         if len(secret) > 64 or not secret_matches(secret, getattr(workshop, hash_attr)):
             abort(403)
-        code = workshop.join_code
+        code, grant = workshop.join_code, grant_of(getattr(workshop, hash_attr))
     response = redirect(url_for(endpoint, code=code))
-    return set_caller_cookie(response, Caller(role, code))
+    return set_caller_cookie(response, Caller(role, code, grant=grant))
 
 
 def join_url(code: str) -> str:

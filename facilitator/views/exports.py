@@ -20,7 +20,7 @@ from ..i18n import error_message
 from ..models import ExportJob, Workshop
 from ..users import get_user
 from ..workshops import get_by_code
-from .common import current_caller, db
+from .common import caller_in, db
 from .organiser import SESSION_MAX_AGE
 
 bp = Blueprint("exports", __name__)
@@ -55,7 +55,7 @@ def _allowed_workshop(session: Session, code: str) -> Workshop:
         workshop = get_by_code(session, code)
     except DomainError:
         raise _Refused("unknown_workshop", 404) from None
-    if current_caller(FACILITATOR, workshop.join_code) is not None:
+    if caller_in(FACILITATOR, workshop) is not None:
         return workshop
     user_id = read_organiser_token(
         current_app.config["SECRET_KEY"],

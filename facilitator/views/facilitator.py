@@ -6,7 +6,14 @@ from flask import Blueprint, current_app
 from werkzeug.wrappers import Response
 
 from ..auth import FACILITATOR
-from .common import current_caller, db, error_page, open_staff_link, render_screen, workshop_or_404
+from .common import (
+    caller_in,
+    db,
+    error_page,
+    open_staff_link,
+    render_screen,
+    workshop_or_404,
+)
 
 bp = Blueprint("facilitator", __name__)
 
@@ -24,7 +31,7 @@ def console(code: str) -> tuple[str, int]:
     """Every table, who sits there, the round controls and the broadcast box."""
     with db() as session:
         workshop = workshop_or_404(session, code)
-        if current_caller(FACILITATOR, workshop.join_code) is None:
+        if caller_in(FACILITATOR, workshop) is None:
             return error_page("unauthorized", 403)
         return render_screen(
             "facilitator.html",

@@ -24,7 +24,7 @@ from ..models import Contribution, Participant, Workshop
 from ..participants import get_participant
 from ..photos import process_photo
 from ..realtime import notify
-from .common import current_caller, db, workshop_or_404
+from .common import caller_in, db, workshop_or_404
 
 bp = Blueprint("photos", __name__)
 
@@ -48,7 +48,7 @@ def upload(code: str) -> tuple[Response, int]:
             return _refuse("unauthorized", 400)
     with db() as session:
         workshop = workshop_or_404(session, code)
-        caller = current_caller(PARTICIPANT, workshop.join_code)
+        caller = caller_in(PARTICIPANT, workshop)
         if caller is None:
             return _refuse("unauthorized", 403)
         try:
@@ -112,9 +112,9 @@ def image(code: str, photo_id: int) -> Response:
     """A photo (or `?size=thumb`) for the people of its workshop; hidden ones for staff only."""
     with db() as session:
         workshop = workshop_or_404(session, code)
-        facilitator = current_caller(FACILITATOR, workshop.join_code)
-        viewer = facilitator or current_caller(PROJECTOR, workshop.join_code)
-        viewer = viewer or current_caller(PARTICIPANT, workshop.join_code)
+        facilitator = caller_in(FACILITATOR, workshop)
+        viewer = facilitator or caller_in(PROJECTOR, workshop)
+        viewer = viewer or caller_in(PARTICIPANT, workshop)
         if viewer is None:
             abort(403)
         photo = session.get(Contribution, photo_id)

@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 from ..auth import FACILITATOR, PARTICIPANT, PROJECTOR
 from ..harvest_service import wall_path
 from .common import (
-    current_caller,
+    caller_in,
     db,
     error_page,
     join_url,
@@ -42,7 +42,7 @@ def screen(code: str) -> tuple[str, int]:
     """Join screen (QR, code, URL), then the live wall of notes by table."""
     with db() as session:
         workshop = workshop_or_404(session, code)
-        if current_caller(PROJECTOR, workshop.join_code) is None:
+        if caller_in(PROJECTOR, workshop) is None:
             return error_page("unauthorized", 403)
         url = join_url(workshop.join_code)
         return render_screen("projector.html", workshop=workshop, join_url=url, qr=qr_svg(url))
@@ -53,10 +53,7 @@ def harvest_cloud(code: str, digest: str) -> Response:
     """A drawn word cloud of this workshop, for its projector, facilitators and phones."""
     with db() as session:
         workshop = workshop_or_404(session, code)
-        allowed = any(
-            current_caller(role, workshop.join_code)
-            for role in (PROJECTOR, FACILITATOR, PARTICIPANT)
-        )
+        allowed = any(caller_in(role, workshop) for role in (PROJECTOR, FACILITATOR, PARTICIPANT))
         if not allowed:
             abort(403)
         workshop_id = workshop.id
