@@ -27,17 +27,12 @@ import io
 import json
 import os
 import random
-import resource
-import statistics
-import subprocess
 import time
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench.measure import ROOT, commit, in_child, peak_rss_mib, timed
+
 POLIS = ROOT.parent / "shared" / "data" / "polis"
 LABELLED = ROOT / "tests" / "data" / "labelled_notes.json"
 SIZES = (200, 2_000, 10_000)
@@ -55,16 +50,6 @@ def pool_of_texts() -> list[tuple[str, str]]:
     texts += [(n["text"], n["language"]) for n in labelled]
     random.Random(2026).shuffle(texts)
     return texts
-
-
-def timed(action: Callable[[], Any], repeats: int) -> tuple[float, Any]:
-    """Median wall time of `repeats` calls, and the last result."""
-    times, result = [], None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        result = action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
 
 
 def encode(image: Any) -> bytes:
@@ -86,7 +71,7 @@ def run_size(size: int, repeats: int, out_dir: str | None) -> dict[str, Any]:
 
     pool = pool_of_texts()
     notes = [Note(i, pool[i % len(pool)][0], pool[i % len(pool)][1], i % 7) for i in range(size)]
-    rss_start = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    rss_start = peak_rss_mib()
     start = time.perf_counter()
     analyse_note(notes[0])
     cold = time.perf_counter() - start
@@ -95,18 +80,18 @@ def run_size(size: int, repeats: int, out_dir: str | None) -> dict[str, Any]:
         analysed = analyse_notes(notes)
         return analysed, count_terms(analysed)
 
-    terms_s, (analysed, term_list) = timed(terms, repeats)
+    terms_s, _, (analysed, term_list) = timed(terms, repeats)
     words = frequencies(term_list, limit=CloudConfig().max_words)
-    themes_s, themes = timed(lambda: themes_of(analysed), repeats)
+    themes_s, _, themes = timed(lambda: themes_of(analysed), repeats)
     clouds = 2 * repeats
-    cloud_s, png = timed(lambda: render_png(words), clouds)
-    layout_s, _ = timed(lambda: layout(words, CloudConfig()), clouds)
-    rss_ours = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    plain_s, plain = timed(
+    cloud_s, _, png = timed(lambda: render_png(words), clouds)
+    layout_s, _, _ = timed(lambda: layout(words, CloudConfig()), clouds)
+    rss_ours = peak_rss_mib()
+    plain_s, _, plain = timed(
         lambda: WordCloud(width=1920, height=1080).generate_from_frequencies(words), clouds
     )
-    plain_png_s, _ = timed(lambda: encode(plain.to_image()), clouds)
-    full_s, _ = timed(lambda: render_png(words, CloudConfig(scale=1)), clouds)
+    plain_png_s, _, _ = timed(lambda: encode(plain.to_image()), clouds)
+    full_s, _, _ = timed(lambda: render_png(words, CloudConfig(scale=1)), clouds)
     if out_dir:
         Path(out_dir, f"harvest_cloud_fast_{size}.png").write_bytes(png)
         plain.to_file(str(Path(out_dir, f"harvest_cloud_plain_{size}.png")))
@@ -122,15 +107,9 @@ def run_size(size: int, repeats: int, out_dir: str | None) -> dict[str, Any]:
         "plain_png": plain_s + plain_png_s,
         "full": full_s,
         "words": len(words),
-        "rss_start_mib": rss_start / 1024,
-        "rss_peak_mib": rss_ours / 1024,
+        "rss_start_mib": rss_start,
+        "rss_peak_mib": rss_ours,
     }
-
-
-def in_child(size: int, repeats: int, out_dir: str | None) -> dict[str, Any]:
-    """Run one size in a fresh spawned process, so its peak memory is its own."""
-    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
-        return pool.submit(run_size, size, repeats, out_dir).result()
 
 
 def report(rows: list[dict[str, Any]]) -> str:
@@ -172,12 +151,9 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--out", default="/tmp", help="folder for the two cloud PNGs")
     args = parser.parse_args()
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
-    ).stdout.strip()
-    print(f"commit {commit}, load average {os.getloadavg()[0]:.2f}, {len(pool_of_texts())} texts")
+    print(f"commit {commit()}, load average {os.getloadavg()[0]:.2f}, {len(pool_of_texts())} texts")
     started = time.perf_counter()
-    rows = [in_child(size, args.repeats, args.out) for size in args.sizes]
+    rows = [in_child(run_size, size, args.repeats, args.out) for size in args.sizes]
     print(report(rows))
     print(f"\n{time.perf_counter() - started:.0f} s in all")
 

@@ -18,17 +18,14 @@ from __future__ import annotations
 import argparse
 import os
 import pickle
-import resource
 import statistics
-import subprocess
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench.measure import commit, in_child, peak_rss_mib
+
 CASES = (("A1", "portrait", "pdf"), ("A1", "portrait", "png"), ("A1", "landscape", "pdf"))
 STEPS = ("layout", "cloud", "photos", "charts", "writing")
 
@@ -45,7 +42,7 @@ def run_case(document: bytes, case: tuple[str, str, str], repeats: int, out: str
     from facilitator.exports.poster import render_poster
 
     doc = pickle.loads(document)
-    rss_loaded = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    rss_loaded = peak_rss_mib()
     size, orientation, fmt = case
     times: list[float] = []
     cpu: list[float] = []
@@ -70,15 +67,9 @@ def run_case(document: bytes, case: tuple[str, str, str], repeats: int, out: str
         "cpu": statistics.median(cpu[1:]) if repeats else cpu[0],
         "steps": steps,
         "bytes": len(data),
-        "rss_loaded_mib": rss_loaded / 1024,
-        "rss_peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "rss_loaded_mib": rss_loaded,
+        "rss_peak_mib": peak_rss_mib(),
     }
-
-
-def in_child(document: bytes, case: tuple[str, str, str], repeats: int, out: str | None) -> dict:
-    """Run one case in a fresh spawned process, so its peak memory is its own."""
-    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
-        return pool.submit(run_case, document, case, repeats, out).result()
 
 
 def report(rows: list[dict]) -> str:
@@ -106,15 +97,12 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=2, help="warm runs per case")
     parser.add_argument("--out", default=None, help="folder to write the posters to")
     args = parser.parse_args()
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
-    ).stdout.strip()
-    print(f"commit {commit}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
+    print(f"commit {commit()}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
     with tempfile.TemporaryDirectory(prefix="poster-bench-") as folder:
         started = time.perf_counter()
         document = pickle.dumps(build_document(Path(folder)))
         print(f"document built in {time.perf_counter() - started:.1f} s (not timed below)")
-        rows = [in_child(document, case, args.repeats, args.out) for case in CASES]
+        rows = [in_child(run_case, document, case, args.repeats, args.out) for case in CASES]
     print(report(rows))
     print(f"\nload average at the end {os.getloadavg()[0]:.2f}")
 

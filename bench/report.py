@@ -19,37 +19,17 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import resource
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench.measure import ROOT, commit, in_child, peak_rss_mib, timed
+
 CASES = ("html", "pdf", "both")
 SIZE = {"people": 200, "tables": 12, "rounds": 3, "notes": 2_000, "photos": 36}
-
-
-def timed(
-    action: Callable[[], Any], repeats: int, before: Callable[[], None]
-) -> tuple[float, float, Any]:
-    """Median wall and CPU time of `repeats` calls (each after `before`); the last result.
-
-    CPU time is the process's own, so it holds up when the machine is busy with others."""
-    walls, cpus, result = [], [], None
-    for _ in range(repeats):
-        before()
-        wall, cpu = time.perf_counter(), time.process_time()
-        result = action()
-        walls.append(time.perf_counter() - wall)
-        cpus.append(time.process_time() - cpu)
-    return statistics.median(walls), statistics.median(cpus), result
 
 
 def run_case(case: str, doc: Any, repeats: int, out_dir: str | None) -> dict[str, Any]:
@@ -61,7 +41,7 @@ def run_case(case: str, doc: Any, repeats: int, out_dir: str | None) -> dict[str
         render_report_pdf,
     )
 
-    rss_start = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    rss_start = peak_rss_mib()
     clear = _downscaled.cache_clear
     model_s, model_cpu, _ = timed(lambda: build_model(doc), repeats, clear)
     renders: dict[str, Callable[[], Any]] = {
@@ -83,15 +63,9 @@ def run_case(case: str, doc: Any, repeats: int, out_dir: str | None) -> dict[str
         "html_bytes": len(html.encode("utf-8")) if html else 0,
         "pdf_bytes": len(pdf) if pdf else 0,
         "pages": len(re.findall(rb"/Type /Page\b", pdf)) if pdf else 0,
-        "rss_start_mib": rss_start / 1024,
-        "rss_peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "rss_start_mib": rss_start,
+        "rss_peak_mib": peak_rss_mib(),
     }
-
-
-def in_child(case: str, doc: Any, repeats: int, out_dir: str | None) -> dict[str, Any]:
-    """Run one case in a fresh spawned process, so its peak memory is its own."""
-    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
-        return pool.submit(run_case, case, doc, repeats, out_dir).result()
 
 
 def report(rows: list[dict[str, Any]]) -> str:
@@ -122,14 +96,11 @@ def main() -> None:
     sys.path.insert(0, str(ROOT))
     from tests.sample_document import sample_document
 
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
-    ).stdout.strip()
-    print(f"commit {commit}, load average {os.getloadavg()[0]:.2f}, {SIZE}")
+    print(f"commit {commit()}, load average {os.getloadavg()[0]:.2f}, {SIZE}")
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="bench-report-") as photos:
         doc = sample_document(Path(photos), **SIZE)
-        rows = [in_child(case, doc, args.repeats, args.out) for case in args.cases]
+        rows = [in_child(run_case, case, doc, args.repeats, args.out) for case in args.cases]
     print(report(rows))
     print(f"\n{time.perf_counter() - started:.0f} s in all")
 

@@ -21,13 +21,14 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from . import events, offload
 from .db import session_scope
 from .harvest.base import Note
 from .harvest.wall import Wall, digest_of, render_wall
-from .models import CafeTable, Contribution, Participant, Round, Vote, Workshop
+from .models import CafeTable, Contribution, Participant, Round, Workshop
+from .queries import votes_per_note
 
 # Per server process: which workshops are being drawn, and which want another go.
 _running: set[int] = set()
@@ -64,11 +65,7 @@ def _keep_drawing(app: Flask, workshop_id: int) -> None:
 
 def wall_notes(session: Any, workshop_id: int, scope: str = "all") -> list[Note]:
     """Every visible note and key insight of a scope, as the harvest reads them."""
-    votes = (
-        select(Vote.contribution_id, func.count(Vote.id).label("votes"))
-        .group_by(Vote.contribution_id)
-        .subquery()
-    )
+    votes = votes_per_note()
     rows = session.execute(
         select(Contribution.id, Contribution.text, Participant.language, votes.c.votes)
         .join(Participant, Participant.id == Contribution.participant_id)

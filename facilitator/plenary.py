@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 
 from .ballots import ballot_view, latest_ballot
 from .commitments import visible_commitments
-from .models import CafeTable, Contribution, Participant, Round, Vote, Workshop
-from .queries import list_participants
+from .models import CafeTable, Contribution, Participant, Round, Workshop
+from .queries import list_participants, votes_per_note
 from .snapshots import photos_of
 
 TOP_NOTES = 6
@@ -44,11 +44,7 @@ def spotlight_view(session: Session, workshop: Workshop) -> dict[str, Any] | Non
 def _contributions(
     session: Session, table_id: int, kind: str, by_votes: bool
 ) -> list[dict[str, Any]]:
-    votes = (
-        select(Vote.contribution_id, func.count(Vote.id).label("votes"))
-        .group_by(Vote.contribution_id)
-        .subquery()
-    )
+    votes = votes_per_note()
     query = (
         select(Contribution, Participant.display_name, Round.number, votes.c.votes)
         .join(Participant, Participant.id == Contribution.participant_id)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Subquery, func, select
 from sqlalchemy.orm import Session
 
-from .models import CafeTable, Participant, Round, Seat, Workshop
+from .models import CafeTable, Participant, Round, Seat, Vote, Workshop
 
 
 def current_round(session: Session, workshop: Workshop) -> Round | None:
@@ -49,3 +52,23 @@ def table_of(session: Session, round_id: int, participant_id: int) -> CafeTable 
         .join(Seat, Seat.table_id == CafeTable.id)
         .where(Seat.round_id == round_id, Seat.participant_id == participant_id)
     )
+
+
+def votes_per_note() -> Subquery:
+    """A subquery of (contribution_id, votes): the upvotes of every note that has any.
+
+    Outer-join it on `contribution_id`; a note without upvotes gets NULL votes."""
+    return (
+        select(Vote.contribution_id, func.count(Vote.id).label("votes"))
+        .group_by(Vote.contribution_id)
+        .subquery()
+    )
+
+
+def in_chunks(session: Session, model: Any, column: Any, values: Sequence[Any]) -> list[Any]:
+    """The rows (or column values) whose `column` is one of `values`, asked in chunks."""
+    # Bound parameters per statement are limited (SQLite: 32766); workshops are not.
+    found: list[Any] = []
+    for start in range(0, len(values), 500):
+        found += session.scalars(select(model).where(column.in_(values[start : start + 500])))
+    return found

@@ -23,6 +23,7 @@ from .queries import (
     round_count,
     seating_of_round,
     table_of,
+    votes_per_note,
 )
 from .workshops import projector_state
 
@@ -166,11 +167,7 @@ def _notes(
     kind: str = "note",
 ) -> list[dict[str, Any]]:
     """Notes (or insights) of some rounds (and one table), oldest first, as screens show them."""
-    votes = (
-        select(Vote.contribution_id, func.count(Vote.id).label("votes"))
-        .group_by(Vote.contribution_id)
-        .subquery()
-    )
+    votes = votes_per_note()
     query = (
         select(Contribution, Participant, CafeTable, func.coalesce(votes.c.votes, 0))
         .join(Participant, Participant.id == Contribution.participant_id)

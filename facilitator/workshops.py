@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -86,32 +87,42 @@ def _add_agenda(session: Session, workshop: Workshop, phases: list[dict[str, Any
     first_round = None
     number = 0
     for position, spec in enumerate(phases):
-        phase = Phase(
-            workshop_id=workshop.id,
-            position=position,
-            kind=spec["kind"],
-            title=spec["title"],
-            planned_minutes=spec["minutes"],
-        )
+        phase = new_phase(workshop.id, position, spec)
         session.add(phase)
         session.flush()
         if position == 0:
             workshop.current_phase_id = phase.id  # the agenda starts at its beginning
         for round_spec in spec.get("rounds", []):
             number += 1
-            cafe_round = Round(
-                workshop_id=workshop.id,
-                phase_id=phase.id,
-                number=number,
-                question=round_spec["question"],
-                duration_seconds=round_spec["minutes"] * 60,
-                status="pending",
-            )
+            cafe_round = new_round(workshop.id, phase.id, number, round_spec)
             session.add(cafe_round)
             session.flush()
             if first_round is None:
                 first_round = cafe_round
     return first_round
+
+
+def new_phase(workshop_id: int, position: int, spec: Mapping[str, Any]) -> Phase:
+    """An agenda item made from its spec (kind, title, minutes), not yet added."""
+    return Phase(
+        workshop_id=workshop_id,
+        position=position,
+        kind=spec["kind"],
+        title=spec["title"],
+        planned_minutes=spec["minutes"],
+    )
+
+
+def new_round(workshop_id: int, phase_id: int, number: int, spec: Mapping[str, Any]) -> Round:
+    """A pending round made from its spec (question, minutes), not yet added."""
+    return Round(
+        workshop_id=workshop_id,
+        phase_id=phase_id,
+        number=number,
+        question=spec["question"],
+        duration_seconds=spec["minutes"] * 60,
+        status="pending",
+    )
 
 
 def rotate_secrets(session: Session, workshop: Workshop) -> WorkshopLinks:

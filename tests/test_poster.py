@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import io
-import subprocess
 from itertools import combinations
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from facilitator.exports.document import CommitmentDoc, HarvestDocument, ThemeDo
 from facilitator.exports.poster import PAPER, paper_mm, plan_poster, poster_layout, render_poster
 from facilitator.exports.poster_layout import Box, TextOp
 from facilitator.exports.poster_style import Style
+from tests.pdf_tools import pdf_fonts, pdf_text
 from tests.sample_document import sample_document
 
 ORIENTATIONS = ("portrait", "landscape")
@@ -47,14 +47,6 @@ def tiny(tmp_path_factory: pytest.TempPathFactory) -> HarvestDocument:
 def large(tmp_path_factory: pytest.TempPathFactory) -> HarvestDocument:
     folder = tmp_path_factory.mktemp("large")
     return sample_document(folder, people=200, tables=12, rounds=3, notes=2000, photos=36)
-
-
-def pdf_tool(tool: str, pdf: bytes, tmp_path: Path) -> str:
-    """Run a poppler tool on the PDF and return its output."""
-    path = tmp_path / "poster.pdf"
-    path.write_bytes(pdf)
-    args = [f"/usr/bin/{tool}", str(path)] + (["-"] if tool == "pdftotext" else [])
-    return subprocess.run(args, capture_output=True, text=True, check=True).stdout
 
 
 def assert_fits(boxes: list[Box], size: str, orientation: str) -> None:
@@ -95,7 +87,7 @@ def test_every_paper_gives_a_pdf_with_embedded_fonts(
 ) -> None:
     pdf = render_poster(normal, size, orientation, "pdf")
     assert pdf.startswith(b"%PDF")
-    rows = pdf_tool("pdffonts", pdf, tmp_path).splitlines()[2:]
+    rows = pdf_fonts(pdf, tmp_path)
     assert rows, "no fonts: the text is not vector text"
     for row in rows:
         name, emb = row.split()[0], row.split()[-5]
@@ -145,7 +137,7 @@ def test_large_a1_renders(large: HarvestDocument, tmp_path: Path) -> None:
     assert pdf.startswith(b"%PDF") and len(pdf) < 5_000_000
     assert [step for step, _ in steps] == ["layout", "cloud", "photos", "charts", "writing", "done"]
     assert [percent for _, percent in steps] == sorted(percent for _, percent in steps)
-    text = pdf_tool("pdftotext", pdf, tmp_path)
+    text = pdf_text(pdf, tmp_path)
     assert "Tablecloths" in text and "Voted priorities" in text and "2,000" in text
 
 
@@ -166,7 +158,7 @@ def test_a_long_quote_is_shortened_on_a_word(normal: HarvestDocument, tmp_path: 
         word in ("woord", "eenzaamheidsbestrijdingsplan") for word in quoted[-1][:-1].split()
     )
     assert sum(len(line) for line in quoted) < 400
-    assert "…" in pdf_tool("pdftotext", render_poster(doc, "A3"), tmp_path)
+    assert "…" in pdf_text(render_poster(doc, "A3"), tmp_path)
 
 
 def test_user_text_is_drawn_literally(normal: HarvestDocument, tmp_path: Path) -> None:
@@ -177,7 +169,7 @@ def test_user_text_is_drawn_literally(normal: HarvestDocument, tmp_path: Path) -
         commitments=(CommitmentDoc("Ik beloof 5$ en $y^2$ — à bientôt 🎉", "Zoë", None),),
         cloud_terms=(("$x$", 5.0), ("élan", 3.0)),
     )
-    text = " ".join(pdf_tool("pdftotext", render_poster(doc, "A2", "landscape"), tmp_path).split())
+    text = " ".join(pdf_text(render_poster(doc, "A2", "landscape"), tmp_path).split())
     for literal in ("Buurtcafé $x$", "<script>alert(1)</script>", "Liège", "5$ en $y^2$", "Zoë"):
         assert literal in text
     assert "à bientôt" in text  # the emoji, which DejaVu lacks, is dropped, not a box

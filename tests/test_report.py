@@ -4,8 +4,6 @@ determinism and the empty workshop. Small documents, plus one medium PDF."""
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -26,10 +24,8 @@ from facilitator.exports.report import (
     render_report_html,
     render_report_pdf,
 )
+from tests.pdf_tools import needs_poppler, pdf_fonts, pdf_text
 from tests.sample_document import sample_document
-
-POPPLER = shutil.which("pdftotext") and shutil.which("pdffonts")
-needs_poppler = pytest.mark.skipif(not POPPLER, reason="needs poppler-utils")
 
 NASTY = ("<script>alert(1)</script>", "<b>bold</b>", "Tom & Jerry <3")
 
@@ -56,15 +52,6 @@ def with_nasty_notes(doc: HarvestDocument) -> HarvestDocument:
         insights=(*doc.insights, InsightDoc(2, 1, "<b>bold</b> insight & more", None)),
         commitments=(*doc.commitments, CommitmentDoc("I <u>will</u> & you?", "<Bob>", None)),
     )
-
-
-def pdf_text(pdf: bytes, tmp_path: Path) -> str:
-    path = tmp_path / "report.pdf"
-    path.write_bytes(pdf)
-    text = subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True
-    ).stdout.decode("utf-8")
-    return " ".join(text.split())
 
 
 def flat(text: str) -> str:
@@ -163,16 +150,14 @@ def test_pdf_prints_user_text_literally_with_embedded_fonts(
     doc = with_nasty_notes(small)
     pdf = render_report_pdf(doc)
     assert pdf.startswith(b"%PDF-")
-    text = pdf_text(pdf, tmp_path)
+    text = flat(pdf_text(pdf, tmp_path))
     for nasty in NASTY:
         assert nasty in text
     assert "<b>bold</b> insight & more" in text
     assert "Café <Zorg> & Buurt" in text and "<i>Eve</i>" in text
     assert "I <u>will</u> & you? — <Bob>" in text
     assert flat(small.questions[0].text["fr"]) in text  # accents: "défi", "à"
-    fonts = subprocess.run(
-        ["pdffonts", str(tmp_path / "report.pdf")], capture_output=True, text=True, check=True
-    ).stdout.splitlines()[2:]
+    fonts = pdf_fonts(pdf, tmp_path)
     assert fonts and all("DejaVuSans" in line for line in fonts)
     assert all(line.split()[-5] == "yes" for line in fonts)  # the "emb" column
 
@@ -181,7 +166,7 @@ def test_pdf_prints_user_text_literally_with_embedded_fonts(
 def test_pdf_of_a_medium_workshop_holds_every_note(photo_dir: Path, tmp_path: Path) -> None:
     doc = sample_document(photo_dir, people=80, tables=6, rounds=3, notes=300, photos=3)
     pdf = render_report_pdf(doc)
-    text = pdf_text(pdf, tmp_path)
+    text = flat(pdf_text(pdf, tmp_path))
     for note in doc.notes:
         assert flat(note.text) in text, note.text
     for number in (1, 2, 3):
@@ -221,7 +206,7 @@ def test_empty_workshop_renders_with_placeholders(small: HarvestDocument, tmp_pa
     assert html.count(f'<p class="small">{none}</p>') == expected
     for question in empty.questions:
         assert str(escape(question.text["en"])) in html
-    text = pdf_text(render_report_pdf(empty), tmp_path)
+    text = flat(pdf_text(render_report_pdf(empty), tmp_path))
     assert text.count(none) == expected
     for heading in ("photos", "themes", "priorities", "commitments"):
         assert empty.label(heading) in text

@@ -112,6 +112,12 @@ def _subheading(plan: Plan, style: Style, box: Box, text: str) -> float:
     ) + style.mm(2)
 
 
+def _nothing_below(plan: Plan, style: Style, doc: HarvestDocument, box: Box, top: float) -> None:
+    """The "nothing yet" placeholder under a chart's title line."""
+    area = Box("participation", box.x, top, box.w, box.bottom - top)
+    placeholder(plan, style, area, doc.label("no_items"))
+
+
 def _notes_per_table(plan: Plan, style: Style, doc: HarvestDocument, box: Box) -> None:
     """Columns of notes per table with the count on top and the table number below."""
     top = box.y + _subheading(plan, style, box, doc.label("notes_per_table"))
@@ -120,12 +126,7 @@ def _notes_per_table(plan: Plan, style: Style, doc: HarvestDocument, box: Box) -
     label_h = line_height(style.small)
     chart_h = box.bottom - top - 2 * label_h
     if not counts or not tables or chart_h < label_h:
-        placeholder(
-            plan,
-            style,
-            Box("participation", box.x, top, box.w, box.bottom - top),
-            doc.label("no_items"),
-        )
+        _nothing_below(plan, style, doc, box, top)
         return
     slot = box.w / len(tables)
     widest = max(text_width(str(n), "regular", style.small) for n in [*counts.values(), *tables])
@@ -176,12 +177,7 @@ def _people_by_role(
     """One bar per role, label on the left, number at the end of the bar."""
     top = box.y + _subheading(plan, style, box, doc.label("by_role"))
     if not roles:
-        placeholder(
-            plan,
-            style,
-            Box("participation", box.x, top, box.w, box.bottom - top),
-            doc.label("no_items"),
-        )
+        _nothing_below(plan, style, doc, box, top)
         return
     row = line_height(style.small) * 1.15
     names = [doc.role_labels.get(key, key) for key, _ in roles]

@@ -8,6 +8,7 @@ workshop a 403.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from typing import Any
 
 from flask import (
@@ -285,6 +286,23 @@ def _workshop_page(
     )
 
 
+def _refused(
+    session: Session, user: User, code: str, exc: DomainError, spec: dict[str, Any] | None = None
+) -> tuple[str, int]:
+    """The workshop page again, saying why a change was refused (none of it is kept)."""
+    session.rollback()
+    found = workshop_or_404(session, code)
+    return _workshop_page(
+        session,
+        user,
+        found,
+        spec,
+        400,
+        error=error_message(exc.code),
+        error_field=exc.details.get("field", ""),
+    )
+
+
 @bp.get("/w/<code>")
 def workshop(code: str) -> tuple[str, int]:
     with db() as session:
@@ -310,17 +328,7 @@ def workshop_save(code: str) -> Response | tuple[str, int]:
         try:
             workshop_admin.update_workshop(session, found, spec)
         except DomainError as exc:
-            session.rollback()
-            found = workshop_or_404(session, code)
-            return _workshop_page(
-                session,
-                user,
-                found,
-                spec,
-                400,
-                error=error_message(exc.code),
-                error_field=exc.details.get("field", ""),
-            )
+            return _refused(session, user, code, exc, spec)
         code = found.join_code
     flash(gettext("Saved."))
     return redirect(url_for("organiser.workshop", code=code))
@@ -334,16 +342,7 @@ def workshop_status(code: str) -> Response | tuple[str, int]:
         try:
             workshop_admin.set_status(session, found, request.form.get("to", ""))
         except DomainError as exc:
-            session.rollback()
-            found = workshop_or_404(session, code)
-            return _workshop_page(
-                session,
-                user,
-                found,
-                status=400,
-                error=error_message(exc.code),
-                error_field=exc.details.get("field", ""),
-            )
+            return _refused(session, user, code, exc)
         flash(gettext("The workshop is now: %(status)s.", status=STATUS_LABELS[found.status]))
         code = found.join_code
     return redirect(url_for("organiser.workshop", code=code))
@@ -352,21 +351,24 @@ def workshop_status(code: str) -> Response | tuple[str, int]:
 @bp.post("/w/<code>/invite")
 def invite(code: str) -> tuple[str, int]:
     """A new facilitator link, shown on this one response only (its hash is stored)."""
-    with db() as session:
-        user, found = _owned(session, code)
-        secret = workshop_admin.invite_facilitator(session, found)
-        link = _public_url(url_for("facilitator.open_link", code=found.join_code, secret=secret))
-        return _workshop_page(session, user, found, new_link={"kind": "facilitator", "url": link})
+    return _new_link(code, "facilitator", workshop_admin.invite_facilitator)
 
 
 @bp.post("/w/<code>/projector")
 def projector_link(code: str) -> tuple[str, int]:
     """A new projector link, shown once; the previous one stops working."""
+    return _new_link(code, "projector", workshop_admin.new_projector_secret)
+
+
+def _new_link(
+    code: str, kind: str, new_secret: Callable[[Session, Workshop], str]
+) -> tuple[str, int]:
+    # `kind` names the blueprint whose open_link the secret opens: facilitator or projector.
     with db() as session:
         user, found = _owned(session, code)
-        secret = workshop_admin.new_projector_secret(session, found)
-        link = _public_url(url_for("projector.open_link", code=found.join_code, secret=secret))
-        return _workshop_page(session, user, found, new_link={"kind": "projector", "url": link})
+        secret = new_secret(session, found)
+        link = _public_url(url_for(f"{kind}.open_link", code=found.join_code, secret=secret))
+        return _workshop_page(session, user, found, new_link={"kind": kind, "url": link})
 
 
 @bp.get("/w/<code>/delete")

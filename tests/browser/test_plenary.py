@@ -8,29 +8,12 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import LAPTOP, PROJECTOR, assert_accessible, screenshot
-from .test_harvest_wall import tablecloth_jpeg
+from .test_harvest_wall import NOTES, tablecloth_jpeg
 from .test_workshop_flow import join_phone, post_note, table_number
 
 pytestmark = pytest.mark.browser
 
 PEOPLE = [("Els", "nl"), ("Hélène", "fr"), ("Sam", "en")]
-NOTES = {
-    "nl": [
-        "Eenzaamheid bij ouderen in de buurt",
-        "Mantelzorgers hebben ondersteuning nodig",
-        "Buren helpen buren met boodschappen",
-    ],
-    "fr": [
-        "L'isolement des personnes âgées",
-        "Les aidants proches ont besoin de soutien",
-        "Un point de contact dans le quartier",
-    ],
-    "en": [
-        "Loneliness among older neighbours",
-        "Family carers need support and respite",
-        "Volunteers are hard to keep",
-    ],
-}
 INSIGHT = "Zorg begint bij elkaar kennen"
 SECOND_INSIGHT = "Un lieu de rencontre ouvert à tous, près de chez soi"
 
