@@ -202,16 +202,21 @@ def _schedule_full_collections(socketio: Any) -> None:
 def _start_demo(app: Any, bots: int) -> None:
     from .bots import start_bots
     from .db import session_scope
-    from .demo import load_demo
+    from .demo import DEMO_ORGANISER, demo_organiser, load_demo
 
     with session_scope(app.extensions["facilitator.sessions"]) as session:
         links = load_demo(session)
+        password = demo_organiser(session, links.join_code)
     base = app.config["PUBLIC_URL"]
     code = links.join_code
     print("Facilitator is running the demo workshop.", flush=True)
     print(f"  Participants join at: {base}/j/{code}   (short code {code})", flush=True)
     print(f"  Facilitator link:     {base}/f/{code}/{links.facilitator_secret}", flush=True)
     print(f"  Projector link:       {base}/p/{code}/{links.projector_secret}", flush=True)
+    print(
+        f"  Organiser login:      {base}/o/login   (user {DEMO_ORGANISER}, password {password})",
+        flush=True,
+    )
     print("Press Ctrl+C to stop.", flush=True)
     if bots:
         start_bots(app, code, bots)

@@ -49,6 +49,13 @@ def create_user(session: Session, username: str, password: str) -> User:
     return user
 
 
+def set_password(user: User, password: str) -> None:
+    """Replace a user's password (its salted hash)."""
+    if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
+        raise DomainError("bad_password")
+    user.password_hash = generate_password_hash(password, method=HASH_METHOD)
+
+
 def authenticate(session: Session, username: str, password: str) -> User | None:
     """The user with this name and password, or None (in about the same time either way)."""
     name = normalise_username(username)

@@ -85,3 +85,24 @@ def test_numbers_in_the_environment_are_read_as_numbers():
         }
     )
     assert found == {"BOT_INTERVAL": 0.5, "PORT": 8080, "SESSION_COOKIE_SECURE": True}
+
+
+def test_the_demo_prints_an_organiser_login_that_owns_the_demo(tmp_path):
+    server = start_demo(tmp_path)
+    try:
+        line = re.search(r"Organiser login:\s+(\S+)\s+\(user (\w+), password (\S+)\)", server.log())
+        assert line, server.log()
+        login, user, password = line.groups()
+        http = requests.Session()
+        form = http.get(login, timeout=10).text
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form).group(1)
+        answer = http.post(
+            login,
+            data={"username": user, "password": password, "csrf_token": token},
+            timeout=10,
+        )
+        assert answer.status_code == 200 and server.code in answer.text  # the list holds it
+        page = http.get(f"{server.base}/o/w/{server.code}", timeout=10)
+        assert page.status_code == 200
+    finally:
+        server.stop()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import secrets
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -11,8 +12,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import Participant, Workshop
+from ..models import Participant, User, Workshop
 from ..participants import JoinRequest, join
+from ..users import create_user, set_password
 from ..workshops import WorkshopLinks, create_workshop, rotate_secrets
 
 HERE = Path(__file__).resolve().parent
@@ -41,6 +43,28 @@ def load_demo(session: Session) -> WorkshopLinks:
     if existing is not None:
         return rotate_secrets(session, existing)
     return create_workshop(session, template())
+
+
+DEMO_ORGANISER = "demo"
+
+
+def demo_organiser(session: Session, code: str) -> str:
+    """A fresh password for the `demo` organiser, who owns the demo workshop.
+
+    Each start issues a new one (only its hash is stored), like the staff links, so the
+    organiser's screens and exports can be tried at once.
+    """
+    password = secrets.token_urlsafe(12)
+    user = session.scalar(select(User).where(User.username == DEMO_ORGANISER))
+    if user is None:
+        user = create_user(session, DEMO_ORGANISER, password)
+    else:
+        set_password(user, password)
+    workshop = session.scalar(select(Workshop).where(Workshop.join_code == code))
+    if workshop is not None and workshop.owner_id is None:
+        workshop.owner_id = user.id
+    session.flush()
+    return password
 
 
 def seat_bots(session: Session, workshop: Workshop, count: int, seed: int = 7):  # type: ignore[no-untyped-def]
