@@ -54,7 +54,7 @@ from sqlalchemy import insert, select, update
 
 from bench.sio_client import Phone, connect
 from facilitator import workshops
-from facilitator.auth import Caller, cookie_name, issue_token
+from facilitator.auth import Caller, cookie_name, grant_of, issue_token
 from facilitator.db import make_engine, make_session_factory, migrate, session_scope
 from facilitator.demo import template
 from facilitator.models import CafeTable, Participant, Seat
@@ -121,6 +121,7 @@ class Summary:
 class Seeded:
     code: str
     public_ids: list[str]
+    grants: dict[str, str]  # role -> what a staff cookie from its link remembers
 
 
 def _spec(people: int, rounds: int) -> dict[str, Any]:
@@ -142,7 +143,12 @@ def seed(database_url: str, people: int, rounds: int) -> Seeded:
     migrate(engine)
     try:
         with session_scope(make_session_factory(engine)) as s:
-            code = workshops.create_workshop(s, _spec(people, rounds)).join_code
+            links = workshops.create_workshop(s, _spec(people, rounds))
+            code = links.join_code
+            grants = {
+                "facilitator": grant_of(workshops.hash_secret(links.facilitator_secret)),
+                "projector": grant_of(workshops.hash_secret(links.projector_secret)),
+            }
             workshop = workshops.get_by_code(s, code)
             tables = list_tables(s, workshop.id)
             public_ids = [secrets.token_hex(8) for _ in range(people)]
@@ -162,7 +168,7 @@ def seed(database_url: str, people: int, rounds: int) -> Seeded:
                 s.execute(update(CafeTable).where(CafeTable.id == table.id).values(host_id=host_id))
     finally:
         engine.dispose()
-    return Seeded(code, public_ids)
+    return Seeded(code, public_ids, grants)
 
 
 def _participant_rows(workshop: Any, public_ids: list[str], tables: int) -> list[dict[str, Any]]:
@@ -369,7 +375,7 @@ async def measure_floor(port: int, people: int, repeats: int) -> list[Sample]:
 async def measure_app(port: int, secret: str, seeded: Seeded, repeats: int) -> list[Sample]:
     """N phones of the seeded workshop; per repeat a preview, then the timed apply."""
     code = seeded.code
-    staff = issue_token(secret, Caller("facilitator", code))
+    staff = issue_token(secret, Caller("facilitator", code, grant=seeded.grants["facilitator"]))
     facilitator = await connect(
         HOST,
         port,

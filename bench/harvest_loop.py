@@ -172,16 +172,17 @@ def check_ids(log: Log) -> None:
 # --- workshop and server -----------------------------------------------------------
 
 
-def seed_running(database_url: str, tables: int) -> tuple[str, list[str], str]:
+def seed_running(database_url: str, tables: int) -> tuple[str, list[str], str, str]:
     """Seed `tables` tables of phones plus a quiet one; start round 1.
 
-    Returns the code, the public ids of the phones that post, and the probe's.
+    Returns the code, the public ids of the phones that post, the probe's, and what the
+    projector's cookie must remember of its link.
     """
     quiet = tables  # bench.fanout.seed puts participant i at table index i % (tables + 1)
     seeded = seed(database_url, (tables + 1) * TABLE_SIZE, rounds=2)
     posters = [p for i, p in enumerate(seeded.public_ids) if i % (tables + 1) != quiet]
     _start_round(database_url, seeded.code)
-    return seeded.code, posters, seeded.public_ids[quiet]
+    return seeded.code, posters, seeded.public_ids[quiet], seeded.grants["projector"]
 
 
 def _start_round(database_url: str, code: str) -> None:
@@ -259,9 +260,9 @@ async def join_phones(port: int, secret: str, code: str, public_ids: list[str]) 
     return list(await asyncio.gather(*(one(p) for p in public_ids)))
 
 
-async def join_projector(port: int, secret: str, code: str, log: Log) -> Phone:
+async def join_projector(port: int, secret: str, code: str, grant: str, log: Log) -> Phone:
     """The projector: staff cookie, `sync` once to be in the staff room."""
-    token = issue_token(secret, Caller("projector", code))
+    token = issue_token(secret, Caller("projector", code, grant=grant))
     phone = await connect(
         HOST,
         port,
@@ -344,6 +345,7 @@ class Plan:
     port: int
     secret: str
     code: str
+    grant: str
     posters: list[str]
     probe_id: str
     texts: list[str]
@@ -366,7 +368,7 @@ async def warm_up(seats: list[Seat], texts: list[str], log: Log) -> None:
 async def measure(plan: Plan, label: str) -> Result:
     """Connect, warm up, probe idle, then probe under load; the figures."""
     log = Log()
-    projector = await join_projector(plan.port, plan.secret, plan.code, log)
+    projector = await join_projector(plan.port, plan.secret, plan.code, plan.grant, log)
     seats = await join_phones(plan.port, plan.secret, plan.code, plan.posters)
     prober = await join_phone(plan.port, plan.secret, plan.code, plan.probe_id)
     if prober.table in {seat.table for seat in seats}:
@@ -422,9 +424,11 @@ def run_config(label: str, workers: int, options: argparse.Namespace, texts: lis
     env |= notes_limit_env(options)
     with tempfile.TemporaryDirectory(prefix="harvest-loop-") as folder:
         tmp = Path(folder)
-        code, posters, probe_id = seed_running(f"sqlite:///{tmp}/db.sqlite3", options.tables)
+        code, posters, probe_id, grant = seed_running(f"sqlite:///{tmp}/db.sqlite3", options.tables)
         with server(tmp, f"server-{label}", env) as port:
-            plan = Plan(port, secret, code, posters, probe_id, texts, options.rate, options.seconds)
+            plan = Plan(
+                port, secret, code, grant, posters, probe_id, texts, options.rate, options.seconds
+            )
             return asyncio.run(measure(plan, label))
 
 

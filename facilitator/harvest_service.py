@@ -2,15 +2,16 @@
 
 Any change to a workshop's notes asks for a new wall. Requests are coalesced: per
 workshop at most one render runs and one waits, so a burst of 200 notes causes two
-renders, not 200. The render itself runs in a worker process (facilitator.offload);
-the result is written under EXPORTS_DIR/harvest/<workshop>/<digest>.png and announced
-with `harvest.updated` (sent, not stored: it is derived data).
+renders, not 200. The render itself runs in a worker process (facilitator.offload); the
+result is written under EXPORTS_DIR/harvest/<workshop>/<digest>.png and announced with
+`harvest.updated` (sent, not stored: it is derived data).
 
-Two scopes may be drawn per request: the projector's chosen scope (a table, a round,
-or the whole workshop) for the staff screens, and the whole workshop for the phones,
-which show it between rounds. When the projector shows the whole workshop, one drawing
-serves both. The newest whole-workshop wall is remembered in `latest-all.json`, so a
-phone that connects later gets it with its snapshot instead of a broadcast.
+Two scopes may be drawn per request: the projector's chosen scope (a table, a round, or
+the whole workshop) for the staff screens, and, while no round runs, the whole workshop
+for the phones, which show it between rounds. When the projector shows the whole
+workshop, one drawing serves both. During a round phones get no redraws. The newest
+whole-workshop wall is remembered in `latest-all.json`, so a phone that connects later
+gets it with its snapshot instead of a broadcast.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from .db import session_scope
 from .harvest.base import Note
 from .harvest.wall import Wall, digest_of, render_wall
 from .models import CafeTable, Contribution, Participant, Round, Workshop
-from .queries import votes_per_note
+from .queries import current_round, votes_per_note
 
 # Per server process: which workshops are being drawn, and which want another go.
 _running: set[int] = set()
@@ -112,16 +113,26 @@ def _draw_once(app: Flask, workshop_id: int) -> None:
             scope = workshop.harvest_scope
             languages = workshop.languages.split(",")
             seq = workshop.last_seq
-            notes = {s: wall_notes(session, workshop_id, s) for s in {scope, "all"}}
+            phones_look = _phones_look(session, workshop)
+            scopes = {scope, "all"} if phones_look else {scope}
+            notes = {s: wall_notes(session, workshop_id, s) for s in scopes}
         sent = []
         for drawn_scope, scope_notes in sorted(notes.items()):
             data = _drawn(app, workshop_id, scope_notes, languages) | {"scope": drawn_scope}
-            # The whole workshop goes to the phones too; a narrower scope only to staff.
-            audience = events.ALL if drawn_scope == "all" else events.STAFF
+            # Phones show the whole workshop's cloud between rounds only: while a round
+            # runs, sending every redraw to every phone would only spend the Wi-Fi.
+            to_phones = drawn_scope == "all" and phones_look
+            audience = events.ALL if to_phones else events.STAFF
             sent.append(events.transient(workshop_id, seq, "harvest.updated", audience, data))
             if drawn_scope == "all":
                 _remember_latest(app, workshop_id, data)
         notify(sent)
+
+
+def _phones_look(session: Any, workshop: Workshop) -> bool:
+    """Whether phones show the room's cloud now: no round is running."""
+    cafe_round = current_round(session, workshop)
+    return cafe_round is None or cafe_round.status != "running"
 
 
 def _drawn(app: Flask, workshop_id: int, notes: list[Note], languages: list[str]) -> dict[str, Any]:
@@ -149,15 +160,31 @@ def _remember_latest(app: Flask, workshop_id: int, data: dict[str, Any]) -> None
     partial.replace(folder / "latest-all.json")
 
 
+# Every phone's `sync` asks for the latest wall: read the file again only when it changed
+# (any worker process may have drawn it). Per process; keyed by the file's path.
+_latest: dict[Path, tuple[tuple[int, int], dict[str, Any] | None]] = {}
+
+
 def latest_workshop_wall(app: Flask, workshop_id: int) -> dict[str, Any] | None:
     """The newest whole-workshop wall (for a phone's snapshot), if one was drawn."""
     path = wall_path(app, workshop_id, "x").parent / "latest-all.json"
     try:
-        data = _read_json(path)
+        stat = path.stat()
+        changed = (stat.st_ino, stat.st_mtime_ns)  # each write is a new file (os.replace)
+    except OSError:
+        return None
+    cached = _latest.get(path)
+    if cached is not None and cached[0] == changed:
+        return cached[1]
+    try:
+        data: dict[str, Any] | None = _read_json(path)
     except (OSError, ValueError):
         return None
     # Only while its drawing is still kept (older ones are deleted).
-    return data if wall_path(app, workshop_id, data["digest"]).exists() else None
+    if not wall_path(app, workshop_id, data["digest"]).exists():
+        data = None
+    _latest[path] = (changed, data)
+    return data
 
 
 KEEP_WALLS = 6  # older drawings are derived data: redrawn if ever needed (two scopes)

@@ -132,3 +132,18 @@ def test_requests_from_many_threads_never_draw_one_workshop_twice_at_once(app, m
     while 9 in harvest_service._running and time.monotonic() < deadline:
         time.sleep(0.05)
     assert max(overlaps) == 1
+
+
+def test_phones_get_the_rooms_cloud_between_rounds_not_during_one(app, helpers, links):
+    facilitator = helpers.staff(links)
+    projector = helpers.staff(links, "projector")
+    phone = helpers.join(links.join_code)
+    assert facilitator.emit("round.start", {}, callback=True)["ok"]
+    phone.post("Buren helpen buren met boodschappen")
+    assert wait_for(projector, "harvest.updated")["notes"] == 1
+    time.sleep(0.5)
+    assert not [e for e in phone.received() if e["name"] == "harvest.updated"]
+    assert facilitator.emit("round.end", {}, callback=True)["ok"]
+    wall = wait_for(phone.socket, "harvest.updated")
+    assert wall["scope"] == "all" and wall["notes"] == 1
+    assert phone.socket.emit("sync", {"last_seq": 1}, callback=True)["harvest"] == wall

@@ -44,8 +44,10 @@ def on_round_extend(ident: dict[str, Any], payload: dict[str, Any]) -> Ack:
 
 @handler("round.end", roles=ONLY_FACILITATORS)
 def on_round_end(ident: dict[str, Any], _payload: dict[str, Any]) -> Ack:
-    """End the current round now."""
-    return staff_action(ident, rounds.end_round)
+    """End the current round now (phones then show the whole room's cloud)."""
+    ack = staff_action(ident, rounds.end_round)
+    request_wall(current_app._get_current_object(), ident["workshop_id"])
+    return ack
 
 
 @handler("round.next", roles=ONLY_FACILITATORS)
