@@ -7,11 +7,11 @@ result is written under EXPORTS_DIR/harvest/<workshop>/<digest>.png and announce
 `harvest.updated` (sent, not stored: it is derived data).
 
 Two scopes may be drawn per request: the projector's chosen scope (a table, a round, or
-the whole workshop) for the staff screens, and, while no round runs, the whole workshop
-for the phones, which show it between rounds. When the projector shows the whole
-workshop, one drawing serves both. During a round phones get no redraws. The newest
-whole-workshop wall is remembered in `latest-all.json`, so a phone that connects later
-gets it with its snapshot instead of a broadcast.
+the whole workshop) for the staff screens, and the whole workshop for the phones, which
+show it between rounds and offer its themes for commitments. When the projector shows
+the whole workshop, one drawing serves both. While a round runs the phones are sent no
+redraws (that would spend the venue's Wi-Fi on every note); the newest whole-workshop
+wall is remembered in `latest-all.json` and comes with any phone's `sync` instead.
 """
 
 from __future__ import annotations
@@ -114,8 +114,7 @@ def _draw_once(app: Flask, workshop_id: int) -> None:
             languages = workshop.languages.split(",")
             seq = workshop.last_seq
             phones_look = _phones_look(session, workshop)
-            scopes = {scope, "all"} if phones_look else {scope}
-            notes = {s: wall_notes(session, workshop_id, s) for s in scopes}
+            notes = {s: wall_notes(session, workshop_id, s) for s in {scope, "all"}}
         sent = []
         for drawn_scope, scope_notes in sorted(notes.items()):
             data = _drawn(app, workshop_id, scope_notes, languages) | {"scope": drawn_scope}

@@ -628,8 +628,13 @@
       || (state.my_commitments || []).length > 0 || commitOutbox.load().length > 0;
   }
 
+  let commitShown = false;
   function renderCommitments(state) {
     $("commit-card").hidden = Boolean(state.me.left) || !commitmentTime(state);
+    // The card offers the room's themes: ask for the newest wall when it opens (during a
+    // round the server does not push redraws to phones; `sync` carries the latest).
+    if (!$("commit-card").hidden && !commitShown) conn.sync();
+    commitShown = !$("commit-card").hidden;
     if ($("commit-card").hidden) return;
     renderThemeChoice();
     const pending = commitOutbox.load();
