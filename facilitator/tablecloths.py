@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from . import events
 from .errors import DomainError
-from .models import CafeTable, Contribution, Participant, Photo, Workshop
+from .models import CafeTable, Contribution, Participant, Photo, Round, Workshop
 from .notes import PostResult
 from .participants import current_table
 from .photos import ProcessedPhoto
@@ -54,13 +54,18 @@ def already_stored(
     return PostResult(view, True, [])
 
 
-def check_can_post(session: Session, workshop: Workshop, author: Participant, table: int) -> None:
-    """A photo goes to the sender's own table in the current round (also after time's up)."""
-    if current_round(session, workshop) is None:
+def check_can_post(
+    session: Session, workshop: Workshop, author: Participant, table: int
+) -> tuple[Round, CafeTable]:
+    """A photo goes to the sender's own table in the current round (also after time's up);
+    returns that round and table."""
+    cafe_round = current_round(session, workshop)
+    if cafe_round is None:
         raise DomainError("round_closed")
     seat = current_table(session, workshop, author)
     if seat is None or seat.number != table:
         raise DomainError("not_your_table")
+    return cafe_round, seat
 
 
 def store_photo(
@@ -76,9 +81,7 @@ def store_photo(
     earlier = already_stored(session, workshop, author, client_id)
     if earlier is not None:
         return earlier
-    check_can_post(session, workshop, author, table_number)
-    cafe_round = current_round(session, workshop)
-    table = current_table(session, workshop, author)
+    cafe_round, table = check_can_post(session, workshop, author, table_number)
     note = Contribution(
         workshop_id=workshop.id,
         client_id=client_id,

@@ -204,7 +204,9 @@ def set_harvest_scope(session: Session, workshop: Workshop, scope: object) -> li
 
 
 def spotlight(session: Session, workshop: Workshop, table_number: int | None) -> list[StoredEvent]:
-    """Put one table in the plenary's spotlight (None: nobody); the projector shows it."""
+    """Put one table in the plenary's spotlight (None: nobody); the projector shows it.
+
+    The harvest wall follows: the table's own cloud, or the whole workshop again."""
     if table_number is not None:
         found = session.scalar(
             select(CafeTable.id).where(
@@ -215,4 +217,5 @@ def spotlight(session: Session, workshop: Workshop, table_number: int | None) ->
             raise DomainError("unknown_table")
         workshop.projector_view = "spotlight"
     workshop.spotlight_table = table_number
+    workshop.harvest_scope = f"t:{table_number}" if table_number is not None else "all"
     return _projector_event(session, workshop)

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from facilitator import harvest_service
-from facilitator.models import Commitment, Dot, Event
+from facilitator.models import Commitment, Contribution, Dot, Event
 from facilitator.reducer import apply_event
 
 THEMES = [
@@ -160,33 +160,16 @@ def test_nothing_to_vote_on_before_any_harvest(helpers):
     assert ack["error"] == "nothing_to_vote_on"
 
 
-def test_an_insight_taken_off_the_wall_gets_no_more_dots(room):
+def test_an_insight_taken_off_the_wall_gets_no_more_dots(helpers, room):
     _links, host, _guest, facilitator, _projector = room
     ballot = open_vote(facilitator)
     key = ballot["options"][2]["key"]
     assert facilitator.emit("note.hide", {"note": int(key[1:])}, callback=True)["error"] == (
         "unknown_note"
     )  # insights are not moderated as notes; the database flag still guards the vote
-    from facilitator.models import Contribution
-
-    app_session = room  # noqa: F841
-    with _session(room) as s:
+    with helpers.session() as s:
         s.get(Contribution, int(key[1:])).hidden = True
     assert dots(host, ballot["id"], {key: 1})["error"] == "note_hidden"
-
-
-def _session(room):
-    from flask import current_app  # noqa: F401
-
-    return _HELPERS[0].session()
-
-
-_HELPERS: list = []
-
-
-@pytest.fixture(autouse=True)
-def _keep_helpers(helpers):
-    _HELPERS[:] = [helpers]
 
 
 def commit(phone, text, **extra):

@@ -30,9 +30,6 @@ def on_spotlight_set(ident: dict[str, Any], payload: dict[str, Any]) -> Ack:
     if table is not None:
         table = int_field(payload, "table")
     ack = staff_action(ident, workshops.spotlight, table)
-    # The spotlight shows the table's own cloud: the wall follows the table, and goes
-    # back to the whole workshop when the spotlight is cleared.
-    staff_action(ident, workshops.set_harvest_scope, f"t:{table}" if table else "all")
     request_wall(current_app._get_current_object(), ident["workshop_id"])
     return ack
 
