@@ -53,12 +53,12 @@ from typing import Any
 from sqlalchemy import insert, select, update
 
 from bench.sio_client import Phone, connect
-from facilitator import workshops
-from facilitator.auth import Caller, cookie_name, grant_of, issue_token
-from facilitator.db import make_engine, make_session_factory, migrate, session_scope
-from facilitator.demo import template
-from facilitator.models import CafeTable, Participant, Seat
-from facilitator.queries import current_round, list_tables
+from facilitator.cafe import workshops
+from facilitator.organise.demo import template
+from facilitator.store.db import make_engine, make_session_factory, migrate, session_scope
+from facilitator.store.models import CafeTable, Participant, Seat
+from facilitator.store.queries import current_round, list_tables
+from facilitator.web.auth import Caller, cookie_name, grant_of, issue_token
 from tests.live import free_port, start_serve
 
 ROOT = Path(__file__).resolve().parent.parent

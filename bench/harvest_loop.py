@@ -63,10 +63,10 @@ from typing import Any
 from bench.fanout import TABLE_SIZE, _stop, seed
 from bench.harvest import pool_of_texts
 from bench.sio_client import Phone, connect
-from facilitator import workshops
-from facilitator.auth import Caller, cookie_name, issue_token
-from facilitator.db import make_engine, make_session_factory, session_scope
-from facilitator.queries import current_round
+from facilitator.cafe import workshops
+from facilitator.store.db import make_engine, make_session_factory, session_scope
+from facilitator.store.queries import current_round
+from facilitator.web.auth import Caller, cookie_name, issue_token
 from tests.live import start_serve
 
 HOST = "127.0.0.1"

@@ -76,7 +76,7 @@ def run_analysis(document: bytes) -> dict:
     """Child process: the text analysis an export does first (themes, cloud terms)."""
     import dataclasses
 
-    from facilitator.export_document import with_analysis
+    from facilitator.exports.collect import with_analysis
 
     doc = dataclasses.replace(pickle.loads(document), themes=(), cloud_terms=())
     rss_loaded = peak_rss_mib()

@@ -21,7 +21,7 @@ import statistics
 import time
 from collections.abc import Callable, Mapping, Sequence
 
-from facilitator.rotation import (
+from facilitator.planner.rotation import (
     Person,
     PlanScore,
     TableInfo,

@@ -20,11 +20,11 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, insert, text
 
-from facilitator import planning, seating, workshops
-from facilitator.db import make_engine, make_session_factory, migrate, session_scope
-from facilitator.demo import template
-from facilitator.models import Event, Participant, Seat
-from facilitator.queries import current_round, list_tables, seating_of_round
+from facilitator.cafe import planning, seating, workshops
+from facilitator.organise.demo import template
+from facilitator.store.db import make_engine, make_session_factory, migrate, session_scope
+from facilitator.store.models import Event, Participant, Seat
+from facilitator.store.queries import current_round, list_tables, seating_of_round
 
 POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
 

@@ -2,7 +2,7 @@
 
 import sys
 
-from .cli import main
+from facilitator.cli import main
 
 # Guarded: worker processes (spawn) import the main module again and must not run it.
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ import os
 import sys
 from typing import Any
 
-from .plan_command import register as register_plan
+from facilitator.planner.command import register as register_plan
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the `facilitator` console script."""
     args = _parser().parse_args(argv)
     if args.command == "plan":
-        from .plan_command import run
+        from facilitator.planner.command import run
 
         return run(args)
     if args.command == "create-user":
@@ -63,11 +63,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "import":
         return _import_archive(args)
     if args.command in {"serve", "demo"}:
-        from .green import patch
+        from facilitator.green import patch
 
         patch(os.environ.get("FACILITATOR_ASYNC_MODE", "eventlet"))
-    from .app import create_app
-    from .db import migrate
+    from facilitator.store.db import migrate
+    from facilitator.web.app import create_app
 
     app = create_app()
     migrate(app.extensions["facilitator.engine"])
@@ -95,10 +95,10 @@ def _create_user(args: argparse.Namespace) -> int:
     password = _read_password(args.password_stdin)
     if password is None:
         return 1
-    from .app import create_app
-    from .db import migrate, session_scope
-    from .errors import DomainError
-    from .users import PASSWORD_MIN, USERNAME_MAX, USERNAME_MIN, create_user
+    from facilitator.errors import DomainError
+    from facilitator.organise.users import PASSWORD_MIN, USERNAME_MAX, USERNAME_MIN, create_user
+    from facilitator.store.db import migrate, session_scope
+    from facilitator.web.app import create_app
 
     app = create_app()
     engine = app.extensions["facilitator.engine"]
@@ -128,11 +128,11 @@ def _import_archive(args: argparse.Namespace) -> int:
 
     from sqlalchemy import select
 
-    from .app import create_app
-    from .db import migrate, session_scope
-    from .errors import DomainError
-    from .exports.archive import import_archive
-    from .models import User
+    from facilitator.errors import DomainError
+    from facilitator.exports.archive import import_archive
+    from facilitator.store.db import migrate, session_scope
+    from facilitator.store.models import User
+    from facilitator.web.app import create_app
 
     data = Path(args.archive).read_bytes()
     app = create_app()
@@ -159,17 +159,17 @@ def _import_archive(args: argparse.Namespace) -> int:
 
 
 def _serve(app: Any, args: argparse.Namespace) -> int:
-    from .app import socketio
-    from .netinfo import public_url
+    from facilitator.netinfo import public_url
+    from facilitator.web.app import socketio
 
     app.config["PUBLIC_URL"] = public_url(app.config["PUBLIC_URL"], args.port)
     if args.command == "demo":
         _start_demo(app, args.bots)
     _schedule_full_collections(socketio)
-    from .offload import warm_up
+    from facilitator.web.jobs.offload import warm_up
 
     warm_up(app.config["OFFLOAD_WORKERS"])
-    from .green import serve
+    from facilitator.green import serve
 
     serve(app, socketio, args.host, args.port, app.config["EVENTLET_MAX_SIZE"])
     return 0
@@ -200,9 +200,9 @@ def _schedule_full_collections(socketio: Any) -> None:
 
 
 def _start_demo(app: Any, bots: int) -> None:
-    from .bots import start_bots
-    from .db import session_scope
-    from .demo import DEMO_ORGANISER, demo_organiser, load_demo
+    from facilitator.organise.demo import DEMO_ORGANISER, demo_organiser, load_demo
+    from facilitator.store.db import session_scope
+    from facilitator.web.bots import start_bots
 
     with session_scope(app.extensions["facilitator.sessions"]) as session:
         links = load_demo(session)

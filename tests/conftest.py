@@ -15,11 +15,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from facilitator.app import create_app, socketio
-from facilitator.db import make_engine, make_session_factory, migrate, session_scope
-from facilitator.demo import template
-from facilitator.models import Workshop
-from facilitator.workshops import WorkshopLinks, create_workshop, get_by_code
+from facilitator.cafe.workshops import WorkshopLinks, create_workshop, get_by_code
+from facilitator.organise.demo import template
+from facilitator.store.db import make_engine, make_session_factory, migrate, session_scope
+from facilitator.store.models import Workshop
+from facilitator.web.app import create_app, socketio
 
 POSTGRES_URL = os.environ.get(
     "FACILITATOR_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test"

@@ -16,7 +16,7 @@ import eventlet  # noqa: E402
 import probe_ticker  # noqa: E402  (beside this file)
 from sqlalchemy import text  # noqa: E402
 
-from facilitator.db import make_engine  # noqa: E402
+from facilitator.store.db import make_engine  # noqa: E402
 
 
 def main(url: str) -> None:

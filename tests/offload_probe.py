@@ -16,7 +16,8 @@ import sys  # noqa: E402
 import eventlet  # noqa: E402
 import probe_ticker  # noqa: E402  (beside this file)
 
-from facilitator import offload, rotation  # noqa: E402
+from facilitator.planner import rotation  # noqa: E402
+from facilitator.web.jobs import offload  # noqa: E402
 
 
 def instance() -> tuple[list[rotation.Person], list[rotation.TableInfo]]:

@@ -16,10 +16,13 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
-from facilitator.db import make_engine, make_session_factory, migrate, session_scope
+from facilitator.cafe.photos import process_photo
+from facilitator.cafe.tablecloths import photo_file
+from facilitator.cafe.workshops import get_by_code, secret_matches
 from facilitator.exports import archive
 from facilitator.exports.archive import ArchiveError, import_archive, workshop_data, write_archive
-from facilitator.models import (
+from facilitator.store.db import make_engine, make_session_factory, migrate, session_scope
+from facilitator.store.models import (
     Ballot,
     Commitment,
     Contribution,
@@ -29,9 +32,6 @@ from facilitator.models import (
     Round,
     Workshop,
 )
-from facilitator.photos import process_photo
-from facilitator.tablecloths import photo_file
-from facilitator.workshops import get_by_code, secret_matches
 from tests.conftest import Helpers, _drop_postgres_schema, _fresh_postgres_schema
 
 SCRIPT = '<script>alert("x")</script> & <b>bold</b>'

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from facilitator.models import Contribution, Seat
+from facilitator.store.models import Contribution, Seat
 
 
 def events_named(received, name):

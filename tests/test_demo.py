@@ -10,9 +10,9 @@ import requests
 import socketio as socketio_client
 
 from facilitator import netinfo
-from facilitator.db import session_scope
-from facilitator.demo import load_demo, samples
-from facilitator.workshops import get_by_code, secret_matches
+from facilitator.cafe.workshops import get_by_code, secret_matches
+from facilitator.organise.demo import load_demo, samples
+from facilitator.store.db import session_scope
 from tests.live import start_demo
 
 

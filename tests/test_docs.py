@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from facilitator.app import socketio
-from facilitator.events import CATALOGUE
+from facilitator.store.events import CATALOGUE
+from facilitator.web.app import socketio
 
 ROOT = Path(__file__).resolve().parent.parent
 

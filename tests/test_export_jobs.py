@@ -19,13 +19,13 @@ from flask.testing import FlaskClient
 from flask_babel import force_locale
 from sqlalchemy import func, select
 
-from facilitator import export_jobs
-from facilitator.db import session_scope
-from facilitator.demo import template
-from facilitator.export_document import build_document, with_analysis
+from facilitator.cafe.workshops import WorkshopLinks, create_workshop, get_by_code
+from facilitator.exports.collect import build_document, with_analysis
 from facilitator.exports.document import LABEL_KEYS, ROLE_KEYS
-from facilitator.i18n import export_labels, export_role_labels
-from facilitator.models import (
+from facilitator.organise.demo import template
+from facilitator.organise.users import create_user
+from facilitator.store.db import session_scope
+from facilitator.store.models import (
     Ballot,
     Commitment,
     Contribution,
@@ -33,8 +33,8 @@ from facilitator.models import (
     Participant,
     utcnow,
 )
-from facilitator.users import create_user
-from facilitator.workshops import WorkshopLinks, create_workshop, get_by_code
+from facilitator.web.i18n import export_labels, export_role_labels
+from facilitator.web.jobs import exports as export_jobs
 from tests.conftest import Helpers, make_app
 from tests.sample_document import ENGLISH_LABELS, ROLE_LABELS
 from tests.test_photo_upload import camera_jpeg, upload
@@ -379,7 +379,7 @@ def test_the_message_of_a_refusal_is_in_the_callers_language(app, helpers):
     )
     assert response.status_code == 403
     with app.test_request_context(headers={"Accept-Language": "fr"}):
-        from facilitator.i18n import error_message
+        from facilitator.web.i18n import error_message
 
         assert response.get_json()["message"] == error_message("unauthorized")
 

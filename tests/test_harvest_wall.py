@@ -7,9 +7,9 @@ import threading
 import time
 from pathlib import Path
 
-from facilitator import harvest_service
 from facilitator.harvest.base import Note
 from facilitator.harvest.wall import digest_of, render_wall
+from facilitator.web.jobs import wall as harvest_service
 
 LABELLED = Path(__file__).parent / "data" / "labelled_notes.json"
 PNG = b"\x89PNG\r\n\x1a\n"

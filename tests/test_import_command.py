@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from facilitator.cli import main
 from facilitator.exports.archive import write_archive
-from facilitator.models import Contribution, Workshop
+from facilitator.store.models import Contribution, Workshop
 
 
 def test_an_archive_comes_back_as_a_new_workshop(

@@ -7,7 +7,7 @@ import uuid
 import pytest
 from sqlalchemy import func, select
 
-from facilitator.models import Contribution
+from facilitator.store.models import Contribution
 
 
 def insight(phone, text, table=None, client_id=None):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from facilitator.db import make_engine, migrate
-from facilitator.models import Base
+from facilitator.store.db import make_engine, migrate
+from facilitator.store.models import Base
 
 
 def test_migrations_and_models_agree(db_url):
@@ -15,7 +15,7 @@ def test_migrations_and_models_agree(db_url):
     with engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     engine.dispose()
-    assert differences == [], "write a migration: facilitator/migrations/versions/"
+    assert differences == [], "write a migration: facilitator/store/migrations/versions/"
 
 
 def test_migrating_twice_changes_nothing(db_url):

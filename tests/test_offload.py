@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
-from facilitator import offload
+from facilitator.web.jobs import offload
 
 
 def test_a_caller_running_again_and_again_lets_a_waiting_one_in():

@@ -15,11 +15,14 @@ from sqlalchemy import func, select, text
 from werkzeug.datastructures import MultiDict
 from werkzeug.security import check_password_hash
 
-from facilitator import cli, workshop_admin
-from facilitator.auth import ORGANISER_COOKIE
-from facilitator.db import session_scope
+from facilitator import cli
+from facilitator.cafe.rounds import start_round
+from facilitator.cafe.workshops import get_by_code
 from facilitator.errors import DomainError
-from facilitator.models import (
+from facilitator.organise import admin as workshop_admin
+from facilitator.organise.users import authenticate, create_user
+from facilitator.store.db import session_scope
+from facilitator.store.models import (
     Ballot,
     CafeTable,
     Commitment,
@@ -34,9 +37,7 @@ from facilitator.models import (
     Vote,
     Workshop,
 )
-from facilitator.rounds import start_round
-from facilitator.users import authenticate, create_user
-from facilitator.workshops import get_by_code
+from facilitator.web.auth import ORGANISER_COOKIE
 from tests.conftest import Helpers, make_app
 
 PASSWORD = "correct horse battery"
@@ -746,7 +747,7 @@ def fill(app: Flask, code: str) -> int:
 def row_counts(app: Flask) -> dict[str, int]:
     """Rows per table of the whole database (users aside), straight from the store."""
     engine = app.extensions["facilitator.engine"]
-    from facilitator.models import Base
+    from facilitator.store.models import Base
 
     with engine.connect() as conn:
         return {
@@ -852,13 +853,13 @@ def test_the_pages_follow_the_chosen_language(app):
 def test_a_draft_workshop_refuses_joins_until_it_opens(app, helpers):
     links = helpers.make_workshop()
     with helpers.session() as session:
-        from facilitator.workshops import get_by_code
+        from facilitator.cafe.workshops import get_by_code
 
         get_by_code(session, links.join_code).status = "draft"
     refused = app.test_client().post(f"/j/{links.join_code}", data={"language": "en"})
     assert refused.status_code == 400 and "not opened yet" in refused.get_data(as_text=True)
     with helpers.session() as session:
-        from facilitator.workshops import get_by_code
+        from facilitator.cafe.workshops import get_by_code
 
         get_by_code(session, links.join_code).status = "open"
     assert helpers.join(links.join_code).public_id

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
-from facilitator.models import Contribution, Photo
+from facilitator.store.models import Contribution, Photo
 
 GPS_IFD = 0x8825
 
@@ -158,7 +158,7 @@ def test_a_hidden_photo_leaves_the_phones_but_the_facilitator_keeps_it(helpers, 
 
 
 def test_photos_stay_out_of_the_word_cloud(helpers, links):
-    from facilitator.harvest_service import wall_notes
+    from facilitator.web.jobs.wall import wall_notes
 
     phone = helpers.join(links.join_code)
     upload(phone, links.join_code, camera_jpeg())
@@ -171,7 +171,7 @@ def test_photos_stay_out_of_the_word_cloud(helpers, links):
 
 
 def test_the_wall_of_one_table_or_one_round_holds_only_its_notes(helpers, links):
-    from facilitator.harvest_service import wall_notes
+    from facilitator.web.jobs.wall import wall_notes
 
     code = links.join_code
     phones = [helpers.join(code) for _ in range(7)]  # six tables: the seventh sits at 1 again
@@ -199,7 +199,7 @@ def test_without_the_pages_csrf_token_a_photo_is_refused(tmp_path, sqlite_url):
     token = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
     joined = http.post(f"/j/{links.join_code}", data={"language": "en", "csrf_token": token})
     assert joined.status_code == 302
-    from facilitator.app import socketio
+    from facilitator.web.app import socketio
 
     sock = socketio.test_client(
         app, flask_test_client=http, auth={"code": links.join_code, "role": "participant"}

@@ -12,7 +12,7 @@ import zlib
 import pytest
 from PIL import ExifTags, Image, ImageDraw, ImageFile, PngImagePlugin
 
-from facilitator.photos import PhotoRejected, ProcessedPhoto, process_photo
+from facilitator.cafe.photos import PhotoRejected, ProcessedPhoto, process_photo
 
 RED = (220, 20, 20)
 BLUE = (20, 20, 220)

@@ -9,7 +9,7 @@ from collections import Counter
 
 import pytest
 
-from facilitator import plan_command
+from facilitator.planner import command as plan_command
 
 
 def run(*argv: str) -> int:

@@ -8,9 +8,9 @@ import uuid
 import pytest
 from sqlalchemy import func, select
 
-from facilitator import harvest_service
-from facilitator.models import Commitment, Contribution, Dot, Event
-from facilitator.reducer import apply_event
+from facilitator.store.models import Commitment, Contribution, Dot, Event
+from facilitator.web.jobs import wall as harvest_service
+from tests.reducer import apply_event
 
 THEMES = [
     {"label": "eenzaamheid · ouderen", "notes": 5, "quote": "Eenzaamheid is onzichtbaar"},

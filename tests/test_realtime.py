@@ -7,8 +7,8 @@ import uuid
 import pytest
 from sqlalchemy import func, select
 
-from facilitator.app import socketio
-from facilitator.models import Contribution, Seat
+from facilitator.store.models import Contribution, Seat
+from facilitator.web.app import socketio
 
 
 def refused(sock) -> bool:

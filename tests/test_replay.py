@@ -8,15 +8,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from facilitator import agenda, events, notes, participants, rounds, seating, workshops
-from facilitator.db import make_engine, make_session_factory, migrate, session_scope
-from facilitator.demo import template
+from facilitator.cafe import agenda, notes, participants, rounds, seating, workshops
+from facilitator.cafe.participants import JoinRequest
+from facilitator.cafe.snapshots import participant_snapshot, staff_snapshot
 from facilitator.errors import DomainError
-from facilitator.models import Contribution, Participant
-from facilitator.participants import JoinRequest
-from facilitator.queries import current_round
-from facilitator.reducer import apply_event
-from facilitator.snapshots import participant_snapshot, staff_snapshot
+from facilitator.organise.demo import template
+from facilitator.store import events
+from facilitator.store.db import make_engine, make_session_factory, migrate, session_scope
+from facilitator.store.models import Contribution, Participant
+from facilitator.store.queries import current_round
+from tests.reducer import apply_event
 
 TIMER_ACTIONS = {
     "start": rounds.start_round,

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from facilitator.rotation import (
+from facilitator.planner.rotation import (
     SeatingError,
     TableInfo,
     balanced_quotas,

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from facilitator.rotation import (
+from facilitator.planner.rotation import (
     Constraints,
     Person,
     SeatingError,
@@ -18,9 +18,9 @@ from facilitator.rotation import (
     plan_rounds,
     score_plan,
 )
-from facilitator.rotation_problem import build_problem
-from facilitator.rotation_start import construct, water_fill
-from facilitator.rotation_state import State
+from facilitator.planner.problem import build_problem
+from facilitator.planner.start import construct, water_fill
+from facilitator.planner.state import State
 
 SPOKEN = [
     frozenset({"nl"}),

@@ -6,12 +6,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from facilitator import agenda, rounds, workshops
-from facilitator.db import session_scope
-from facilitator.demo import template
+from facilitator.cafe import agenda, rounds, workshops
 from facilitator.errors import DomainError
-from facilitator.models import utcnow
-from facilitator.queries import current_round
+from facilitator.organise.demo import template
+from facilitator.store.db import session_scope
+from facilitator.store.models import utcnow
+from facilitator.store.queries import current_round
 
 
 @pytest.fixture

@@ -11,13 +11,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, select
 
-from facilitator import participants, planning, rounds, seating, workshops
-from facilitator.db import make_engine, make_session_factory, migrate, session_scope
-from facilitator.demo import template
+from facilitator.cafe import participants, planning, rounds, seating, workshops
+from facilitator.cafe.participants import JoinRequest
 from facilitator.errors import DomainError
-from facilitator.models import CafeTable, Participant, Seat
-from facilitator.participants import JoinRequest
-from facilitator.queries import current_round, list_tables, seating_of_round
+from facilitator.organise.demo import template
+from facilitator.store.db import make_engine, make_session_factory, migrate, session_scope
+from facilitator.store.models import CafeTable, Participant, Seat
+from facilitator.store.queries import current_round, list_tables, seating_of_round
 
 
 def setup(factory, people=10, hosts=0, tables=None):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from facilitator.app import socketio
-from facilitator.workshops import get_by_code, rotate_secrets
+from facilitator.cafe.workshops import get_by_code, rotate_secrets
+from facilitator.web.app import socketio
 
 
 def opened(app, role, code, secret):
@@ -45,7 +45,7 @@ def test_after_a_new_link_the_old_cookie_opens_nothing(app, helpers, links, role
 
 
 def test_a_new_facilitator_link_leaves_the_projector_running(app, helpers, links):
-    from facilitator.workshop_admin import invite_facilitator
+    from facilitator.organise.admin import invite_facilitator
 
     code = links.join_code
     projector = opened(app, "projector", code, links.projector_secret)
@@ -57,7 +57,7 @@ def test_a_new_facilitator_link_leaves_the_projector_running(app, helpers, links
 
 
 def test_a_cookie_from_before_links_were_remembered_is_refused(app, helpers, links):
-    from facilitator.auth import Caller, cookie_name, issue_token
+    from facilitator.web.auth import Caller, cookie_name, issue_token
 
     http = app.test_client()
     token = issue_token(app.config["SECRET_KEY"], Caller("facilitator", links.join_code))

@@ -7,7 +7,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from facilitator.models import Participant
+from facilitator.store.models import Participant
 from tests.conftest import make_app
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from facilitator.models import Vote
+from facilitator.store.models import Vote
 
 
 def count_votes(helpers):

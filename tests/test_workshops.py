@@ -9,13 +9,14 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from facilitator import events, notes, participants, rounds, seating, workshops
-from facilitator.db import session_scope
-from facilitator.demo import template
+from facilitator.cafe import notes, participants, rounds, seating, workshops
+from facilitator.cafe.participants import JoinRequest
 from facilitator.errors import DomainError
-from facilitator.models import Contribution, Event, Phase, Round, Seat, Workshop
-from facilitator.participants import JoinRequest
-from facilitator.queries import current_round, list_tables, seating_of_round
+from facilitator.organise.demo import template
+from facilitator.store import events
+from facilitator.store.db import session_scope
+from facilitator.store.models import Contribution, Event, Phase, Round, Seat, Workshop
+from facilitator.store.queries import current_round, list_tables, seating_of_round
 
 
 def make(factory, **overrides):

@@ -13,8 +13,8 @@ bytes and fields), `archive_import` and `archive_photos` (recreating the rows an
 
 from __future__ import annotations
 
-from .archive_export import workshop_data, write_archive
-from .archive_format import (
+from facilitator.exports.archive_export import workshop_data, write_archive
+from facilitator.exports.archive_format import (
     BALLOT_STATUSES,
     FORMAT,
     JSON_NAME,
@@ -33,7 +33,7 @@ from .archive_format import (
     ArchiveError,
     photo_member,
 )
-from .archive_import import import_archive
+from facilitator.exports.archive_import import import_archive
 
 __all__ = [
     "BALLOT_STATUSES",

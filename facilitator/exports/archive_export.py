@@ -13,8 +13,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..errors import DomainError
-from ..models import (
+from facilitator.cafe.tablecloths import photo_file
+from facilitator.errors import DomainError
+from facilitator.exports.archive_csv import csv_bytes, csv_tables
+from facilitator.exports.archive_format import FORMAT, JSON_NAME, VERSION, ZIP_TIME, photo_member
+from facilitator.store.models import (
     Ballot,
     CafeTable,
     Commitment,
@@ -28,10 +31,7 @@ from ..models import (
     Vote,
     Workshop,
 )
-from ..queries import in_chunks
-from ..tablecloths import photo_file
-from .archive_csv import csv_bytes, csv_tables
-from .archive_format import FORMAT, JSON_NAME, VERSION, ZIP_TIME, photo_member
+from facilitator.store.queries import in_chunks
 
 # --- export: the canonical data ------------------------------------------------------------
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..errors import DomainError
+from facilitator.errors import DomainError
 
 FORMAT = "facilitator-archive"
 VERSION = 1

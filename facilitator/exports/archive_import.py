@@ -12,26 +12,11 @@ from typing import Any
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
-from ..config import LANGUAGES, ROLES
-from ..models import (
-    Ballot,
-    CafeTable,
-    Commitment,
-    Contribution,
-    Dot,
-    Participant,
-    Phase,
-    Photo,
-    Round,
-    Seat,
-    Vote,
-    Workshop,
-)
-from ..queries import in_chunks
-from ..seating import SeatingInvariantError, check_seating
-from ..tablecloths import photo_folder
-from ..workshops import PROJECTOR_VIEWS, WorkshopLinks, hash_secret, new_join_code
-from .archive_format import (
+from facilitator.cafe.seating import SeatingInvariantError, check_seating
+from facilitator.cafe.tablecloths import photo_folder
+from facilitator.cafe.workshops import PROJECTOR_VIEWS, WorkshopLinks, hash_secret, new_join_code
+from facilitator.config import LANGUAGES, ROLES
+from facilitator.exports.archive_format import (
     BALLOT_STATUSES,
     CLIENT_ID,
     KINDS,
@@ -45,8 +30,23 @@ from .archive_format import (
     malformed,
     photo_member,
 )
-from .archive_photos import file_photos, move_into_place, remove_folder
-from .archive_read import Fields, envelope, find, new_key, open_source, unique
+from facilitator.exports.archive_photos import file_photos, move_into_place, remove_folder
+from facilitator.exports.archive_read import Fields, envelope, find, new_key, open_source, unique
+from facilitator.store.models import (
+    Ballot,
+    CafeTable,
+    Commitment,
+    Contribution,
+    Dot,
+    Participant,
+    Phase,
+    Photo,
+    Round,
+    Seat,
+    Vote,
+    Workshop,
+)
+from facilitator.store.queries import in_chunks
 
 
 def import_archive(

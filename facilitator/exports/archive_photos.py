@@ -11,11 +11,16 @@ from pathlib import Path
 
 from PIL import Image
 
-from ..models import Contribution, Photo
-from ..photos import PhotoRejected, process_photo
-from ..tablecloths import photo_file
-from .archive_format import MAX_PHOTO_BYTES, ArchiveError, malformed, photo_member
-from .archive_read import read_member
+from facilitator.cafe.photos import PhotoRejected, process_photo
+from facilitator.cafe.tablecloths import photo_file
+from facilitator.exports.archive_format import (
+    MAX_PHOTO_BYTES,
+    ArchiveError,
+    malformed,
+    photo_member,
+)
+from facilitator.exports.archive_read import read_member
+from facilitator.store.models import Contribution, Photo
 
 _IMAGE_ERRORS: tuple[type[BaseException], ...] = (
     OSError,

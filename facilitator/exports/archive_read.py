@@ -17,8 +17,8 @@ from typing import Any
 
 from sqlalchemy.orm import InstrumentedAttribute
 
-from ..config import LANGUAGES
-from .archive_format import (
+from facilitator.config import LANGUAGES
+from facilitator.exports.archive_format import (
     FORMAT,
     JSON_NAME,
     MAX_ARCHIVE_BYTES,

@@ -1,6 +1,6 @@
 """The plain data a poster or report is drawn from: no Flask, no database.
 
-Built once from the database (`facilitator.export_jobs.build_document`), then handed to
+Built once from the database (`facilitator.web.jobs.exports.build_document`), then handed to
 a worker process. Everything here is already filtered (hidden notes left out) and
 translated (`labels` holds the headings in the export's language).
 """
@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 # Headings and captions an export prints; the adapter fills them in the export's
-# language (facilitator.i18n.export_labels). Keys only here, so this stays Flask-free.
+# language (facilitator.web.i18n.export_labels). Keys only here, so this stays Flask-free.
 LABEL_KEYS = (
     "agenda",
     "questions",

@@ -1,0 +1,1 @@
+"""The live workshop: agenda, rounds, people, seating, notes, photos, plenary, snapshots."""

@@ -1,0 +1,117 @@
+"""Tablecloth photos: stored once per client-made id at the sender's table.
+
+The image work (checking, re-encoding without EXIF, thumbnails) is `facilitator.cafe.photos`,
+run in a worker process by the view; this module stores the result and records the
+`photo.posted` event. Files: <sessions>/photos/<workshop>/<contribution>.jpg and
+.thumb.jpg, written before the row commits (a rolled-back row leaves an unused file,
+never a row without its file).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from facilitator.cafe.notes import PostResult
+from facilitator.cafe.participants import current_table
+from facilitator.cafe.photos import ProcessedPhoto
+from facilitator.cafe.snapshots import photo_view
+from facilitator.errors import DomainError
+from facilitator.store import events
+from facilitator.store.models import CafeTable, Contribution, Participant, Photo, Round, Workshop
+from facilitator.store.queries import current_round
+
+
+def photo_folder(sessions_dir: str | Path, workshop_id: int) -> Path:
+    """Where a workshop's photos live (deleted with the workshop)."""
+    return Path(sessions_dir) / "photos" / str(workshop_id)
+
+
+def photo_file(sessions_dir: str | Path, workshop_id: int, photo_id: int, thumb: bool) -> Path:
+    """The re-encoded photo or its thumbnail."""
+    suffix = ".thumb.jpg" if thumb else ".jpg"
+    return photo_folder(sessions_dir, workshop_id) / f"{photo_id}{suffix}"
+
+
+def already_stored(
+    session: Session, workshop: Workshop, author: Participant, client_id: str
+) -> PostResult | None:
+    """The photo stored for this id before (a resend), checked before any image work."""
+    found = session.scalar(
+        select(Contribution).where(
+            Contribution.workshop_id == workshop.id, Contribution.client_id == client_id
+        )
+    )
+    if found is None:
+        return None
+    if found.participant_id != author.id or found.kind != "photo":
+        raise DomainError("client_id_taken")
+    table = session.get(CafeTable, found.table_id)
+    view = photo_view(found, session.get(Photo, found.id), author, table.number)
+    return PostResult(view, True, [])
+
+
+def check_can_post(
+    session: Session, workshop: Workshop, author: Participant, table: int
+) -> tuple[Round, CafeTable]:
+    """A photo goes to the sender's own table in the current round (also after time's up);
+    returns that round and table."""
+    cafe_round = current_round(session, workshop)
+    if cafe_round is None:
+        raise DomainError("round_closed")
+    seat = current_table(session, workshop, author)
+    if seat is None or seat.number != table:
+        raise DomainError("not_your_table")
+    return cafe_round, seat
+
+
+def store_photo(
+    session: Session,
+    workshop: Workshop,
+    author: Participant,
+    client_id: str,
+    table_number: int,
+    processed: ProcessedPhoto,
+    sessions_dir: str | Path,
+) -> PostResult:
+    """Store a processed photo at the author's table and announce it to the table."""
+    earlier = already_stored(session, workshop, author, client_id)
+    if earlier is not None:
+        return earlier
+    cafe_round, table = check_can_post(session, workshop, author, table_number)
+    note = Contribution(
+        workshop_id=workshop.id,
+        client_id=client_id,
+        kind="photo",
+        text="",
+        round_id=cafe_round.id,
+        table_id=table.id,
+        participant_id=author.id,
+    )
+    session.add(note)
+    session.flush()
+    photo = Photo(
+        contribution_id=note.id,
+        width=processed.width,
+        height=processed.height,
+        size_bytes=len(processed.jpeg),
+    )
+    session.add(photo)
+    session.flush()
+    _write(photo_file(sessions_dir, workshop.id, note.id, thumb=False), processed.jpeg)
+    _write(photo_file(sessions_dir, workshop.id, note.id, thumb=True), processed.thumb)
+    view = photo_view(note, photo, author, table.number)
+    audience = events.table_audience(table.id)
+    event = events.record(session, workshop.id, "photo.posted", audience, {"photo": view})
+    return PostResult(view, False, [event])
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write whole or not at all: a reader never sees half a photo."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(path.suffix + ".part")
+    partial.write_bytes(data)
+    os.replace(partial, path)

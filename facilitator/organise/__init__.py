@@ -1,0 +1,1 @@
+"""Organisers' work around the day: accounts, workshop specs and editing, the demo workshop."""

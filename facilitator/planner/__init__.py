@@ -1,0 +1,1 @@
+"""The rotation planner: pure, deterministic seating of people at tables over rounds."""

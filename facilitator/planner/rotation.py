@@ -1,0 +1,175 @@
+"""Seating: where a newcomer sits, and the planner that rotates people between rounds.
+
+Pure functions on ids, no Flask and no database. The planner's contract, in order:
+hosts keep their table, locked people sit where locked, nobody present is lost or seated
+twice, capacities hold; then keep-together and keep-apart wishes, then as few repeated
+encounters as possible, even tables, a shared language at every table, mixed roles and
+no return to a table already visited. Same input and seed, same plan.
+
+The planner's parts: `rotation_problem` (ids to indices, checks), `rotation_state` and
+`rotation_mix` (seats and costs kept up to date), `rotation_lattice` and
+`rotation_start` (where the search starts), `rotation_search` (tabu search),
+`rotation_score` (the measures, from ids alone).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from facilitator.planner.problem import SeatingError, build_problem
+from facilitator.planner.score import PlanScore, score_plan
+from facilitator.planner.search import solve
+from facilitator.planner.start import Unplaceable
+
+__all__ = [
+    "Constraints",
+    "Person",
+    "Plan",
+    "PlanScore",
+    "RoutePlan",
+    "SeatingError",
+    "TableInfo",
+    "balanced_quotas",
+    "choose_table_for_newcomer",
+    "plan_round",
+    "plan_rounds",
+    "rotate",
+    "score_plan",
+]
+
+
+@dataclass(frozen=True)
+class TableInfo:
+    """A table as the planner sees it."""
+
+    id: int
+    capacity: int
+    host_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone to seat: the languages they speak, their role, the table they host."""
+
+    id: int
+    languages: frozenset[str] = frozenset()
+    role: str | None = None
+    host_table: int | None = None
+    present: bool = True
+
+
+@dataclass(frozen=True)
+class Constraints:
+    """Wishes of the organiser: groups kept together, pairs kept apart, people locked.
+
+    `locked` maps person -> table for the first round planned (the next one).
+    """
+
+    together: tuple[frozenset[int], ...] = ()
+    apart: tuple[frozenset[int], ...] = ()
+    locked: Mapping[int, int] = field(default_factory=dict)
+
+
+NO_CONSTRAINTS = Constraints()
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One round's seating (person -> table id, present people only) and its score."""
+
+    seating: dict[int, int]
+    score: PlanScore
+
+
+@dataclass(frozen=True)
+class RoutePlan:
+    """The seating of each planned round, in order, and their score together."""
+
+    seatings: list[dict[int, int]]
+    score: PlanScore
+
+
+def choose_table_for_newcomer(
+    tables: Sequence[TableInfo], occupancy: Mapping[int, int], as_host: bool
+) -> int | None:
+    """The least-filled table with room (a hostless one for a host); None when all are full."""
+    candidates = [
+        t
+        for t in tables
+        if occupancy.get(t.id, 0) < t.capacity and (not as_host or t.host_id is None)
+    ]
+    if not candidates:
+        return None
+    return min(candidates, key=lambda t: (occupancy.get(t.id, 0), tables.index(t))).id
+
+
+def balanced_quotas(tables: Sequence[TableInfo], people: int) -> dict[int, int]:
+    """Table sizes as even as the capacities allow, adding up to `people`."""
+    if people > sum(t.capacity for t in tables):
+        raise SeatingError("more people than seats")
+    quotas = {t.id: 0 for t in tables}
+    remaining = people
+    while remaining:
+        open_tables = [t for t in tables if quotas[t.id] < t.capacity]
+        share = max(1, remaining // len(open_tables))
+        for table in open_tables:
+            take = min(share, table.capacity - quotas[table.id], remaining)
+            quotas[table.id] += take
+            remaining -= take
+            if not remaining:
+                break
+    return quotas
+
+
+def rotate(
+    tables: Sequence[TableInfo], current: Mapping[int, int], hosts: Mapping[int, int]
+) -> dict[int, int]:
+    """Next round's seating: hosts stay, the others move on to meet new people.
+
+    `current` maps participant -> table now; `hosts` maps host participant -> table.
+    """
+    if not tables:
+        raise SeatingError("no tables")
+    people = [Person(p, host_table=hosts.get(p)) for p in current]
+    return plan_round(people, tables, [current]).seating
+
+
+def plan_round(
+    people: Sequence[Person],
+    tables: Sequence[TableInfo],
+    history: Sequence[Mapping[int, int]],
+    constraints: Constraints = NO_CONSTRAINTS,
+    seed: int = 0,
+    effort: float = 1.0,
+) -> Plan:
+    """The next round's seating, given the rounds so far (each person -> table id)."""
+    routes = plan_rounds(people, tables, history, 1, constraints, seed, effort)
+    return Plan(routes.seatings[0], routes.score)
+
+
+def plan_rounds(
+    people: Sequence[Person],
+    tables: Sequence[TableInfo],
+    history: Sequence[Mapping[int, int]],
+    rounds: int,
+    constraints: Constraints = NO_CONSTRAINTS,
+    seed: int = 0,
+    effort: float = 1.0,
+) -> RoutePlan:
+    """The seating of the next `rounds` rounds at once, for routes printed in advance.
+
+    Same input and seed, same plan. `effort` scales how long the search may go on.
+    """
+    if rounds < 1:
+        raise ValueError("rounds must be at least 1")
+    problem, person_ids = build_problem(people, tables, history, rounds, constraints)
+    try:
+        seats = solve(problem, seed, effort) if person_ids else [[] for _ in range(rounds)]
+    except Unplaceable:
+        raise SeatingError("the keep-together groups do not fit at the tables") from None
+    table_ids = [t.id for t in tables]
+    seatings = [
+        {person: table_ids[t] for person, t in zip(person_ids, row, strict=True)} for row in seats
+    ]
+    return RoutePlan(seatings, score_plan(people, tables, history, seatings, constraints))

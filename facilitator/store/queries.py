@@ -1,0 +1,74 @@
+"""Read-only look-ups shared by the domain modules."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Subquery, func, select
+from sqlalchemy.orm import Session
+
+from facilitator.store.models import CafeTable, Participant, Round, Seat, Vote, Workshop
+
+
+def current_round(session: Session, workshop: Workshop) -> Round | None:
+    """The round the workshop is in now."""
+    if workshop.current_round_id is None:
+        return None
+    return session.get(Round, workshop.current_round_id)
+
+
+def round_count(session: Session, workshop_id: int) -> int:
+    """How many rounds the agenda has."""
+    return session.scalar(select(func.count(Round.id)).where(Round.workshop_id == workshop_id)) or 0
+
+
+def list_tables(session: Session, workshop_id: int) -> list[CafeTable]:
+    """The workshop's tables in number order."""
+    query = select(CafeTable).where(CafeTable.workshop_id == workshop_id).order_by(CafeTable.number)
+    return list(session.scalars(query))
+
+
+def list_participants(session: Session, workshop_id: int) -> list[Participant]:
+    """Everyone who joined, in joining order."""
+    query = (
+        select(Participant).where(Participant.workshop_id == workshop_id).order_by(Participant.id)
+    )
+    return list(session.scalars(query))
+
+
+def seating_of_round(session: Session, round_id: int) -> dict[int, int]:
+    """Participant id -> table id for one round."""
+    rows = session.execute(
+        select(Seat.participant_id, Seat.table_id).where(Seat.round_id == round_id)
+    )
+    return {participant: table for participant, table in rows}
+
+
+def table_of(session: Session, round_id: int, participant_id: int) -> CafeTable | None:
+    """The table where a participant sits in a round, if any."""
+    return session.scalar(
+        select(CafeTable)
+        .join(Seat, Seat.table_id == CafeTable.id)
+        .where(Seat.round_id == round_id, Seat.participant_id == participant_id)
+    )
+
+
+def votes_per_note() -> Subquery:
+    """A subquery of (contribution_id, votes): the upvotes of every note that has any.
+
+    Outer-join it on `contribution_id`; a note without upvotes gets NULL votes."""
+    return (
+        select(Vote.contribution_id, func.count(Vote.id).label("votes"))
+        .group_by(Vote.contribution_id)
+        .subquery()
+    )
+
+
+def in_chunks(session: Session, model: Any, column: Any, values: Sequence[Any]) -> list[Any]:
+    """The rows (or column values) whose `column` is one of `values`, asked in chunks."""
+    # Bound parameters per statement are limited (SQLite: 32766); workshops are not.
+    found: list[Any] = []
+    for start in range(0, len(values), 500):
+        found += session.scalars(select(model).where(column.in_(values[start : start + 500])))
+    return found

@@ -1,0 +1,206 @@
+"""Keeping the harvest wall fresh without blocking the hub.
+
+Any change to a workshop's notes asks for a new wall. Requests are coalesced: per
+workshop at most one render runs and one waits, so a burst of 200 notes causes two
+renders, not 200. The render itself runs in a worker process (facilitator.web.jobs.offload); the
+result is written under EXPORTS_DIR/harvest/<workshop>/<digest>.png and announced with
+`harvest.updated` (sent, not stored: it is derived data).
+
+Two scopes may be drawn per request: the projector's chosen scope (a table, a round, or
+the whole workshop) for the staff screens, and the whole workshop for the phones, which
+show it between rounds and offer its themes for commitments. When the projector shows
+the whole workshop, one drawing serves both. While a round runs the phones are sent no
+redraws (that would spend the venue's Wi-Fi on every note); the newest whole-workshop
+wall is remembered in `latest-all.json` and comes with any phone's `sync` instead.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import select
+
+from facilitator.harvest.base import Note
+from facilitator.harvest.wall import Wall, digest_of, render_wall
+from facilitator.store import events
+from facilitator.store.db import session_scope
+from facilitator.store.models import CafeTable, Contribution, Participant, Round, Workshop
+from facilitator.store.queries import current_round, votes_per_note
+from facilitator.web.jobs import offload
+
+# Per server process: which workshops are being drawn, and which want another go.
+_running: set[int] = set()
+_waiting: set[int] = set()
+_lock = threading.Lock()  # a green lock under eventlet; a real one in threading mode
+
+
+def request_wall(app: Flask, workshop_id: int) -> None:
+    """Ask for a fresh wall; returns at once (coalesced, drawn in the background)."""
+    from facilitator.web.app import socketio
+
+    with _lock:
+        if workshop_id in _running:
+            _waiting.add(workshop_id)
+            return
+        _running.add(workshop_id)
+    socketio.start_background_task(_keep_drawing, app, workshop_id)
+
+
+def _keep_drawing(app: Flask, workshop_id: int) -> None:
+    while True:
+        with _lock:
+            # This drawing reads the notes as they are now: earlier requests are served.
+            _waiting.discard(workshop_id)
+        try:
+            _draw_once(app, workshop_id)
+        except Exception:  # noqa: BLE001  (a failed drawing must not stop later ones)
+            app.logger.exception("drawing the harvest wall failed")
+        with _lock:
+            if workshop_id not in _waiting:
+                _running.discard(workshop_id)
+                return
+
+
+def wall_notes(session: Any, workshop_id: int, scope: str = "all") -> list[Note]:
+    """Every visible note and key insight of a scope, as the harvest reads them."""
+    votes = votes_per_note()
+    rows = session.execute(
+        select(Contribution.id, Contribution.text, Participant.language, votes.c.votes)
+        .join(Participant, Participant.id == Contribution.participant_id)
+        .outerjoin(votes, votes.c.contribution_id == Contribution.id)
+        .where(
+            Contribution.workshop_id == workshop_id,
+            Contribution.hidden.is_(False),
+            Contribution.kind.in_(("note", "insight")),
+            *_scope_filter(workshop_id, scope),
+        )
+        .order_by(Contribution.id)
+    )
+    # Upvotes break ties when a theme picks its representative quote.
+    return [Note(id=r.id, text=r.text, language=r.language, upvotes=r.votes or 0) for r in rows]
+
+
+def _scope_filter(workshop_id: int, scope: str) -> list[Any]:
+    """The WHERE clause of a scope: a table (all its rounds) or a round (its question)."""
+    kind, _, number = scope.partition(":")
+    if kind == "t":
+        table = select(CafeTable.id).where(
+            CafeTable.workshop_id == workshop_id, CafeTable.number == int(number)
+        )
+        return [Contribution.table_id.in_(table.scalar_subquery())]
+    if kind == "r":
+        cafe_round = select(Round.id).where(
+            Round.workshop_id == workshop_id, Round.number == int(number)
+        )
+        return [Contribution.round_id.in_(cafe_round.scalar_subquery())]
+    return []
+
+
+def wall_path(app: Flask, workshop_id: int, digest: str) -> Path:
+    """Where a workshop's drawn cloud lives."""
+    return Path(app.config["EXPORTS_DIR"]) / "harvest" / str(workshop_id) / f"{digest}.png"
+
+
+def _draw_once(app: Flask, workshop_id: int) -> None:
+    from facilitator.web.sockets import notify
+
+    with app.app_context():
+        with session_scope(app.extensions["facilitator.sessions"]) as session:
+            workshop = session.get(Workshop, workshop_id)
+            scope = workshop.harvest_scope
+            languages = workshop.languages.split(",")
+            seq = workshop.last_seq
+            phones_look = _phones_look(session, workshop)
+            notes = {s: wall_notes(session, workshop_id, s) for s in {scope, "all"}}
+        sent = []
+        for drawn_scope, scope_notes in sorted(notes.items()):
+            data = _drawn(app, workshop_id, scope_notes, languages) | {"scope": drawn_scope}
+            # Phones show the whole workshop's cloud between rounds only: while a round
+            # runs, sending every redraw to every phone would only spend the Wi-Fi.
+            to_phones = drawn_scope == "all" and phones_look
+            audience = events.ALL if to_phones else events.STAFF
+            sent.append(events.transient(workshop_id, seq, "harvest.updated", audience, data))
+            if drawn_scope == "all":
+                _remember_latest(app, workshop_id, data)
+        notify(sent)
+
+
+def _phones_look(session: Any, workshop: Workshop) -> bool:
+    """Whether phones show the room's cloud now: no round is running."""
+    cafe_round = current_round(session, workshop)
+    return cafe_round is None or cafe_round.status != "running"
+
+
+def _drawn(app: Flask, workshop_id: int, notes: list[Note], languages: list[str]) -> dict[str, Any]:
+    """The wall of these notes: drawn in a worker, or found drawn before (same digest)."""
+    from facilitator.web.app import socketio
+
+    digest = digest_of(notes, languages)
+    path = wall_path(app, workshop_id, digest)
+    themes_path = path.with_suffix(".json")
+    if not path.exists():
+        workers = app.config["OFFLOAD_WORKERS"]
+        wall: Wall = offload.run(socketio.sleep, workers, render_wall, notes, languages)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        themes_path.write_text(_json({"themes": wall.themes, "notes": wall.notes}))
+        path.write_bytes(wall.png)
+        _keep_latest(path.parent, KEEP_WALLS)
+    return {"digest": digest, **_read_json(themes_path)}
+
+
+def _remember_latest(app: Flask, workshop_id: int, data: dict[str, Any]) -> None:
+    folder = wall_path(app, workshop_id, "x").parent
+    folder.mkdir(parents=True, exist_ok=True)
+    partial = folder / "latest-all.json.part"
+    partial.write_text(_json(data))
+    partial.replace(folder / "latest-all.json")
+
+
+# Every phone's `sync` asks for the latest wall: read the file again only when it changed
+# (any worker process may have drawn it). Per process; keyed by the file's path.
+_latest: dict[Path, tuple[tuple[int, int], dict[str, Any] | None]] = {}
+
+
+def latest_workshop_wall(app: Flask, workshop_id: int) -> dict[str, Any] | None:
+    """The newest whole-workshop wall (for a phone's snapshot), if one was drawn."""
+    path = wall_path(app, workshop_id, "x").parent / "latest-all.json"
+    try:
+        stat = path.stat()
+        changed = (stat.st_ino, stat.st_mtime_ns)  # each write is a new file (os.replace)
+    except OSError:
+        return None
+    cached = _latest.get(path)
+    if cached is not None and cached[0] == changed:
+        return cached[1]
+    try:
+        data: dict[str, Any] | None = _read_json(path)
+    except (OSError, ValueError):
+        return None
+    # Only while its drawing is still kept (older ones are deleted).
+    if not wall_path(app, workshop_id, data["digest"]).exists():
+        data = None
+    _latest[path] = (changed, data)
+    return data
+
+
+KEEP_WALLS = 6  # older drawings are derived data: redrawn if ever needed (two scopes)
+
+
+def _keep_latest(folder: Path, keep: int) -> None:
+    """Delete all but the newest drawings of a workshop (each is ~0.3 MB)."""
+    drawings = sorted(folder.glob("*.png"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in drawings[keep:]:
+        old.unlink(missing_ok=True)
+        old.with_suffix(".json").unlink(missing_ok=True)
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text(encoding="utf-8"))

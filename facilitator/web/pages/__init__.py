@@ -1,0 +1,26 @@
+"""Blueprints, one per screen family."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from facilitator.web.pages import (
+    assets,
+    exports,
+    facilitator,
+    organiser,
+    participant,
+    photos,
+    projector,
+)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Attach every screen family's blueprint."""
+    app.register_blueprint(participant.bp)
+    app.register_blueprint(photos.bp)
+    app.register_blueprint(facilitator.bp, url_prefix="/f")
+    app.register_blueprint(projector.bp, url_prefix="/p")
+    app.register_blueprint(organiser.bp, url_prefix="/o")
+    app.register_blueprint(exports.bp, url_prefix="/x")
+    app.register_blueprint(assets.bp)
