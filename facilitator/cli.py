@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import argparse
 import gc
-import os
 import sys
 from typing import Any
 
+from facilitator.config import defaults, from_environment
 from facilitator.planner.command import register as register_plan
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="facilitator", description=__doc__)
+    settings = _settings()
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("migrate", help="create or upgrade the database schema")
     for name, text in (
@@ -24,10 +25,8 @@ def _parser() -> argparse.ArgumentParser:
         ("demo", "load the demo workshop and serve it"),
     ):
         command = commands.add_parser(name, help=text)
-        command.add_argument("--host", default=os.environ.get("FACILITATOR_HOST", "0.0.0.0"))
-        command.add_argument(
-            "--port", type=int, default=int(os.environ.get("FACILITATOR_PORT", "5000"))
-        )
+        command.add_argument("--host", default=settings["HOST"])
+        command.add_argument("--port", type=int, default=settings["PORT"])
     register_plan(commands)
     create_user = commands.add_parser("create-user", help="add an organiser who logs in at /o")
     create_user.add_argument("username")
@@ -45,10 +44,15 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--bots",
         type=int,
-        default=int(os.environ.get("FACILITATOR_BOTS", "0")),
+        default=settings["BOTS"],
         help="seat N simulated participants who post notes",
     )
     return parser
+
+
+def _settings() -> dict[str, Any]:
+    """The defaults with FACILITATOR_* applied, parsed as the app parses them."""
+    return defaults() | from_environment()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -65,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command in {"serve", "demo"}:
         from facilitator.green import patch
 
-        patch(os.environ.get("FACILITATOR_ASYNC_MODE", "eventlet"))
+        patch(_settings()["ASYNC_MODE"])
     from facilitator.store.db import migrate
     from facilitator.web.app import create_app
 
@@ -97,8 +101,9 @@ def _create_user(args: argparse.Namespace) -> int:
         return 1
     from facilitator.errors import DomainError
     from facilitator.organise.users import PASSWORD_MIN, USERNAME_MAX, USERNAME_MIN, create_user
-    from facilitator.store.db import migrate, session_scope
+    from facilitator.store.db import migrate
     from facilitator.web.app import create_app
+    from facilitator.web.work import unit_of_work
 
     app = create_app()
     engine = app.extensions["facilitator.engine"]
@@ -110,7 +115,7 @@ def _create_user(args: argparse.Namespace) -> int:
         "username_taken": f"There is already a user called {args.username!r}.",
     }
     try:
-        with session_scope(app.extensions["facilitator.sessions"]) as session:
+        with unit_of_work(app) as session:
             user = create_user(session, args.username, password)
             name = user.username
     except DomainError as exc:
@@ -130,16 +135,17 @@ def _import_archive(args: argparse.Namespace) -> int:
 
     from facilitator.errors import DomainError
     from facilitator.exports.archive import import_archive
-    from facilitator.store.db import migrate, session_scope
+    from facilitator.store.db import migrate
     from facilitator.store.models import User
     from facilitator.web.app import create_app
+    from facilitator.web.work import unit_of_work
 
     data = Path(args.archive).read_bytes()
     app = create_app()
     engine = app.extensions["facilitator.engine"]
     migrate(engine)
     try:
-        with session_scope(app.extensions["facilitator.sessions"]) as session:
+        with unit_of_work(app) as session:
             owner = None
             if args.owner:
                 owner = session.scalar(select(User.id).where(User.username == args.owner))
@@ -160,7 +166,7 @@ def _import_archive(args: argparse.Namespace) -> int:
 
 def _serve(app: Any, args: argparse.Namespace) -> int:
     from facilitator.netinfo import public_url
-    from facilitator.web.app import socketio
+    from facilitator.web.extensions import socketio
 
     app.config["PUBLIC_URL"] = public_url(app.config["PUBLIC_URL"], args.port)
     if args.command == "demo":
@@ -201,10 +207,10 @@ def _schedule_full_collections(socketio: Any) -> None:
 
 def _start_demo(app: Any, bots: int) -> None:
     from facilitator.organise.demo import DEMO_ORGANISER, demo_organiser, load_demo
-    from facilitator.store.db import session_scope
     from facilitator.web.bots import start_bots
+    from facilitator.web.work import unit_of_work
 
-    with session_scope(app.extensions["facilitator.sessions"]) as session:
+    with unit_of_work(app) as session:
         links = load_demo(session)
         password = demo_organiser(session, links.join_code)
     base = app.config["PUBLIC_URL"]
