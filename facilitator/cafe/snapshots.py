@@ -192,10 +192,17 @@ def _notes(
     return [note_view(n, a, t.number, v) for n, a, t, v in session.execute(query)]
 
 
-def _votes_of(session: Session, person_id: int, note_ids: list[int]) -> list[int]:
-    """Which of these notes the person upvoted, in id order."""
+def _votes_at(session: Session, person_id: int, round_id: int, table_id: int) -> list[int]:
+    """The notes of a table's round the person upvoted, hidden ones included.
+
+    A hidden note keeps its votes (restoring it brings them back), so a phone's list of
+    its own votes is the same whether it replayed the hiding or took a fresh snapshot.
+    """
+    at_table = select(Contribution.id).where(
+        Contribution.round_id == round_id, Contribution.table_id == table_id
+    )
     query = select(Vote.contribution_id).where(
-        Vote.participant_id == person_id, Vote.contribution_id.in_(note_ids)
+        Vote.participant_id == person_id, Vote.contribution_id.in_(at_table.scalar_subquery())
     )
     return sorted(session.scalars(query))
 
@@ -226,7 +233,7 @@ def participant_snapshot(
             notes = _notes(session, [cafe_round.id], table.id)
             insights = _notes(session, [cafe_round.id], table.id, kind="insight")
             insight = insights[-1] if insights else None
-            my_votes = _votes_of(session, person.id, [n["id"] for n in notes])
+            my_votes = _votes_at(session, person.id, cafe_round.id, table.id)
             photos = photos_of(session, [cafe_round.id], table.id)
             if person.is_host:
                 # What earlier rounds wrote here, so the host can brief the newcomers.
