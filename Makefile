@@ -41,7 +41,7 @@ format: setup
 	$(BIN)/ruff format facilitator tests bench
 
 bench: setup
-	$(BIN)/python -m bench.run_all
+	$(BIN)/python -m bench.run_all $(BENCH_ARGS)
 
 extract-messages: $(VENV)/.installed
 	$(BIN)/pybabel -q extract -F babel.cfg -k lazy_gettext --no-location --sort-output -o facilitator/translations/messages.pot .

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 class DomainError(Exception):
-    """A refused request; `code` names the reason (see views.messages)."""
+    """A refused request; `code` names the reason (translated by web/i18n.py)."""
 
     def __init__(self, code: str, **details: object) -> None:
         super().__init__(code)

@@ -29,7 +29,7 @@ from facilitator.exports.document import (
 HERE = Path(__file__).parent
 LABELLED = HERE / "data" / "labelled_notes.json"
 POLIS = HERE.parent.parent / "shared" / "data" / "polis"
-TEMPLATE = HERE.parent / "facilitator" / "demo" / "caring_neighbourhoods.json"
+TEMPLATE = HERE.parent / "facilitator" / "organise" / "demo" / "caring_neighbourhoods.json"
 
 ENGLISH_LABELS = {
     "agenda": "Agenda",

@@ -24,6 +24,7 @@ from facilitator.exports.collect import build_document, with_analysis
 from facilitator.exports.document import LABEL_KEYS, ROLE_KEYS
 from facilitator.organise.demo import template
 from facilitator.organise.users import create_user
+from facilitator.store import files
 from facilitator.store.db import session_scope
 from facilitator.store.models import (
     Ballot,
@@ -414,7 +415,7 @@ def test_a_failure_while_writing_leaves_no_half_file(app, helpers, monkeypatch):
     def disk_full(_src, _dst):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(export_jobs.os, "replace", disk_full)
+    monkeypatch.setattr(files.os, "replace", disk_full)  # every file is written there
     view = wait_done(owner, code, start(owner, code, kind="report")[1]["id"])
     assert view["status"] == "failed" and view["filename"] is None
     assert files_in(Path(app.config["EXPORTS_DIR"]) / str(helpers.workshop(code).id)) == []

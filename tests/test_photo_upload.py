@@ -199,7 +199,7 @@ def test_without_the_pages_csrf_token_a_photo_is_refused(tmp_path, sqlite_url):
     token = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
     joined = http.post(f"/j/{links.join_code}", data={"language": "en", "csrf_token": token})
     assert joined.status_code == 302
-    from facilitator.web.app import socketio
+    from facilitator.web.extensions import socketio
 
     sock = socketio.test_client(
         app, flask_test_client=http, auth={"code": links.join_code, "role": "participant"}

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from facilitator.store.models import Contribution, Seat
-from facilitator.web.app import socketio
+from facilitator.web.extensions import socketio
 
 
 def refused(sock) -> bool:

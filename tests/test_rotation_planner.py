@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from facilitator.planner.problem import build_problem
 from facilitator.planner.rotation import (
     Constraints,
     Person,
@@ -18,7 +19,6 @@ from facilitator.planner.rotation import (
     plan_rounds,
     score_plan,
 )
-from facilitator.planner.problem import build_problem
 from facilitator.planner.start import construct, water_fill
 from facilitator.planner.state import State
 

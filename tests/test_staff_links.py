@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from facilitator.cafe.workshops import get_by_code, rotate_secrets
-from facilitator.web.app import socketio
+from facilitator.web.extensions import socketio
 
 
 def opened(app, role, code, secret):

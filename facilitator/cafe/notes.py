@@ -91,6 +91,7 @@ def post_note(
             raise
         return _replayed(session, found, author, text)
     view = note_view(note, author, table.number)
+    events.ask_for_redraw(session, workshop.id)
     name, key = ("insight.posted", "insight") if kind == "insight" else ("note.posted", "note")
     event = events.record(session, workshop.id, name, events.table_audience(table.id), {key: view})
     return PostResult(view, False, [event])
@@ -132,6 +133,7 @@ def hide_note(session: Session, workshop: Workshop, note_id: object) -> list[Sto
     if note.hidden:
         raise DomainError("note_already_hidden")
     note.hidden = True
+    events.ask_for_redraw(session, workshop.id)
     table = session.get(CafeTable, note.table_id)
     data = {"id": note.id, "table": table.number, "round_id": note.round_id}
     return [
@@ -145,6 +147,7 @@ def restore_note(session: Session, workshop: Workshop, note_id: object) -> list[
     if not note.hidden:
         raise DomainError("note_not_hidden")
     note.hidden = False
+    events.ask_for_redraw(session, workshop.id)
     table = session.get(CafeTable, note.table_id)
     author = session.get(Participant, note.participant_id)
     if note.kind == "photo":

@@ -94,6 +94,7 @@ def end_round(session: Session, workshop: Workshop) -> list[StoredEvent]:
     if cafe_round.status == "ended":
         raise DomainError("round_already_ended")
     close(cafe_round)
+    events.ask_for_redraw(session, workshop.id)  # phones now show the whole room's cloud
     return [round_updated(session, workshop, cafe_round)]
 
 

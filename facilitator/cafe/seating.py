@@ -245,7 +245,9 @@ def _seat_events(
     seats = _seats_by_person(plan, tables, people, cafe_round.number)
     for person_id, seat in seats.items():
         audience = events.participant_audience(person_id)
-        stored.append(events.transient(workshop.id, seq, "seat.assigned", audience, {"seat": seat}))
+        stored.append(
+            events.transient(session, workshop.id, seq, "seat.assigned", audience, {"seat": seat})
+        )
     return stored
 
 
@@ -280,7 +282,7 @@ def _round_change_events(
         audience = events.people_audience(list(group))
         by_public_id = {people[p].public_id: seat for p, seat in group.items()}
         data = {"round": round_data["round"], "seats": by_public_id}
-        stored.append(events.transient(workshop.id, seq, "round.seats", audience, data))
+        stored.append(events.transient(session, workshop.id, seq, "round.seats", audience, data))
     return stored
 
 

@@ -9,7 +9,6 @@ never a row without its file).
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from sqlalchemy import select
@@ -21,6 +20,7 @@ from facilitator.cafe.photos import ProcessedPhoto
 from facilitator.cafe.snapshots import photo_view
 from facilitator.errors import DomainError
 from facilitator.store import events
+from facilitator.store.files import write_atomically
 from facilitator.store.models import CafeTable, Contribution, Participant, Photo, Round, Workshop
 from facilitator.store.queries import current_round
 
@@ -101,17 +101,9 @@ def store_photo(
     )
     session.add(photo)
     session.flush()
-    _write(photo_file(sessions_dir, workshop.id, note.id, thumb=False), processed.jpeg)
-    _write(photo_file(sessions_dir, workshop.id, note.id, thumb=True), processed.thumb)
+    write_atomically(photo_file(sessions_dir, workshop.id, note.id, thumb=False), processed.jpeg)
+    write_atomically(photo_file(sessions_dir, workshop.id, note.id, thumb=True), processed.thumb)
     view = photo_view(note, photo, author, table.number)
     audience = events.table_audience(table.id)
     event = events.record(session, workshop.id, "photo.posted", audience, {"photo": view})
     return PostResult(view, False, [event])
-
-
-def _write(path: Path, data: bytes) -> None:
-    """Write whole or not at all: a reader never sees half a photo."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(path.suffix + ".part")
-    partial.write_bytes(data)
-    os.replace(partial, path)

@@ -200,6 +200,7 @@ def parse_scope(session: Session, workshop: Workshop, scope: object) -> str:
 def set_harvest_scope(session: Session, workshop: Workshop, scope: object) -> list[StoredEvent]:
     """What the harvest wall covers: the whole workshop, one table or one round (question)."""
     workshop.harvest_scope = parse_scope(session, workshop, scope)
+    events.ask_for_redraw(session, workshop.id)
     return _projector_event(session, workshop)
 
 
@@ -218,4 +219,5 @@ def spotlight(session: Session, workshop: Workshop, table_number: int | None) ->
         workshop.projector_view = "spotlight"
     workshop.spotlight_table = table_number
     workshop.harvest_scope = f"t:{table_number}" if table_number is not None else "all"
+    events.ask_for_redraw(session, workshop.id)
     return _projector_event(session, workshop)

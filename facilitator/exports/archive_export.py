@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import zipfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -17,6 +16,7 @@ from facilitator.cafe.tablecloths import photo_file
 from facilitator.errors import DomainError
 from facilitator.exports.archive_csv import csv_bytes, csv_tables
 from facilitator.exports.archive_format import FORMAT, JSON_NAME, VERSION, ZIP_TIME, photo_member
+from facilitator.store.files import replacing
 from facilitator.store.models import (
     Ballot,
     CafeTable,
@@ -260,20 +260,13 @@ def write_archive(
     data = workshop_data(session, workshop_id)
     document = {"format": FORMAT, "version": VERSION, "workshop": data}
     out = Path(out_path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    partial = out.with_name(out.name + ".part")  # a reader never sees half an archive
-    try:
-        with zipfile.ZipFile(partial, "w") as archive:
-            text = json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True)
-            _add(archive, JSON_NAME, text.encode("utf-8"))
-            for name, header, rows in csv_tables(data):
-                _add(archive, name, csv_bytes(header, rows))
-            for client_id, path in _photo_files(session, workshop_id, sessions_dir):
-                _add(archive, photo_member(client_id), path.read_bytes(), compress=False)
-        os.replace(partial, out)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
+    with replacing(out) as partial, zipfile.ZipFile(partial, "w") as archive:
+        text = json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True)
+        _add(archive, JSON_NAME, text.encode("utf-8"))
+        for name, header, rows in csv_tables(data):
+            _add(archive, name, csv_bytes(header, rows))
+        for client_id, path in _photo_files(session, workshop_id, sessions_dir):
+            _add(archive, photo_member(client_id), path.read_bytes(), compress=False)
     return out
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
-from facilitator.planner.state import Problem
+from facilitator.planner.types import Problem
 
 Operation = Callable[[int, int], int]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from facilitator.planner.state import Problem
+    from facilitator.planner.types import Problem
 
 LANGUAGE, ROLE = 0, 1
 

@@ -6,10 +6,10 @@ from collections.abc import Mapping, Sequence
 from itertools import combinations
 from typing import TYPE_CHECKING
 
-from facilitator.planner.state import Problem
+from facilitator.planner.types import Problem
 
 if TYPE_CHECKING:
-    from facilitator.planner.rotation import Constraints, Person, TableInfo
+    from facilitator.planner.types import Constraints, Person, TableInfo
 
 
 class SeatingError(ValueError):

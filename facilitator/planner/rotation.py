@@ -6,23 +6,24 @@ twice, capacities hold; then keep-together and keep-apart wishes, then as few re
 encounters as possible, even tables, a shared language at every table, mixed roles and
 no return to a table already visited. Same input and seed, same plan.
 
-The planner's parts: `rotation_problem` (ids to indices, checks), `rotation_state` and
-`rotation_mix` (seats and costs kept up to date), `rotation_lattice` and
-`rotation_start` (where the search starts), `rotation_search` (tabu search),
-`rotation_score` (the measures, from ids alone).
+The planner's parts: `types` (the value types), `problem` (ids to indices, checks),
+`state` and `mix` (seats and costs kept up to date), `lattice` and `start` (where the
+search starts), `search` (tabu search), `score` (the measures, from ids alone).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from facilitator.planner.problem import SeatingError, build_problem
 from facilitator.planner.score import PlanScore, score_plan
 from facilitator.planner.search import solve
 from facilitator.planner.start import Unplaceable
+from facilitator.planner.types import NO_CONSTRAINTS, Constraints, Person, TableInfo
 
 __all__ = [
+    "NO_CONSTRAINTS",
     "Constraints",
     "Person",
     "Plan",
@@ -37,41 +38,6 @@ __all__ = [
     "rotate",
     "score_plan",
 ]
-
-
-@dataclass(frozen=True)
-class TableInfo:
-    """A table as the planner sees it."""
-
-    id: int
-    capacity: int
-    host_id: int | None = None
-
-
-@dataclass(frozen=True)
-class Person:
-    """Someone to seat: the languages they speak, their role, the table they host."""
-
-    id: int
-    languages: frozenset[str] = frozenset()
-    role: str | None = None
-    host_table: int | None = None
-    present: bool = True
-
-
-@dataclass(frozen=True)
-class Constraints:
-    """Wishes of the organiser: groups kept together, pairs kept apart, people locked.
-
-    `locked` maps person -> table for the first round planned (the next one).
-    """
-
-    together: tuple[frozenset[int], ...] = ()
-    apart: tuple[frozenset[int], ...] = ()
-    locked: Mapping[int, int] = field(default_factory=dict)
-
-
-NO_CONSTRAINTS = Constraints()
 
 
 @dataclass(frozen=True)

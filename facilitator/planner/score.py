@@ -8,7 +8,7 @@ from itertools import combinations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from facilitator.planner.rotation import Constraints, Person, TableInfo
+    from facilitator.planner.types import Constraints, Person, TableInfo
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from facilitator.planner.lattice import lattice_rounds
 from facilitator.planner.start import SAMPLE, Bound, bound, construct, place
-from facilitator.planner.state import Problem, State
+from facilitator.planner.state import State
+from facilitator.planner.types import Problem
 
 CULPRITS = 16  # conflicted units whose moves are tried at each step
 STEP_COST = 20  # what picking culprits costs, in evaluations: small cases end in time

@@ -10,7 +10,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from facilitator.planner.state import REPEAT, REVISIT, SIZE, Problem, State
+from facilitator.planner.state import REPEAT, REVISIT, SIZE, State
+from facilitator.planner.types import Problem
 
 SAMPLE = 10  # tables tried per newcomer (and per search step) when there are more
 

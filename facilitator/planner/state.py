@@ -6,9 +6,8 @@ is a handful of list and dict operations; `rotation.py` translates ids to indice
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from facilitator.planner.mix import LANGUAGE, ROLE, Mix
+from facilitator.planner.types import Problem
 
 # Weights of the cost, in the order of priority of the brief. A size step (one table one
 # larger, another one smaller) costs 2 * SIZE: more than a few repeats, since a smaller
@@ -19,26 +18,6 @@ REPEAT = 1_000
 UNCOVERED = 100
 SAME_ROLE = 30
 REVISIT = 10
-
-
-@dataclass
-class Problem:
-    """A planning problem on indices; `units` move as one (keep-together groups, co-hosts)."""
-
-    capacities: list[int]
-    rounds: int
-    units: list[tuple[int, ...]]
-    pins: list[list[int]]  # [round][unit] -> table, or -1 when the unit may move
-    met: list[dict[int, int]]  # earlier encounters, 1 per pair
-    visited: list[set[int]]  # tables each person sat at before
-    apart: list[tuple[int, ...]]
-    languages: list[tuple[int, ...]]
-    bridges: list[tuple[int, ...]]  # ids of the language pairs a person speaks both of
-    bridge_languages: list[tuple[int, int]]
-    roles: list[int]  # role id, -1 for none
-    role_count: int
-    travellers: list[bool]  # False for people who never move (hosts): no revisits
-    past_tables: list[list[list[int]]]  # who sat together in each earlier round
 
 
 class State:

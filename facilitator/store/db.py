@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -13,6 +13,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from facilitator.config import normalise_database_url
+from facilitator.store.events import take_outbox
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -24,6 +25,7 @@ def make_engine(url: str, **options: Any) -> Engine:
         _ensure_parent_dir(url)
         engine = create_engine(url, connect_args={"timeout": 15}, **options)
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "savepoint", _sqlite_begin_before_savepoint)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, **options)
 
@@ -42,6 +44,17 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _sqlite_begin_before_savepoint(connection: Any, _name: str) -> None:
+    # The sqlite3 module opens a transaction only before its first write, so a SAVEPOINT
+    # (a note's "stored once" guard) became the outermost transaction and its RELEASE
+    # committed: work rolled back later kept that row. A real BEGIN first makes the
+    # savepoint nested. Only here: reads elsewhere stay outside transactions, so two
+    # writers never meet on a stale read snapshot ("database is locked" at once).
+    dbapi_connection = connection.connection.dbapi_connection
+    if not dbapi_connection.in_transaction:
+        dbapi_connection.execute("BEGIN")
+
+
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     """A session factory whose objects stay readable after commit."""
     return sessionmaker(bind=engine, expire_on_commit=False)
@@ -51,7 +64,8 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
     """Commit on success, roll back on error, always close.
 
-    Socket events get no Flask teardown, so every unit of work goes through this.
+    Socket events get no Flask teardown, so every unit of work goes through this. What
+    the work owes its screens is sent by the factory's `on_commit` callback.
     """
     session = factory()
     try:
@@ -62,6 +76,20 @@ def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def on_commit(factory: sessionmaker[Session], callback: Callable[[Session], None]) -> None:
+    """Call `callback(session)` after each commit of a session from `factory`.
+
+    The web layer publishes the session's events there, so no action can forget to
+    notify, and nothing is sent for work that was rolled back.
+    """
+    event.listen(factory, "after_commit", callback)
+    event.listen(factory, "after_rollback", _forget_outbox)
+
+
+def _forget_outbox(session: Session) -> None:
+    take_outbox(session)
 
 
 def alembic_config(url: str) -> AlembicConfig:

@@ -7,15 +7,16 @@ reconnects sends the last number it saw and gets the events it may see since the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
+from facilitator.store import catalogue
 from facilitator.store.models import Event, Workshop, utcnow
 
-# Audiences, stored with each event and mapped to Socket.IO rooms by realtime.py:
+# Audiences, stored with each event and mapped to Socket.IO rooms by web/notify.py:
 ALL = "all"  # everyone in the workshop: phones, projectors, facilitators
 STAFF = "staff"  # facilitators and projectors
 
@@ -35,150 +36,8 @@ def participant_audience(participant_id: int) -> str:
     return f"p:{participant_id}"
 
 
-@dataclass(frozen=True)
-class EventSpec:
-    """One server-to-client event: its name, its fields and who receives it."""
-
-    name: str
-    fields: tuple[str, ...]
-    receivers: str
-    doc: str
-
-
-CATALOGUE: dict[str, EventSpec] = {
-    spec.name: spec
-    for spec in (
-        EventSpec(
-            "participant.joined",
-            ("participant",),
-            "facilitators and projectors",
-            "Someone joined and was seated; carries their public profile and table.",
-        ),
-        EventSpec(
-            "participant.presence",
-            ("public_id", "presence"),
-            "facilitators and projectors",
-            "A participant's phone connected or went away.",
-        ),
-        EventSpec(
-            "note.posted",
-            ("note",),
-            "the participants at the note's table, facilitators and projectors",
-            "A note was stored; carries the note as every screen shows it.",
-        ),
-        EventSpec(
-            "insight.posted",
-            ("insight",),
-            "the participants at that table, facilitators and projectors",
-            "A table host wrote (or rewrote) the round's key insight for their table.",
-        ),
-        EventSpec(
-            "note.voted",
-            ("id", "table", "votes", "voter", "up"),
-            "the participants at the note's table, facilitators and projectors",
-            "Someone at the table upvoted a note (or took the vote back); the new count.",
-        ),
-        EventSpec(
-            "note.hidden",
-            ("id", "table", "round_id"),
-            "the participants at the note's table, facilitators and projectors",
-            "A facilitator hid a note: it leaves every screen (facilitators keep it, greyed).",
-        ),
-        EventSpec(
-            "note.restored",
-            ("note",),
-            "the participants at the note's table, facilitators and projectors",
-            "A hidden note is back; carries the note as every screen shows it.",
-        ),
-        EventSpec(
-            "agenda.updated",
-            ("agenda",),
-            "everyone in the workshop",
-            "The facilitator moved to another phase of the agenda.",
-        ),
-        EventSpec(
-            "projector.updated",
-            ("view", "show_names", "scope", "spotlight"),
-            "everyone in the workshop",
-            "What the projector shows (auto, join, round, wall, harvest, spotlight, vote, "
-            "summary), whether its map names people, the harvest wall's scope ('all', "
-            "'t:<table>', 'r:<round>') and the spotlit table (phones follow the plenary).",
-        ),
-        EventSpec(
-            "harvest.updated",
-            ("digest", "themes", "notes", "scope"),
-            "facilitators and projectors; everyone when the scope is 'all'",
-            "A new harvest wall was drawn for a scope: the cloud's name (digest), themes, note "
-            "count. Sent, not stored: it is derived from the notes.",
-        ),
-        EventSpec(
-            "photo.posted",
-            ("photo",),
-            "the participants at the photo's table, facilitators and projectors",
-            "A tablecloth photo was stored (re-encoded, without EXIF); carries its view.",
-        ),
-        EventSpec(
-            "round.updated",
-            ("round",),
-            "everyone in the workshop",
-            "The current round changed or its timer started or ended.",
-        ),
-        EventSpec(
-            "seat.assigned",
-            ("seat",),
-            "the participant concerned",
-            "A participant's table for the current round was set (round change or move).",
-        ),
-        EventSpec(
-            "round.seats",
-            ("round", "seats"),
-            "the phones of the people of one table (where they sat until this round change)",
-            "A new round: the round, and the new seat of each person of that table by public id.",
-        ),
-        EventSpec(
-            "table.host_changed",
-            ("table", "host"),
-            "the participants at that table, facilitators and projectors",
-            "A table got or lost its host: the host's name, '' when unnamed, null when none.",
-        ),
-        EventSpec(
-            "seating.changed",
-            ("tables",),
-            "facilitators and projectors",
-            "The seating of the current round was replaced (after a round change).",
-        ),
-        EventSpec(
-            "ballot.updated",
-            ("ballot",),
-            "everyone in the workshop",
-            "A dot-vote opened or closed: its options, dots per person, totals and voters.",
-        ),
-        EventSpec(
-            "ballot.tally",
-            ("ballot", "totals", "voters"),
-            "facilitators and projectors",
-            "Someone placed or moved their dots: the open vote's new totals, for live bars.",
-        ),
-        EventSpec(
-            "ballot.mine",
-            ("ballot", "dots"),
-            "the participant concerned (all their phones)",
-            "Where this participant's dots are now on a vote ({option key: dots}).",
-        ),
-        EventSpec(
-            "commitment.posted",
-            ("commitment",),
-            "facilitators and projectors; the author's own phones",
-            "A participant recorded an action commitment (signed or not, with a theme or not).",
-        ),
-        EventSpec(
-            "message.broadcast",
-            ("text", "sent_at"),
-            "everyone in the workshop",
-            "The facilitator broadcast a short message to every screen.",
-        ),
-    )
-}
+# The event catalogue (one typed dataclass per event) lives in catalogue.py.
+CATALOGUE = catalogue.CATALOGUE
 
 
 @dataclass(frozen=True)
@@ -240,28 +99,63 @@ def record_many(
             for e in stored
         ],
     )
+    _outbox(session).events.extend(stored)
     return stored
 
 
 def _check_against_catalogue(name: str, data: dict[str, Any]) -> None:
-    spec = CATALOGUE.get(name)
-    if spec is None:
-        raise ValueError(f"event {name!r} is not in the catalogue")
-    if set(data) != set(spec.fields):
-        raise ValueError(f"event {name!r} has fields {sorted(data)}, expected {spec.fields}")
+    """Refuse an event the catalogue does not know, or data that does not fit it."""
+    catalogue.check(name, data)
 
 
 def transient(
-    workshop_id: int, seq: int, name: str, audience: str, data: dict[str, Any]
+    session: Session | None,
+    workshop_id: int,
+    seq: int,
+    name: str,
+    audience: str,
+    data: dict[str, Any],
 ) -> StoredEvent:
     """An event sent live but not stored, numbered like the stored event it details.
 
     A round change stores one `seating.changed`; the thousands of personal
     `seat.assigned` events it implies are only sent. A phone that missed one gets a
-    fresh snapshot instead (see `seats_changed_since`).
+    fresh snapshot instead (see `seats_changed_since`). Given a session, it is sent
+    when that session commits, after the stored events recorded before it.
     """
     _check_against_catalogue(name, data)
-    return StoredEvent(workshop_id, seq, name, audience, data)
+    event = StoredEvent(workshop_id, seq, name, audience, data)
+    if session is not None:
+        _outbox(session).events.append(event)
+    return event
+
+
+# --- what a unit of work sends when it commits ------------------------------------
+
+
+@dataclass
+class Outbox:
+    """Events and harvest redraws a session owes its screens once it commits."""
+
+    events: list[StoredEvent] = field(default_factory=list)
+    redraws: set[int] = field(default_factory=set)
+
+
+_OUTBOX = "facilitator.outbox"
+
+
+def _outbox(session: Session) -> Outbox:
+    return session.info.setdefault(_OUTBOX, Outbox())
+
+
+def ask_for_redraw(session: Session, workshop_id: int) -> None:
+    """The harvest wall's input changed: draw it again once this change is committed."""
+    _outbox(session).redraws.add(workshop_id)
+
+
+def take_outbox(session: Session) -> Outbox:
+    """What the session owes its screens, emptied (called on commit and on rollback)."""
+    return session.info.pop(_OUTBOX, None) or Outbox()
 
 
 def seats_changed_since(session: Session, workshop_id: int, after_seq: int) -> bool:

@@ -1,4 +1,4 @@
-"""The app factory and the extension objects it binds."""
+"""The app factory: configuration, the database, the extensions, handlers and pages."""
 
 from __future__ import annotations
 
@@ -7,46 +7,46 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from flask_babel import Babel, get_locale
-from flask_socketio import SocketIO
-from flask_wtf.csrf import CSRFProtect
+from flask_babel import get_locale
 
 from facilitator.config import PROJECT_ROOT, defaults, from_environment
 from facilitator.store.db import make_engine, make_session_factory
-from facilitator.web.wire import TextPacket
 
-socketio = SocketIO()
-babel = Babel()
-csrf = CSRFProtect()
+# Importing the socket handlers registers them on the unbound `socketio`; they must be
+# registered before init_app, which copies the handler list into each new server.
+from facilitator.web import sockets  # noqa: F401
+from facilitator.web.extensions import babel, csrf, socketio
+from facilitator.web.i18n import select_locale
+from facilitator.web.on_commit import publish_on_commit
+from facilitator.web.pages import register_blueprints
+from facilitator.web.wire import TextPacket
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    """Build the app: defaults, then the test mapping, then FACILITATOR_* variables."""
+    """Build the app: defaults, then FACILITATOR_* variables, then the test mapping."""
     app = Flask(
         __name__,
+        # The package's folder: Flask-Babel finds `translations/` under the root path.
+        root_path=str(PROJECT_ROOT / "facilitator"),
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
     )
     app.config.from_mapping(defaults())
-    if test_config:
-        app.config.from_mapping(test_config)
     app.config.from_mapping(from_environment())
+    if test_config:
+        # Last, so a shell's FACILITATOR_* or DATABASE_URL can never redirect a test app.
+        app.config.from_mapping(test_config)
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _load_or_create_secret(Path(app.config["SESSIONS_DIR"]))
 
     engine = make_engine(app.config["DATABASE_URL"])
     app.extensions["facilitator.engine"] = engine
     app.extensions["facilitator.sessions"] = make_session_factory(engine)
-
-    from facilitator.web.i18n import select_locale
+    publish_on_commit(app)
 
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals["get_locale"] = get_locale
     csrf.init_app(app)
-    # Handlers must be registered before init_app: Flask-SocketIO copies its handler
-    # list into each new server there (decorators run later bind to one server only).
-    from facilitator.web import sockets as realtime  # noqa: F401
-
     socketio.init_app(
         app,
         async_mode=app.config["ASYNC_MODE"],
@@ -59,9 +59,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         cors_allowed_origins=None,
         serializer=TextPacket,
     )
-
-    from facilitator.web.pages import register_blueprints
-
     register_blueprints(app)
     return app
 

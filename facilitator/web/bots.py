@@ -12,42 +12,31 @@ from facilitator.cafe import notes
 from facilitator.cafe.participants import current_table
 from facilitator.errors import DomainError
 from facilitator.organise.demo import bot_note, seat_bots
-from facilitator.store.db import session_scope
 from facilitator.store.models import Participant, Workshop
 from facilitator.store.queries import current_round
-from facilitator.web.jobs.wall import request_wall
+from facilitator.web.extensions import socketio
+from facilitator.web.work import unit_of_work
 
 
 def start_bots(app: Flask, join_code: str, count: int) -> None:
     """Seat `count` bots and let them post now and then while a round is open."""
-    from facilitator.web.app import socketio
-
     socketio.start_background_task(_run, app, join_code, count)
 
 
 def _run(app: Flask, join_code: str, count: int) -> None:
-    from facilitator.web.app import socketio
-    from facilitator.web.sockets import notify
-
     rng = random.Random(42)
-    factory = app.extensions["facilitator.sessions"]
     with app.app_context():
-        with session_scope(factory) as session:
+        with unit_of_work(app) as session:  # its commit announces the bots
             workshop = session.scalar(select(Workshop).where(Workshop.join_code == join_code))
-            stored = seat_bots(session, workshop, count)
-        notify(stored)
+            seat_bots(session, workshop, count)
         interval = app.config["BOT_INTERVAL"] / max(1, count) * 3
         while True:
             socketio.sleep(rng.uniform(0.5, 1.5) * interval)
             try:
-                with session_scope(factory) as session:
-                    stored = _post_one(session, join_code, rng)
+                with unit_of_work(app) as session:
+                    _post_one(session, join_code, rng)
             except Exception:  # noqa: BLE001  (a demo bot must never take the server down)
                 app.logger.exception("demo bot failed to post; trying again later")
-                continue
-            notify(stored)
-            if stored:
-                request_wall(app, stored[0].workshop_id)
 
 
 def _post_one(session, join_code: str, rng: random.Random):  # type: ignore[no-untyped-def]

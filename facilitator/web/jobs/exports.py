@@ -10,7 +10,6 @@ the organiser's page polls.
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 import unicodedata
@@ -27,10 +26,12 @@ from sqlalchemy.orm import Session
 from facilitator.errors import DomainError
 from facilitator.exports.collect import build_document, with_analysis
 from facilitator.exports.document import HarvestDocument
-from facilitator.store.db import session_scope
+from facilitator.store.files import write_atomically
 from facilitator.store.models import ExportJob, Workshop, utcnow
+from facilitator.web.extensions import socketio
 from facilitator.web.i18n import export_labels, export_role_labels
 from facilitator.web.jobs import offload
+from facilitator.web.work import unit_of_work
 
 T = TypeVar("T")
 KINDS = ("poster", "report", "archive")
@@ -97,10 +98,6 @@ def extension(kind: str, options: Mapping[str, Any]) -> str:
 # --- starting and showing --------------------------------------------------------------------
 
 
-def _sessions(app: Flask) -> Any:
-    return app.extensions["facilitator.sessions"]
-
-
 def start_export(
     app: Flask,
     workshop_id: int,
@@ -109,11 +106,9 @@ def start_export(
     default_language: str = "en",
 ) -> dict[str, Any]:
     """Start an export (or find the same one under way) and return its job view."""
-    from facilitator.web.app import socketio
-
     cleaned = clean_options(kind, options, app.config["LANGUAGES"], default_language)
     key = job_key(str(kind), cleaned)
-    with session_scope(_sessions(app)) as session:
+    with unit_of_work(app) as session:
         # Lock the workshop row (PostgreSQL): two clicks racing see each other's job.
         workshop = session.scalars(
             select(Workshop).where(Workshop.id == workshop_id).with_for_update()
@@ -232,17 +227,17 @@ def _run(app: Flask, job_id: int) -> None:
     folder = _folder(app, workshop_id)
     sessions_dir = app.config["SESSIONS_DIR"]
     if kind == "archive":
-        with session_scope(_sessions(app)) as session:
+        with unit_of_work(app) as session:
             workshop = _workshop(session, workshop_id)
             path = _free_path(folder, workshop.title, kind, "zip", job_id)
             _update(app, job_id, step="writing", progress=50)
             # It needs the session, so it runs here; it writes a .part and renames it.
-            from facilitator.exports.archive import write_archive
+            from facilitator.exports.archive import write_archive  # heavy: loaded when used
 
             write_archive(session, workshop_id, sessions_dir, path)
     else:
         language = options["language"]
-        with session_scope(_sessions(app)) as session:
+        with unit_of_work(app) as session:
             workshop = _workshop(session, workshop_id)
             with force_locale(language):
                 labels, roles = export_labels(), export_role_labels()
@@ -254,7 +249,9 @@ def _run(app: Flask, job_id: int) -> None:
         _update(app, job_id, step="drawing", progress=60)
         data = _in_worker(app, make_export, kind, options, doc, False)
         _update(app, job_id, step="writing", progress=90)
-        path = _write(_free_path(folder, title, kind, extension(kind, options), job_id), data)
+        path = write_atomically(
+            _free_path(folder, title, kind, extension(kind, options), job_id), data
+        )
     try:
         done = _update(
             app,
@@ -282,8 +279,6 @@ _export_lock = threading.Lock()  # a green lock under eventlet: one export compu
 
 def _in_worker(app: Flask, fn: Callable[..., T], *args: Any) -> T:
     """Run `fn(*args)` in the exports' worker process (0 OFFLOAD_WORKERS: right here)."""
-    from facilitator.web.app import socketio
-
     if app.config["OFFLOAD_WORKERS"] <= 0:
         return fn(*args)
     with _export_lock:
@@ -305,7 +300,7 @@ def _workshop(session: Session, workshop_id: int) -> Workshop:
 
 def _update(app: Flask, job_id: int, **fields: Any) -> ExportJob | None:
     """Change a job's row in its own short transaction, so pollers see it at once."""
-    with session_scope(_sessions(app)) as session:
+    with unit_of_work(app) as session:
         job = session.get(ExportJob, job_id)
         if job is None:
             return None
@@ -321,6 +316,7 @@ def make_export(
     # Imported here: matplotlib and reportlab load in the workers, not in the server.
     if analyse:
         doc = with_analysis(doc)
+    # matplotlib and reportlab load in the worker process only, never in the hub.
     if kind == "poster":
         from facilitator.exports.poster import render_poster
 
@@ -346,16 +342,3 @@ def _free_path(folder: Path, title: str, kind: str, ext: str, job_id: int) -> Pa
     stem = f"{slug(title)}-{datetime.now(UTC).astimezone().strftime('%Y%m%d-%H%M%S')}-{kind}"
     path = folder / f"{stem}.{ext}"
     return folder / f"{stem}-{job_id}.{ext}" if path.exists() else path
-
-
-def _write(path: Path, data: bytes) -> Path:
-    """Write whole or not at all: a download never gets half a poster."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".part")
-    try:
-        partial.write_bytes(data)
-        os.replace(partial, path)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-    return path

@@ -27,10 +27,13 @@ from sqlalchemy import select
 from facilitator.harvest.base import Note
 from facilitator.harvest.wall import Wall, digest_of, render_wall
 from facilitator.store import events
-from facilitator.store.db import session_scope
+from facilitator.store.files import write_atomically
 from facilitator.store.models import CafeTable, Contribution, Participant, Round, Workshop
 from facilitator.store.queries import current_round, votes_per_note
+from facilitator.web.extensions import socketio
 from facilitator.web.jobs import offload
+from facilitator.web.notify import notify
+from facilitator.web.work import unit_of_work
 
 # Per server process: which workshops are being drawn, and which want another go.
 _running: set[int] = set()
@@ -40,8 +43,6 @@ _lock = threading.Lock()  # a green lock under eventlet; a real one in threading
 
 def request_wall(app: Flask, workshop_id: int) -> None:
     """Ask for a fresh wall; returns at once (coalesced, drawn in the background)."""
-    from facilitator.web.app import socketio
-
     with _lock:
         if workshop_id in _running:
             _waiting.add(workshop_id)
@@ -106,10 +107,8 @@ def wall_path(app: Flask, workshop_id: int, digest: str) -> Path:
 
 
 def _draw_once(app: Flask, workshop_id: int) -> None:
-    from facilitator.web.sockets import notify
-
     with app.app_context():
-        with session_scope(app.extensions["facilitator.sessions"]) as session:
+        with unit_of_work(app) as session:
             workshop = session.get(Workshop, workshop_id)
             scope = workshop.harvest_scope
             languages = workshop.languages.split(",")
@@ -123,7 +122,7 @@ def _draw_once(app: Flask, workshop_id: int) -> None:
             # runs, sending every redraw to every phone would only spend the Wi-Fi.
             to_phones = drawn_scope == "all" and phones_look
             audience = events.ALL if to_phones else events.STAFF
-            sent.append(events.transient(workshop_id, seq, "harvest.updated", audience, data))
+            sent.append(events.transient(None, workshop_id, seq, "harvest.updated", audience, data))
             if drawn_scope == "all":
                 _remember_latest(app, workshop_id, data)
         notify(sent)
@@ -137,27 +136,22 @@ def _phones_look(session: Any, workshop: Workshop) -> bool:
 
 def _drawn(app: Flask, workshop_id: int, notes: list[Note], languages: list[str]) -> dict[str, Any]:
     """The wall of these notes: drawn in a worker, or found drawn before (same digest)."""
-    from facilitator.web.app import socketio
-
     digest = digest_of(notes, languages)
     path = wall_path(app, workshop_id, digest)
     themes_path = path.with_suffix(".json")
     if not path.exists():
         workers = app.config["OFFLOAD_WORKERS"]
         wall: Wall = offload.run(socketio.sleep, workers, render_wall, notes, languages)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        themes_path.write_text(_json({"themes": wall.themes, "notes": wall.notes}))
-        path.write_bytes(wall.png)
+        # Both written whole: a second worker may read them while this one writes.
+        write_atomically(themes_path, _json({"themes": wall.themes, "notes": wall.notes}))
+        write_atomically(path, wall.png)
         _keep_latest(path.parent, KEEP_WALLS)
     return {"digest": digest, **_read_json(themes_path)}
 
 
 def _remember_latest(app: Flask, workshop_id: int, data: dict[str, Any]) -> None:
     folder = wall_path(app, workshop_id, "x").parent
-    folder.mkdir(parents=True, exist_ok=True)
-    partial = folder / "latest-all.json.part"
-    partial.write_text(_json(data))
-    partial.replace(folder / "latest-all.json")
+    write_atomically(folder / "latest-all.json", _json(data))
 
 
 # Every phone's `sync` asks for the latest wall: read the file again only when it changed

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from flask import Response, abort, current_app, redirect, render_template, request, url_for
@@ -11,7 +9,6 @@ from sqlalchemy.orm import Session
 
 from facilitator.cafe.workshops import get_by_code, normalise_code, secret_matches
 from facilitator.errors import DomainError
-from facilitator.store.db import session_scope
 from facilitator.store.models import Workshop
 from facilitator.web.auth import (
     Caller,
@@ -22,13 +19,7 @@ from facilitator.web.auth import (
     still_granted,
 )
 from facilitator.web.i18n import error_message, js_strings
-
-
-@contextmanager
-def db() -> Iterator[Session]:
-    """A unit of work for one view."""
-    with session_scope(current_app.extensions["facilitator.sessions"]) as session:
-        yield session
+from facilitator.web.work import unit_of_work
 
 
 def workshop_or_404(session: Session, code: str) -> Workshop:
@@ -70,7 +61,7 @@ def set_caller_cookie(response: Response, caller: Caller) -> Response:
 
 def open_staff_link(role: str, code: str, secret: str, hash_attr: str, endpoint: str) -> Response:
     """Trade a secret link for a cookie and a clean URL without the secret."""
-    with db() as session:
+    with unit_of_work() as session:
         workshop = workshop_or_404(session, code)
         if len(secret) > 64 or not secret_matches(secret, getattr(workshop, hash_attr)):
             abort(403)

@@ -20,8 +20,7 @@ from facilitator.store.models import ExportJob, Workshop
 from facilitator.web.auth import FACILITATOR, ORGANISER_COOKIE, read_organiser_token
 from facilitator.web.i18n import error_message
 from facilitator.web.jobs import exports as export_jobs
-from facilitator.web.pages.common import caller_in, db
-from facilitator.web.pages.organiser import SESSION_MAX_AGE
+from facilitator.web.pages.common import caller_in, unit_of_work
 
 bp = Blueprint("exports", __name__)
 
@@ -60,7 +59,7 @@ def _allowed_workshop(session: Session, code: str) -> Workshop:
     user_id = read_organiser_token(
         current_app.config["SECRET_KEY"],
         request.cookies.get(ORGANISER_COOKIE),
-        current_app.config.get("ORGANISER_SESSION_MAX_AGE", SESSION_MAX_AGE),
+        current_app.config["ORGANISER_SESSION_MAX_AGE"],
     )
     if user_id is not None and workshop.owner_id == user_id and get_user(session, user_id):
         return workshop
@@ -95,7 +94,7 @@ def _request_fields() -> tuple[Any, Any]:
 @bp.post("/<code>/exports")
 def create(code: str) -> tuple[Response, int]:
     """Start an export; the same export already under way is returned instead."""
-    with db() as session:
+    with unit_of_work() as session:
         workshop_id = _allowed_workshop(session, code).id
     kind, options = _request_fields()
     try:
@@ -114,7 +113,7 @@ def create(code: str) -> tuple[Response, int]:
 @bp.get("/<code>/exports")
 def index(code: str) -> Response:
     """The workshop's newest exports."""
-    with db() as session:
+    with unit_of_work() as session:
         workshop = _allowed_workshop(session, code)
         jobs = export_jobs.list_jobs(session, workshop.id)
         return jsonify({"jobs": [_shown(job, workshop.join_code) for job in jobs]})
@@ -123,7 +122,7 @@ def index(code: str) -> Response:
 @bp.get("/<code>/exports/<int:job_id>")
 def show(code: str, job_id: int) -> Response:
     """One job, for polling its progress."""
-    with db() as session:
+    with unit_of_work() as session:
         workshop = _allowed_workshop(session, code)
         return jsonify(_shown(_job(session, workshop, job_id), workshop.join_code))
 
@@ -131,7 +130,7 @@ def show(code: str, job_id: int) -> Response:
 @bp.get("/<code>/exports/<int:job_id>/download")
 def download(code: str, job_id: int) -> Response | tuple[Response, int]:
     """The finished file, as an attachment under its own name."""
-    with db() as session:
+    with unit_of_work() as session:
         workshop = _allowed_workshop(session, code)
         job = _job(session, workshop, job_id)
         path = export_jobs.export_path(current_app._get_current_object(), job)  # type: ignore[attr-defined]

@@ -8,10 +8,10 @@ from werkzeug.wrappers import Response
 from facilitator.web.auth import FACILITATOR
 from facilitator.web.pages.common import (
     caller_in,
-    db,
     error_page,
     open_staff_link,
     render_screen,
+    unit_of_work,
     workshop_or_404,
 )
 
@@ -29,7 +29,7 @@ def open_link(code: str, secret: str) -> Response:
 @bp.get("/<code>")
 def console(code: str) -> tuple[str, int]:
     """Every table, who sits there, the round controls and the broadcast box."""
-    with db() as session:
+    with unit_of_work() as session:
         workshop = workshop_or_404(session, code)
         if caller_in(FACILITATOR, workshop) is None:
             return error_page("unauthorized", 403)

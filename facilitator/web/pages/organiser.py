@@ -35,13 +35,17 @@ from facilitator.store.models import Participant, User, Workshop
 from facilitator.web import ratelimit
 from facilitator.web.auth import ORGANISER_COOKIE, issue_organiser_token, read_organiser_token
 from facilitator.web.i18n import LANGUAGE_NAMES, error_message
-from facilitator.web.pages.common import db, error_page, join_url, render_screen, workshop_or_404
+from facilitator.web.pages.common import (
+    error_page,
+    join_url,
+    render_screen,
+    unit_of_work,
+    workshop_or_404,
+)
 from facilitator.web.pages.projector import qr_svg
 
 bp = Blueprint("organiser", __name__)
 
-LOGINS_PER_MINUTE = 10  # failed logins per address; FACILITATOR config may override
-SESSION_MAX_AGE = 12 * 3600  # an organiser logs in again the next day
 
 PHASE_KINDS = {
     "welcome": lazy_gettext("Welcome"),
@@ -78,7 +82,7 @@ def _current_user(session: Session) -> User | None:
     user_id = read_organiser_token(
         current_app.config["SECRET_KEY"],
         request.cookies.get(ORGANISER_COOKIE),
-        current_app.config.get("ORGANISER_SESSION_MAX_AGE", SESSION_MAX_AGE),
+        current_app.config["ORGANISER_SESSION_MAX_AGE"],
     )
     user = get_user(session, user_id) if user_id is not None else None
     g.organiser = user
@@ -122,7 +126,7 @@ def _private(response: Response) -> Response:
 
 @bp.get("/login")
 def login() -> Response | tuple[str, int]:
-    with db() as session:
+    with unit_of_work() as session:
         if _current_user(session) is not None:
             return redirect(url_for("organiser.workshops"))
     return render_screen("organiser/login.html")
@@ -133,11 +137,11 @@ def login_submit() -> Response | tuple[str, int]:
     """Check the password; failed attempts are limited per network address."""
     username = request.form.get("username", "")
     key = f"logins:{request.remote_addr}"
-    per_minute = current_app.config.get("LOGINS_PER_MINUTE", LOGINS_PER_MINUTE)
+    per_minute = current_app.config["LOGINS_PER_MINUTE"]
     if not ratelimit.allowed(current_app, key, per_minute):
         error = error_message("too_many_logins")
         return render_screen("organiser/login.html", 429, error=error, username=username)
-    with db() as session:
+    with unit_of_work() as session:
         user = authenticate(session, username, request.form.get("password", ""))
         user_id = user.id if user else None
     if user_id is None:
@@ -148,7 +152,7 @@ def login_submit() -> Response | tuple[str, int]:
     response.set_cookie(
         ORGANISER_COOKIE,
         issue_organiser_token(current_app.config["SECRET_KEY"], user_id),
-        max_age=current_app.config.get("ORGANISER_SESSION_MAX_AGE", SESSION_MAX_AGE),
+        max_age=current_app.config["ORGANISER_SESSION_MAX_AGE"],
         httponly=True,
         samesite="Lax",
         secure=current_app.config["SESSION_COOKIE_SECURE"],
@@ -174,7 +178,7 @@ def logout() -> Response:
 @bp.get("/")
 def workshops() -> tuple[str, int]:
     """The organiser's own workshops, newest first."""
-    with db() as session:
+    with unit_of_work() as session:
         user = _require_user(session)
         mine = workshop_admin.owned_workshops(session, user.id)
         people = dict(
@@ -206,7 +210,7 @@ def _new_page(session: Session, user: User, status: int = 200, **context: Any) -
 
 @bp.get("/new")
 def new() -> tuple[str, int]:
-    with db() as session:
+    with unit_of_work() as session:
         user = _require_user(session)
         copy_of = request.args.get("copy", "")
         return _new_page(session, user, source="copy" if copy_of else "caring", copy_of=copy_of)
@@ -217,7 +221,7 @@ def new_submit() -> Response | tuple[str, int]:
     """Create a draft workshop from a template or a copy of one of mine."""
     form = request.form
     source, title = form.get("source", ""), form.get("title", "").strip()
-    with db() as session:
+    with unit_of_work() as session:
         user = _require_user(session)
         if source == "caring":
             spec, default_title = copy.deepcopy(caring_template()), caring_template()["title"]
@@ -306,7 +310,7 @@ def _refused(
 
 @bp.get("/w/<code>")
 def workshop(code: str) -> tuple[str, int]:
-    with db() as session:
+    with unit_of_work() as session:
         user, found = _owned(session, code)
         return _workshop_page(session, user, found)
 
@@ -315,7 +319,7 @@ def workshop(code: str) -> tuple[str, int]:
 def workshop_save(code: str) -> Response | tuple[str, int]:
     """Save the form, or add an empty agenda item or round to it (not saved yet)."""
     action = request.form.get("action", "save")
-    with db() as session:
+    with unit_of_work() as session:
         user, found = _owned(session, code)
         spec = workshop_admin.spec_from_form(request.form, request.form.getlist)
         if action == "add_phase" or action.startswith("add_round-"):
@@ -338,7 +342,7 @@ def workshop_save(code: str) -> Response | tuple[str, int]:
 @bp.post("/w/<code>/status")
 def workshop_status(code: str) -> Response | tuple[str, int]:
     """Open, close or re-open the workshop."""
-    with db() as session:
+    with unit_of_work() as session:
         user, found = _owned(session, code)
         try:
             workshop_admin.set_status(session, found, request.form.get("to", ""))
@@ -365,7 +369,7 @@ def _new_link(
     code: str, kind: str, new_secret: Callable[[Session, Workshop], str]
 ) -> tuple[str, int]:
     # `kind` names the blueprint whose open_link the secret opens: facilitator or projector.
-    with db() as session:
+    with unit_of_work() as session:
         user, found = _owned(session, code)
         secret = new_secret(session, found)
         link = _public_url(url_for(f"{kind}.open_link", code=found.join_code, secret=secret))
@@ -374,7 +378,7 @@ def _new_link(
 
 @bp.get("/w/<code>/delete")
 def delete_confirm(code: str) -> tuple[str, int]:
-    with db() as session:
+    with unit_of_work() as session:
         user, found = _owned(session, code)
         return render_screen(
             "organiser/delete.html", user=user, workshop=found, people=_people(session, found)
@@ -389,7 +393,7 @@ def _people(session: Session, workshop: Workshop) -> int:
 @bp.post("/w/<code>/delete")
 def delete_submit(code: str) -> Response | tuple[str, int]:
     """Delete the workshop's rows, photos and exports once its title is typed."""
-    with db() as session:
+    with unit_of_work() as session:
         user, found = _owned(session, code)
         if request.form.get("confirm", "").strip() != found.title.strip():
             return render_screen(

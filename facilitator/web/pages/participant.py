@@ -14,13 +14,12 @@ from facilitator.web.auth import PARTICIPANT, Caller
 from facilitator.web.i18n import LANGUAGE_NAMES, ROLE_LABELS, error_message
 from facilitator.web.pages.common import (
     current_caller,
-    db,
     error_page,
     render_screen,
     set_caller_cookie,
+    unit_of_work,
     workshop_or_404,
 )
-from facilitator.web.sockets import notify
 
 bp = Blueprint("participant", __name__)
 
@@ -37,7 +36,7 @@ def join_by_code() -> Response | tuple[str, int]:
     code = normalise_code(request.args.get("code", ""))[:12]
     if not code:
         return render_screen("index.html", 400, error=error_message("unknown_workshop"))
-    with db() as session:
+    with unit_of_work() as session:
         try:
             get_by_code(session, code)
         except DomainError:
@@ -63,7 +62,7 @@ def _join_page(workshop, status: int = 200, error: str | None = None, form=None)
 @bp.get("/j/<code>")
 def join_form(code: str) -> Response | tuple[str, int]:
     """Pick a name, a language and a role; already joined phones go straight to their table."""
-    with db() as session:
+    with unit_of_work() as session:
         workshop = workshop_or_404(session, code)
         if current_caller(PARTICIPANT, workshop.join_code):
             return redirect(url_for("participant.table", code=workshop.join_code))
@@ -74,7 +73,7 @@ def join_form(code: str) -> Response | tuple[str, int]:
 def join_submit(code: str) -> Response | tuple[str, int]:
     """Join the workshop and be seated; the phone keeps a signed cookie."""
     form = request.form
-    with db() as session:
+    with unit_of_work() as session:
         workshop = workshop_or_404(session, code)
         if current_caller(PARTICIPANT, workshop.join_code):
             return redirect(url_for("participant.table", code=workshop.join_code))
@@ -100,7 +99,6 @@ def join_submit(code: str) -> Response | tuple[str, int]:
             limit = current_app.config["NAME_MAX_CHARS"] if exc.code == "name_too_long" else None
             return _join_page(workshop, 400, error_message(exc.code, limit), form)
         caller = Caller(PARTICIPANT, workshop.join_code, person.public_id)
-    notify(stored)
     response = redirect(url_for("participant.table", code=caller.code))
     response.set_cookie(
         "lang", person.language, max_age=current_app.config["COOKIE_MAX_AGE"], samesite="Lax"
@@ -111,7 +109,7 @@ def join_submit(code: str) -> Response | tuple[str, int]:
 @bp.get("/w/<code>")
 def table(code: str) -> Response | tuple[str, int]:
     """The phone's main screen: your table, the question, the timer, the notes."""
-    with db() as session:
+    with unit_of_work() as session:
         workshop = workshop_or_404(session, code)
         caller = current_caller(PARTICIPANT, workshop.join_code)
         if caller is None:

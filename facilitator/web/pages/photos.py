@@ -20,12 +20,11 @@ from facilitator.cafe.participants import get_participant
 from facilitator.cafe.photos import process_photo
 from facilitator.errors import DomainError
 from facilitator.store.models import Contribution, Participant, Workshop
-from facilitator.web.app import csrf, socketio
 from facilitator.web.auth import FACILITATOR, PARTICIPANT, PROJECTOR
+from facilitator.web.extensions import csrf, socketio
 from facilitator.web.i18n import error_message
 from facilitator.web.jobs import offload
-from facilitator.web.pages.common import caller_in, db, workshop_or_404
-from facilitator.web.sockets import notify
+from facilitator.web.pages.common import caller_in, unit_of_work, workshop_or_404
 
 bp = Blueprint("photos", __name__)
 
@@ -47,7 +46,7 @@ def upload(code: str) -> tuple[Response, int]:
             validate_csrf(request.headers.get("X-CSRFToken"))
         except ValidationError:
             return _refuse("unauthorized", 400)
-    with db() as session:
+    with unit_of_work() as session:
         workshop = workshop_or_404(session, code)
         caller = caller_in(PARTICIPANT, workshop)
         if caller is None:
@@ -71,7 +70,7 @@ def _upload(workshop_id: int, person_id: int, limit: int) -> tuple[Response, int
     upload = request.files.get("photo")
     if upload is None:
         raise DomainError("not_an_image")
-    with db() as session:
+    with unit_of_work() as session:
         workshop, person = _rows(session, workshop_id, person_id)
         earlier = tablecloths.already_stored(session, workshop, person, client_id)
         if earlier is not None:
@@ -89,12 +88,11 @@ def _upload(workshop_id: int, person_id: int, limit: int) -> tuple[Response, int
         data,
     )
     sessions_dir = current_app.config["SESSIONS_DIR"]
-    with db() as session:
+    with unit_of_work() as session:
         workshop, person = _rows(session, workshop_id, person_id)
         result = tablecloths.store_photo(
             session, workshop, person, client_id, table, processed, sessions_dir
         )
-    notify(result.events)
     return jsonify({"ok": True, "photo": result.note, "duplicate": result.duplicate}), 200
 
 
@@ -111,7 +109,7 @@ def _table_number(raw: str | None) -> int:
 @bp.get("/j/<code>/photos/<int:photo_id>.jpg")
 def image(code: str, photo_id: int) -> Response:
     """A photo (or `?size=thumb`) for the people of its workshop; hidden ones for staff only."""
-    with db() as session:
+    with unit_of_work() as session:
         workshop = workshop_or_404(session, code)
         facilitator = caller_in(FACILITATOR, workshop)
         viewer = facilitator or caller_in(PROJECTOR, workshop)

@@ -13,11 +13,11 @@ from facilitator.web.auth import FACILITATOR, PARTICIPANT, PROJECTOR
 from facilitator.web.jobs.wall import wall_path
 from facilitator.web.pages.common import (
     caller_in,
-    db,
     error_page,
     join_url,
     open_staff_link,
     render_screen,
+    unit_of_work,
     workshop_or_404,
 )
 
@@ -40,7 +40,7 @@ def qr_svg(url: str) -> Markup:
 @bp.get("/<code>")
 def screen(code: str) -> tuple[str, int]:
     """Join screen (QR, code, URL), then the live wall of notes by table."""
-    with db() as session:
+    with unit_of_work() as session:
         workshop = workshop_or_404(session, code)
         if caller_in(PROJECTOR, workshop) is None:
             return error_page("unauthorized", 403)
@@ -51,7 +51,7 @@ def screen(code: str) -> tuple[str, int]:
 @bp.get("/<code>/harvest/<digest>.png")
 def harvest_cloud(code: str, digest: str) -> Response:
     """A drawn word cloud of this workshop, for its projector, facilitators and phones."""
-    with db() as session:
+    with unit_of_work() as session:
         workshop = workshop_or_404(session, code)
         allowed = any(caller_in(role, workshop) for role in (PROJECTOR, FACILITATOR, PARTICIPANT))
         if not allowed:

@@ -1,14 +1,13 @@
-"""The Socket.IO core: rooms, emitting after commit, authentication, the handler
-decorator, and catching up (`sync`).
+"""The Socket.IO core: authentication, the handler decorator, and catching up (`sync`).
 
-Rooms: `w:<id>` everyone in a workshop, `w:<id>:staff` facilitators and projectors,
-`w:<id>:t:<table>` the phones at a table, `w:<id>:p:<participant>` one person's phones.
+Rooms are named in `facilitator.web.notify`; events go out when their unit of work
+commits (`facilitator.web.on_commit`).
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 from flask import current_app, g, request, session
@@ -18,43 +17,16 @@ from facilitator.cafe import participants, workshops
 from facilitator.cafe.snapshots import participant_snapshot, staff_snapshot
 from facilitator.errors import DomainError
 from facilitator.store import events
-from facilitator.store.db import session_scope
 from facilitator.store.events import StoredEvent
 from facilitator.store.models import Participant, Workshop
-from facilitator.web.app import socketio
 from facilitator.web.auth import PARTICIPANT, ROLES, caller_from_cookies, still_granted
+from facilitator.web.extensions import socketio
 from facilitator.web.i18n import error_message
 from facilitator.web.jobs.wall import latest_workshop_wall, request_wall
+from facilitator.web.sockets import schemas
+from facilitator.web.work import unit_of_work
 
 Ack = dict[str, Any]
-
-
-def unit_of_work():  # type: ignore[no-untyped-def]
-    """A database session that commits or rolls back (sockets get no Flask teardown)."""
-    return session_scope(current_app.extensions["facilitator.sessions"])
-
-
-def rooms_for(event: StoredEvent) -> list[str]:
-    """The Socket.IO rooms an event's audience maps to."""
-    base = f"w:{event.workshop_id}"
-    kind, _, ident = event.audience.partition(":")
-    if event.audience == events.ALL:
-        return [base]
-    if event.audience == events.STAFF:
-        return [f"{base}:staff"]
-    if kind == "t":
-        return [f"{base}:t:{ident}", f"{base}:staff"]
-    if kind == "ps":
-        # Personal rooms, not the table room: delivery must not depend on which table
-        # room a phone is in. A list of rooms is still encoded once.
-        return [f"{base}:p:{person}" for person in ident.split(",")]
-    return [f"{base}:p:{ident}"]
-
-
-def notify(stored: Iterable[StoredEvent]) -> None:
-    """Emit committed events, once per event to its rooms (encoded once for all)."""
-    for event in stored:
-        socketio.emit(event.name, event.payload(), to=rooms_for(event))
 
 
 def fail(code: str, limit: int | None = None) -> Ack:
@@ -83,11 +55,10 @@ def on_connect(auth: Any = None) -> None:
             if not still_granted(caller, workshop):
                 raise DomainError("unauthorized")  # opened with a link since replaced
             ident: dict[str, Any] = {"role": role, "code": code, "workshop_id": workshop.id}
-            stored: list[StoredEvent] = []
             if role == PARTICIPANT:
                 person = participants.get_participant(db, workshop, caller.participant or "")
                 ident |= {"participant_id": person.id, "lang": person.language}
-                stored = participants.set_presence(db, workshop, person, "connected")
+                participants.set_presence(db, workshop, person, "connected")
     except DomainError as exc:
         raise ConnectionRefusedError(exc.code) from exc
     session["ident"] = ident
@@ -96,7 +67,6 @@ def on_connect(auth: Any = None) -> None:
         join_room(f"w:{workshop.id}:p:{ident['participant_id']}")
     else:
         join_room(f"w:{workshop.id}:staff")
-    notify(stored)
 
 
 @socketio.on("disconnect")
@@ -108,14 +78,18 @@ def on_disconnect(*_args: Any) -> None:
     with unit_of_work() as db:
         workshop = db.get(Workshop, ident["workshop_id"])
         person = db.get(Participant, ident["participant_id"])
-        stored = participants.set_presence(db, workshop, person, "away") if person else []
-    notify(stored)
+        if person:
+            participants.set_presence(db, workshop, person, "away")
 
 
 def handler(name: str, roles: tuple[str, ...]) -> Callable[..., Any]:
-    """Register a Socket.IO event: check the caller's role and payload, map errors to acks."""
+    """Register a Socket.IO event: check the caller's role, parse the payload into its
+    class (`schemas.py`), map domain errors to acks."""
 
-    def decorate(fn: Callable[[dict[str, Any], dict[str, Any]], Ack]) -> Callable[..., Ack]:
+    if name not in schemas.SCHEMAS:
+        raise LookupError(f"socket event {name!r} has no payload class in schemas.py")
+
+    def decorate(fn: Callable[[dict[str, Any], Any], Ack]) -> Callable[..., Ack]:
         @socketio.on(name)
         @functools.wraps(fn)
         def wrapper(payload: Any = None, *_extra: Any) -> Ack:
@@ -128,7 +102,7 @@ def handler(name: str, roles: tuple[str, ...]) -> Callable[..., Any]:
             if not isinstance(payload, dict):
                 return fail("bad_request")
             try:
-                return fn(ident, payload)
+                return fn(ident, schemas.parse(name, payload))
             except DomainError as exc:
                 return fail(exc.code, exc.details.get("limit"))  # type: ignore[arg-type]
 
@@ -137,20 +111,13 @@ def handler(name: str, roles: tuple[str, ...]) -> Callable[..., Any]:
     return decorate
 
 
-def int_field(payload: dict[str, Any], key: str, default: int | None = None) -> int:
-    value = payload.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise DomainError("bad_request")
-    return value
-
-
 # --- everyone --------------------------------------------------------------------
 
 
 @handler("sync", roles=ROLES)
-def on_sync(ident: dict[str, Any], payload: dict[str, Any]) -> Ack:
+def on_sync(ident: dict[str, Any], payload: schemas.Sync) -> Ack:
     """Catch up after (re)connecting: the events missed, or a fresh snapshot."""
-    last_seq = int_field(payload, "last_seq", 0)
+    last_seq = payload.last_seq
     app = current_app._get_current_object()
     if ident["role"] == PARTICIPANT:
         with unit_of_work() as db:
@@ -212,9 +179,8 @@ def _events_ack(workshop: Workshop, missed: list[StoredEvent]) -> Ack:
 def staff_action(
     ident: dict[str, Any], action: Callable[..., list[StoredEvent]], *args: Any
 ) -> Ack:
-    """Run one domain action on the caller's workshop, commit, then notify."""
+    """Run one domain action on the caller's workshop; its commit sends the events."""
     with unit_of_work() as db:
         workshop = db.get(Workshop, ident["workshop_id"])
         stored = action(db, workshop, *args)
-    notify(stored)
     return {"ok": True, "seq": stored[-1].seq if stored else None}

@@ -1,0 +1,287 @@
+"""What each client-to-server event carries: one msgspec struct per event, checked on arrival.
+
+A payload that does not fit its event's struct is refused with `bad_request` before the
+handler runs: a required field missing, a value of the wrong type (`true` is not a
+number, "5" is not 5), a number beyond 64 bits or below zero where a count is meant, a
+list or id too long. Values the domain checks with codes of their own (a note's text and
+client id, a commitment's theme, a scope, a dot allocation) are typed `Raw` and handed on
+as sent, `None` when missing, so their errors stay as specific as before. Keys a struct
+does not name are ignored (an older or newer phone may send more).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, ClassVar
+
+import msgspec
+from msgspec import Meta
+
+from facilitator.errors import DomainError
+
+INT64_MAX = 2**63 - 1  # what both stores keep in an integer column
+
+Count = Annotated[int, Meta(ge=0, le=INT64_MAX)]  # sequence numbers, table numbers
+Id = Annotated[int, Meta(ge=-INT64_MAX - 1, le=INT64_MAX)]  # a database row's id
+PublicId = Annotated[str, Meta(max_length=32)]  # a participant's public id
+Raw = Any  # any JSON value, `None` when missing: the domain checks it with its own codes
+Seating = Annotated[dict[PublicId, Id], Meta(max_length=10_000)]  # public id -> table number
+Together = Annotated[
+    list[Annotated[list[PublicId], Meta(min_length=2, max_length=12)]], Meta(max_length=200)
+]
+Apart = Annotated[
+    list[Annotated[list[PublicId], Meta(min_length=2, max_length=2)]], Meta(max_length=200)
+]
+
+
+class Payload(msgspec.Struct, frozen=True, kw_only=True):
+    """The payload of one client event; `event` names it."""
+
+    event: ClassVar[str]
+
+
+def parse(name: str, payload: dict[str, Any]) -> Any:
+    """The payload of event `name` as its struct, or DomainError('bad_request')."""
+    try:
+        return msgspec.convert(payload, SCHEMAS[name])
+    except msgspec.ValidationError:
+        raise DomainError("bad_request") from None
+
+
+# --- every screen ------------------------------------------------------------------
+
+
+class Sync(Payload, frozen=True, kw_only=True):
+    """Catch up: the highest sequence number the screen applied (0: none yet)."""
+
+    event: ClassVar[str] = "sync"
+
+    last_seq: Count = 0
+
+
+class SpotlightView(Payload, frozen=True, kw_only=True):
+    """Ask for the spotlit table's view."""
+
+    event: ClassVar[str] = "spotlight.view"
+
+
+class SummaryView(Payload, frozen=True, kw_only=True):
+    """Ask for the plenary's summary."""
+
+    event: ClassVar[str] = "summary.view"
+
+
+# --- phones ------------------------------------------------------------------------
+
+
+class NotePost(Payload, frozen=True, kw_only=True):
+    """A note for the sender's table; `client_id` makes a resend harmless."""
+
+    event: ClassVar[str] = "note.post"
+
+    client_id: Raw = None
+    text: Raw = None
+    table: Count
+
+
+class InsightPost(Payload, frozen=True, kw_only=True):
+    """The table host's key insight for the round."""
+
+    event: ClassVar[str] = "insight.post"
+
+    client_id: Raw = None
+    text: Raw = None
+    table: Count
+
+
+class NoteVote(Payload, frozen=True, kw_only=True):
+    """Upvote a note at one's table (`up: false` takes the vote back)."""
+
+    event: ClassVar[str] = "note.vote"
+
+    note: Id
+    up: bool = True
+
+
+class ParticipantLeave(Payload, frozen=True, kw_only=True):
+    """The sender leaves the workshop."""
+
+    event: ClassVar[str] = "participant.leave"
+
+
+class ParticipantReturn(Payload, frozen=True, kw_only=True):
+    """The sender, marked gone, is still here."""
+
+    event: ClassVar[str] = "participant.return"
+
+
+class BallotDots(Payload, frozen=True, kw_only=True):
+    """Where the sender's dots go on a vote ({option key: dots}, checked by the ballot)."""
+
+    event: ClassVar[str] = "ballot.dots"
+
+    ballot: Id
+    dots: Raw = None
+
+
+class CommitmentPost(Payload, frozen=True, kw_only=True):
+    """An action commitment: "I will ...", optionally on a theme and signed."""
+
+    event: ClassVar[str] = "commitment.post"
+
+    client_id: Raw = None
+    text: Raw = None
+    theme: Raw = None
+    signed: bool = False
+
+
+# --- the facilitator's console -----------------------------------------------------
+
+
+class RoundStart(Payload, frozen=True, kw_only=True):
+    """Start the current round's timer."""
+
+    event: ClassVar[str] = "round.start"
+
+
+class RoundPause(Payload, frozen=True, kw_only=True):
+    """Pause the timer."""
+
+    event: ClassVar[str] = "round.pause"
+
+
+class RoundResume(Payload, frozen=True, kw_only=True):
+    """Resume the timer."""
+
+    event: ClassVar[str] = "round.resume"
+
+
+class RoundExtend(Payload, frozen=True, kw_only=True):
+    """Add seconds to the current round."""
+
+    event: ClassVar[str] = "round.extend"
+
+    seconds: Count
+
+
+class RoundEnd(Payload, frozen=True, kw_only=True):
+    """End the current round now."""
+
+    event: ClassVar[str] = "round.end"
+
+
+class RoundNext(Payload, frozen=True, kw_only=True):
+    """Plan and apply the next round; `expected` is the round the sender saw."""
+
+    event: ClassVar[str] = "round.next"
+
+    expected: Count
+
+
+class PlanPreview(Payload, frozen=True, kw_only=True):
+    """Preview a plan around people placed by hand and the groups' wishes."""
+
+    event: ClassVar[str] = "plan.preview"
+
+    locks: Seating | None = None
+    together: Together = []  # groups of 2-12 kept together
+    apart: Apart = []  # pairs kept apart
+
+
+class PlanApply(Payload, frozen=True, kw_only=True):
+    """Apply a (hand-adjusted) plan as round `expected` + 1."""
+
+    event: ClassVar[str] = "plan.apply"
+
+    expected: Count
+    seating: Seating
+
+
+class SeatMove(Payload, frozen=True, kw_only=True):
+    """Move people (by public id) to a table now."""
+
+    event: ClassVar[str] = "seat.move"
+
+    participants: Annotated[list[str], Meta(max_length=100)]
+    table: Count
+
+
+class ParticipantRemove(Payload, frozen=True, kw_only=True):
+    """Mark someone as gone."""
+
+    event: ClassVar[str] = "participant.remove"
+
+    participant: PublicId
+
+
+class PhaseStart(Payload, frozen=True, kw_only=True):
+    """Move the agenda to a phase (by id)."""
+
+    event: ClassVar[str] = "phase.start"
+
+    phase: Count
+
+
+class NoteHide(Payload, frozen=True, kw_only=True):
+    """Hide a note or photo."""
+
+    event: ClassVar[str] = "note.hide"
+
+    note: Id
+
+
+class NoteRestore(Payload, frozen=True, kw_only=True):
+    """Restore a hidden note or photo."""
+
+    event: ClassVar[str] = "note.restore"
+
+    note: Id
+
+
+class MessageSend(Payload, frozen=True, kw_only=True):
+    """Broadcast a short message."""
+
+    event: ClassVar[str] = "message.send"
+
+    text: Raw = None
+
+
+class ProjectorShow(Payload, frozen=True, kw_only=True):
+    """Choose the projector's screen and whether its map shows names."""
+
+    event: ClassVar[str] = "projector.show"
+
+    view: str
+    show_names: bool = True
+
+
+class HarvestScope(Payload, frozen=True, kw_only=True):
+    """What the harvest wall covers ("all", "t:<table>", "r:<round>")."""
+
+    event: ClassVar[str] = "harvest.scope"
+
+    scope: Raw = None
+
+
+class SpotlightSet(Payload, frozen=True, kw_only=True):
+    """Spotlight a table (`null` clears it)."""
+
+    event: ClassVar[str] = "spotlight.set"
+
+    table: Count | None = None
+
+
+class BallotOpen(Payload, frozen=True, kw_only=True):
+    """Open a dot-vote with this many dots per person."""
+
+    event: ClassVar[str] = "ballot.open"
+
+    dots: Count
+
+
+class BallotClose(Payload, frozen=True, kw_only=True):
+    """Close the open vote."""
+
+    event: ClassVar[str] = "ballot.close"
+
+
+SCHEMAS: dict[str, type[Payload]] = {cls.event: cls for cls in Payload.__subclasses__()}
