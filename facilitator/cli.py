@@ -177,7 +177,14 @@ def _serve(app: Any, args: argparse.Namespace) -> int:
     warm_up(app.config["OFFLOAD_WORKERS"])
     from facilitator.green import serve
 
-    serve(app, socketio, args.host, args.port, app.config["EVENTLET_MAX_SIZE"])
+    serve(
+        app,
+        socketio,
+        args.host,
+        args.port,
+        app.config["EVENTLET_MAX_SIZE"],
+        app.config["EVENTLET_SOCKET_TIMEOUT"],
+    )
     return 0
 
 

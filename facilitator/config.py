@@ -222,6 +222,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("COMMITMENT_MAX_CHARS", 280, INT, "Longest action commitment, in characters"),
     Setting("NOTES_PER_MINUTE", 12, INT, "Notes one participant may post per minute"),
     Setting(
+        "LATE_NOTE_MINUTES",
+        30,
+        INT,
+        "Minutes after its round ended that a note written offline is still stored at its table",
+    ),
+    Setting(
         "JOINS_PER_MINUTE",
         30,
         INT,
@@ -231,7 +237,7 @@ SETTINGS: tuple[Setting, ...] = (
         "LOGINS_PER_MINUTE",
         10,
         INT,
-        "Failed organiser logins per network address per minute",
+        "Organiser login attempts per network address per minute (right or wrong)",
     ),
     Setting(
         "REPLAY_MAX_EVENTS",
@@ -254,6 +260,48 @@ SETTINGS: tuple[Setting, ...] = (
         10_000,
         INT,
         "Most simultaneous connections the eventlet server accepts",
+    ),
+    # Above the 30 s of silence Engine.IO itself allows a client (ping interval 10 + ping
+    # timeout 20), so a polling phone's keep-alive connections, quiet between pongs, are
+    # never cut under it; a websocket gets Engine.IO's own timeout once upgraded.
+    Setting(
+        "EVENTLET_SOCKET_TIMEOUT",
+        40,
+        INT,
+        "Seconds a connection may stay silent while a request is read or answered (0: never)",
+    ),
+    Setting(
+        "PROXY_HOPS",
+        0,
+        INT,
+        "Proxies in front whose `X-Forwarded-For` entry is trusted as the caller's address "
+        "(1 behind `deploy/nginx.conf`); 0: the header is ignored",
+    ),
+    Setting("DB_POOL_SIZE", 10, INT, "PostgreSQL connections each worker process keeps open"),
+    Setting(
+        "DB_MAX_OVERFLOW",
+        20,
+        INT,
+        "PostgreSQL connections a worker process may open beyond `DB_POOL_SIZE` under load",
+    ),
+    Setting(
+        "DB_POOL_TIMEOUT",
+        5.0,
+        FLOAT,
+        "Seconds a unit of work waits for a free PostgreSQL connection before the caller "
+        "gets `server_busy` (below the phone's 8 s)",
+    ),
+    Setting(
+        "RATELIMIT_REDIS_MAX_CONNECTIONS",
+        20,
+        INT,
+        "Redis connections each worker's rate limiter shares (scale-out)",
+    ),
+    Setting(
+        "RATELIMIT_REDIS_TIMEOUT",
+        1.0,
+        FLOAT,
+        "Seconds a rate-limit check waits for Redis; after that the limits are off a moment",
     ),
     Setting(
         "COOKIE_MAX_AGE",

@@ -32,12 +32,29 @@ def patch(async_mode: str) -> None:
         monkey.patch_all()
 
 
-def serve(app: Any, socketio: Any, host: str, port: int, max_size: int) -> None:
+def serve(
+    app: Any,
+    socketio: Any,
+    host: str,
+    port: int,
+    max_size: int,
+    socket_timeout: float | None = None,
+) -> None:
     """Run the server; under eventlet on a socket with Nagle's algorithm off.
 
     With Nagle on, a phone's acknowledgement written right after another message to it
     waited for the phone's delayed TCP ACK: ~40 ms on Linux (docs/PERFORMANCE.md,
     harvest wall). Accepted sockets inherit TCP_NODELAY from the listening one.
+
+    `socket_timeout` (seconds; None or 0: never) closes a connection that sends nothing
+    for that long while the server waits to read a request's line, headers or body (the
+    first request or the next on a keep-alive connection), or waits for a client to
+    take a response. Without it every idle or slow-header socket (a phone that never
+    closes, a slow-loris) holds one of the `max_size` places until the server restarts.
+    It is per read or write, not a deadline for a whole request. It does not reach what
+    Engine.IO keeps open on purpose: a long-polling request it holds does not read the
+    socket meanwhile, and on an upgraded WebSocket Engine.IO sets its own timeout
+    (ping interval + ping timeout) in place of this one (tests/test_idle_sockets.py).
     """
     if socketio.async_mode != "eventlet":
         socketio.run(app, host=host, port=port, log_output=False)
@@ -47,4 +64,10 @@ def serve(app: Any, socketio: Any, host: str, port: int, max_size: int) -> None:
 
     listener = eventlet.listen((host, port))
     listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    eventlet.wsgi.server(listener, app, log_output=False, max_size=max_size)
+    eventlet.wsgi.server(
+        listener,
+        app,
+        log_output=False,
+        max_size=max_size,
+        socket_timeout=socket_timeout or None,
+    )

@@ -2,7 +2,10 @@
 
 `python tests/offload_probe.py offloaded|inline` prints JSON: the worst lateness of a
 10 ms timer while `rotation.plan_rounds` plans 4 rounds, and a digest of the plan.
-Patching comes first, exactly as in the server entry point (facilitator.green).
+`python tests/offload_probe.py dies <folder>` prints what calls whose worker died
+(once, always, killed between calls) gave back in the patched hub, and the timer's worst
+lateness meanwhile. Patching comes first, exactly as in the server entry point
+(facilitator.green).
 """
 
 from facilitator.green import patch
@@ -11,7 +14,10 @@ if __name__ == "__main__":  # worker processes re-import this file: they stay un
     patch("eventlet")
 
 import json  # noqa: E402
+import os  # noqa: E402
+import signal  # noqa: E402
 import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 import eventlet  # noqa: E402
 import probe_ticker  # noqa: E402  (beside this file)
@@ -51,5 +57,43 @@ def main(mode: str) -> None:
     )
 
 
+def exit_the_first_time(marker: str) -> str:
+    """Kill the worker process the first time (the marker file says it happened)."""
+    if not Path(marker).exists():
+        Path(marker).touch()
+        os._exit(1)
+    return "answered"
+
+
+def always_exit() -> None:
+    """Kill every worker process that runs it."""
+    os._exit(3)
+
+
+def dies(folder: str) -> None:
+    """Workers dying under the patched hub: each call answers, the timer keeps ticking."""
+    offload.warm_up(1)
+    lateness, stop = probe_ticker.start(eventlet)
+    once = offload.run(eventlet.sleep, 1, exit_the_first_time, str(Path(folder) / "died"))
+    try:
+        offload.run(eventlet.sleep, 1, always_exit)
+        always = "answered"
+    except offload.WorkerDied as error:
+        always = error.code
+    pid = offload.run(eventlet.sleep, 1, os.getpid)
+    os.kill(pid, signal.SIGKILL)
+    eventlet.sleep(0.2)
+    killed = offload.run(eventlet.sleep, 1, sum, [20, 22])
+    stop()
+    print(
+        json.dumps(
+            {"once": once, "always": always, "killed": killed, "max_lateness": max(lateness)}
+        )
+    )
+
+
 if __name__ == "__main__":
-    main(sys.argv[1])
+    if sys.argv[1] == "dies":
+        dies(sys.argv[2])
+    else:
+        main(sys.argv[1])

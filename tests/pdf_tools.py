@@ -2,14 +2,32 @@
 
 from __future__ import annotations
 
+import functools
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-import pytest
+from tests.conftest import need
 
 POPPLER = shutil.which("pdftotext") and shutil.which("pdffonts")
-needs_poppler = pytest.mark.skipif(not POPPLER, reason="needs poppler-utils")
+
+
+def needs_poppler(test: Callable[..., Any]) -> Callable[..., Any]:
+    """Run `test` only with poppler's tools: skipped without them, failed in CI.
+
+    Through `need`, not a skip mark: a mark skips under
+    FACILITATOR_REQUIRE_SERVICES=1 too, and CI would pass without reading a single PDF.
+    """
+
+    @functools.wraps(test)  # pytest reads the wrapped signature for its fixtures
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        if not POPPLER:
+            need("poppler-utils (pdftotext, pdffonts) is not installed")
+        return test(*args, **kwargs)
+
+    return checked
 
 
 def _run(tool: str, options: list[str], pdf: bytes, tmp_path: Path) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 import uuid
 
 import pytest
@@ -10,7 +11,7 @@ from sqlalchemy import func, select
 
 from facilitator.store.models import Commitment, Contribution, Dot, Event
 from facilitator.web.jobs import wall as harvest_service
-from tests.reducer import apply_event
+from tests.js_reducer import apply_events
 
 THEMES = [
     {"label": "eenzaamheid · ouderen", "notes": 5, "quote": "Eenzaamheid is onzichtbaar"},
@@ -46,7 +47,12 @@ def room(app, helpers):
     projector = helpers.staff(links, "projector")
     facilitator.emit("round.start", {}, callback=True)
     assert insight(host, "Zorg begint bij elkaar kennen")["ok"]
-    seed_wall(app, helpers.workshop(links.join_code).id)
+    workshop_id = helpers.workshop(links.join_code).id
+    # A key insight redraws the wall: let that drawing end, then put the seeded one there.
+    deadline = time.monotonic() + 30
+    while harvest_service.is_drawing(workshop_id) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    seed_wall(app, workshop_id)
     for screen in (host.socket, guest.socket, facilitator, projector):
         screen.get_received()
     return links, host, guest, facilitator, projector
@@ -287,9 +293,7 @@ def test_replaying_the_plenary_gives_the_fresh_snapshot(room):
     facilitator.emit("spotlight.set", {"table": 2}, callback=True)
     for before, screen in ((staff_before, projector), (phone_before, guest.socket)):
         ack = screen.emit("sync", {"last_seq": before["seq"]}, callback=True)
-        state = before
-        for event in ack["events"]:
-            state = apply_event(state, event["name"], event["seq"], event["data"])
+        state = apply_events(before, ack["events"])
         fresh = screen.emit("sync", {"last_seq": 0}, callback=True)["snapshot"]
         for key in ("server_time",):
             state.pop(key), fresh.pop(key)

@@ -15,9 +15,9 @@ from facilitator.errors import DomainError
 from facilitator.organise.demo import template
 from facilitator.store import events
 from facilitator.store.db import make_engine, make_session_factory, migrate, session_scope
-from facilitator.store.models import Contribution, Participant
-from facilitator.store.queries import current_round
-from tests.reducer import apply_event
+from facilitator.store.models import Contribution, Participant, Round
+from facilitator.store.queries import current_round, table_of
+from tests.js_reducer import apply_events, catch_up
 
 TIMER_ACTIONS = {
     "start": rounds.start_round,
@@ -29,6 +29,7 @@ ACTIONS = st.lists(
     st.one_of(
         st.tuples(st.just("join"), st.booleans(), st.sampled_from(["nl", "fr", "en"])),
         st.tuples(st.just("post"), st.integers(0, 50), st.booleans()),
+        st.tuples(st.just("late"), st.integers(0, 50), st.sampled_from(["note", "insight"])),
         st.tuples(
             st.sampled_from(["start", "pause", "resume", "end", "next"]), st.none(), st.none()
         ),
@@ -70,6 +71,8 @@ def _run(session, workshop, action, people):
         table = participants.current_table(session, workshop, author)
         if table is not None:
             notes.post_note(session, workshop, author, str(uuid.uuid4()), "note", table.number)
+    elif kind == "late":
+        _post_late(session, workshop, _person(session, people, a), b)
     elif kind in TIMER_ACTIONS:
         TIMER_ACTIONS[kind](session, workshop)
     elif kind == "extend":
@@ -114,9 +117,28 @@ def _run(session, workshop, action, people):
         workshops.set_projector(session, workshop, a, b)
 
 
+def _post_late(session, workshop, author, kind="note"):
+    """A note (or insight) written offline in the round before this one, sent now: the
+    server stores it at its own round and table, and screens must keep it out of this
+    round's notes (a host's briefing holds it)."""
+    now = current_round(session, workshop)
+    if now is None or now.number == 1:
+        return None
+    earlier = session.scalar(
+        select(Round).where(Round.workshop_id == workshop.id, Round.number == now.number - 1)
+    )
+    table = table_of(session, earlier.id, author.id)
+    if table is None:
+        return None
+    client_id, text = str(uuid.uuid4()), f"late {kind}"
+    return notes.post_note(
+        session, workshop, author, client_id, text, table.number, kind, written_in=earlier.number
+    )
+
+
 def _catch_up(state, replay, last_seq):
-    for e in replay:
-        state = apply_event(state, e.name, e.seq, e.data)
+    """What a phone's `sync` does with replayed events (the browser's reducer, in Node)."""
+    state = apply_events(state, replay)
     state["seq"] = last_seq
     return state
 
@@ -210,11 +232,160 @@ def test_a_host_arriving_at_my_table_reaches_me_by_replay_too(tmp_path):
         replay = events.events_since(
             s, workshop.id, before["seq"], events.visible_audiences(me.id, table.id), 100
         )
-        state = before
-        for e in replay:
-            state = apply_event(state, e.name, e.seq, e.data)
+        state = apply_events(before, replay)
         state["seq"] = workshop.last_seq
         fresh = participant_snapshot(s, workshop, me)
         assert fresh["seat"]["host"] == "Els"
         assert _without_clock(state) == _without_clock(fresh)
+    engine.dispose()
+
+
+# --- a sync's answer and the live events that arrive while it is on its way ----------
+
+
+def _note(note_id, seq_table=2, round_id=7):
+    return {
+        "id": note_id,
+        "client_id": f"00000000-0000-4000-8000-{note_id:012d}",
+        "text": f"note {note_id}",
+        "author": None,
+        "table": seq_table,
+        "round_id": round_id,
+        "created_at": "2025-01-01T10:00:00+00:00",
+        "hidden": False,
+        "votes": 0,
+        "kind": "note",
+    }
+
+
+def _phone_at_table_2(seq, notes, message):
+    return {
+        "seq": seq,
+        "round": {"id": 7, "number": 1, "status": "running"},
+        "seat": {"round": 1, "table": 2, "table_name": "2", "host": None},
+        "notes": notes,
+        "my_votes": [],
+        "insight": None,
+        "handover": None,
+        "photos": [],
+        "message": message,
+        "me": {"public_id": "p1", "language": "nl", "is_host": False, "left": False},
+    }
+
+
+def test_a_snapshot_at_10_arriving_after_live_events_11_and_12_keeps_them():
+    """Live events newer than the snapshot that answers a sync are applied after it, in
+    order; ones it covers (at or below 10) are not applied twice. Dropping 11 and 12 was
+    how a note vanished from a phone with two workers."""
+    before = _phone_at_table_2(8, [], None)
+    snapshot = _phone_at_table_2(10, [_note(1)], "later")
+    arrived = [
+        {"name": "message.broadcast", "seq": 12, "data": {"text": "newest"}},
+        {"name": "note.posted", "seq": 11, "data": {"note": _note(2)}},
+        {"name": "message.broadcast", "seq": 9, "data": {"text": "earlier"}},  # covered
+        {"name": "note.posted", "seq": 10, "data": {"note": _note(1)}},  # covered
+    ]
+    state = catch_up(before, {"ok": True, "snapshot": snapshot}, arrived)
+    assert [n["id"] for n in state["notes"]] == [1, 2]
+    assert state["message"] == "newest"  # 12 after 11, 9 not at all
+    assert state["seq"] == 12
+    # Nothing newer than the snapshot: the snapshot as it came.
+    assert catch_up(before, {"ok": True, "snapshot": snapshot}, arrived[2:]) == snapshot
+
+
+def test_live_events_during_a_sync_equal_a_fresh_snapshot(tmp_path):
+    """On the domain's own events: the phone's snapshot, answered late, and two notes its
+    table posted meanwhile (live) give what a fresh snapshot holds; for a staff screen
+    catching up by replay, a live event the replay also carried counts once."""
+    engine = make_engine(f"sqlite:///{tmp_path}/db.sqlite3")
+    migrate(engine)
+    factory = make_session_factory(engine)
+    with session_scope(factory) as s:
+        code = workshops.create_workshop(s, dict(template())).join_code
+        workshop = workshops.get_by_code(s, code)
+        me, _ = participants.join(s, workshop, JoinRequest("nl"), 40)
+        rounds.start_round(s, workshop)
+        table = participants.current_table(s, workshop, me)
+        notes.post_note(s, workshop, me, str(uuid.uuid4()), "before", table.number)
+        phone_before = participant_snapshot(s, workshop, me)
+        staff_before = staff_snapshot(s, workshop, "facilitator")
+        snapshot = participant_snapshot(s, workshop, me)  # taken, then slow on the wire
+        first = s.scalars(select(Contribution.id)).one()
+    with session_scope(factory) as s:
+        workshop = workshops.get_by_code(s, code)
+        me = s.get(Participant, me.id)
+        mate, _ = participants.join(s, workshop, JoinRequest("fr"), 40)
+        seating.move(s, workshop, [mate.public_id], table.number)
+    with session_scope(factory) as s:
+        workshop = workshops.get_by_code(s, code)
+        mate = s.get(Participant, mate.id)
+        notes.post_note(s, workshop, mate, str(uuid.uuid4()), "during one", table.number)
+        notes.hide_note(s, workshop, first)
+        notes.restore_note(s, workshop, first)
+        notes.post_note(s, workshop, mate, str(uuid.uuid4()), "during two", table.number)
+    with session_scope(factory) as s:
+        workshop = workshops.get_by_code(s, code)
+        me = s.get(Participant, me.id)
+        audiences = events.visible_audiences(me.id, table.id)
+        live = events.events_since(s, workshop.id, snapshot["seq"], audiences, limit=100)
+        assert [e.name for e in live][-2:] == ["note.restored", "note.posted"]
+        phone = catch_up(phone_before, {"ok": True, "snapshot": snapshot}, live)
+        fresh = participant_snapshot(s, workshop, me)
+        assert [n["text"] for n in phone["notes"]] == ["before", "during one", "during two"]
+        assert _without_clock(phone) == _without_clock(fresh)
+
+        # The staff's replay ends with the restore, which also came live, followed by the
+        # last note. Applied twice, the restore would count its note twice.
+        stored = events.events_since(s, workshop.id, staff_before["seq"], None, limit=100)
+        replay = [{"name": e.name, "seq": e.seq, "data": e.data} for e in stored[:-1]]
+        ack = {"ok": True, "events": replay, "seq": stored[-2].seq}
+        staff = catch_up(staff_before, ack, stored[-2:])
+        assert _without_clock(staff) == _without_clock(staff_snapshot(s, workshop, "facilitator"))
+    engine.dispose()
+
+
+def test_a_late_note_reaches_the_hosts_briefing_not_this_rounds_notes(tmp_path):
+    """A note written in round 1 and stored after the change to round 2 (the phone was
+    offline) goes to its table's audience: the host there now keeps it in the briefing,
+    staff screens leave it out of this round's notes and counts, as fresh snapshots do."""
+    engine = make_engine(f"sqlite:///{tmp_path}/db.sqlite3")
+    migrate(engine)
+    factory = make_session_factory(engine)
+    with session_scope(factory) as s:
+        code = workshops.create_workshop(s, dict(template())).join_code
+        workshop = workshops.get_by_code(s, code)
+        host, _ = participants.join(s, workshop, JoinRequest("nl", wants_to_host=True), 40)
+        guest, _ = participants.join(s, workshop, JoinRequest("fr"), 40)
+        rounds.start_round(s, workshop)
+        table = participants.current_table(s, workshop, host)
+        if participants.current_table(s, workshop, guest).id != table.id:
+            seating.move(s, workshop, [guest.public_id], table.number)
+    with session_scope(factory) as s:
+        workshop = workshops.get_by_code(s, code)
+        seating.next_round(s, workshop, 1)
+    with session_scope(factory) as s:
+        workshop = workshops.get_by_code(s, code)
+        host = s.get(Participant, host.id)
+        before = {"host": participant_snapshot(s, workshop, host)}
+        for role in ("facilitator", "projector"):
+            before[role] = staff_snapshot(s, workshop, role)
+        assert before["host"]["handover"] == []
+    with session_scope(factory) as s:
+        workshop = workshops.get_by_code(s, code)
+        late = _post_late(s, workshop, s.get(Participant, guest.id))
+        assert late is not None and late.round_number == 1
+    with session_scope(factory) as s:
+        workshop = workshops.get_by_code(s, code)
+        host = s.get(Participant, host.id)
+        audiences = events.visible_audiences(host.id, table.id)
+        replay = events.events_since(s, workshop.id, before["host"]["seq"], audiences, 100)
+        assert [e.name for e in replay] == ["note.posted"]
+        phone = _catch_up(before["host"], replay, workshop.last_seq)
+        assert [n["text"] for n in phone["handover"]] == ["late note"]
+        assert phone["notes"] == []
+        assert _without_clock(phone) == _without_clock(participant_snapshot(s, workshop, host))
+        for role in ("facilitator", "projector"):
+            replay = events.events_since(s, workshop.id, before[role]["seq"], None, 100)
+            staff = _catch_up(before[role], replay, workshop.last_seq)
+            assert _without_clock(staff) == _without_clock(staff_snapshot(s, workshop, role))
     engine.dispose()

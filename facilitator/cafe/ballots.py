@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
+from facilitator.cafe.guards import require_not_closed
 from facilitator.errors import DomainError
 from facilitator.store import events
 from facilitator.store.events import StoredEvent
@@ -189,6 +190,7 @@ def cast_dots(
     """Replace the voter's dots on an open ballot; returns their allocation and the tally."""
     if isinstance(ballot_id, bool) or not isinstance(ballot_id, int):
         raise DomainError("bad_request")
+    require_not_closed(workshop)  # the harvest of a closed workshop is final
     ballot = session.get(Ballot, ballot_id)
     if ballot is None or ballot.workshop_id != workshop.id:
         raise DomainError("unknown_ballot")

@@ -6,10 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from facilitator.errors import DomainError
+from facilitator.cafe import once
+from facilitator.cafe.guards import require_not_closed
+from facilitator.cafe.text import clean_text
 from facilitator.store import events
 from facilitator.store.events import StoredEvent
 from facilitator.store.models import Commitment, Participant, Workshop
@@ -30,12 +31,19 @@ def commitment_view(commitment: Commitment) -> dict[str, Any]:
 
 
 def clean_theme(raw: object) -> str | None:
-    """An optional theme label (as the harvest shows it)."""
-    if raw is None or raw == "":
+    """An optional theme label (as the harvest shows it), cleaned as any typed line."""
+    if raw is None:
         return None
-    if not isinstance(raw, str) or len(raw) > THEME_MAX_CHARS:
-        raise DomainError("bad_request")
-    return raw.strip() or None
+    theme = clean_text(
+        raw,
+        THEME_MAX_CHARS,
+        multiline=False,
+        bad="bad_request",
+        broken="bad_request",
+        empty=None,
+        too_long="bad_request",
+    )
+    return theme or None
 
 
 def post_commitment(
@@ -48,9 +56,14 @@ def post_commitment(
     signed: bool,
 ) -> tuple[dict[str, Any], bool, list[StoredEvent]]:
     """Store a commitment (a resend of the same id returns the stored one)."""
-    existing = _find(session, workshop.id, client_id)
+
+    def is_resend(row: Commitment) -> bool:
+        return row.participant_id == author.id and row.text == text
+
+    existing = once.stored_before(session, Commitment, workshop.id, client_id, is_resend)
     if existing is not None:
-        return _replayed(existing, author, text), True, []
+        return commitment_view(existing), True, []
+    require_not_closed(workshop)
     signed_as = (author.display_name or None) if signed else None
     commitment = Commitment(
         workshop_id=workshop.id,
@@ -60,14 +73,9 @@ def post_commitment(
         signed_as=signed_as,
         theme=theme,
     )
-    try:
-        with session.begin_nested():
-            session.add(commitment)
-    except IntegrityError:  # the same id at the same moment from a second tab
-        found = _find(session, workshop.id, client_id)
-        if found is None:
-            raise
-        return _replayed(found, author, text), True, []
+    commitment, inserted = once.insert_once(session, commitment, is_resend)
+    if not inserted:  # the same id at the same moment from a second tab
+        return commitment_view(commitment), True, []
     view = commitment_view(commitment)
     data = {"commitment": view}
     # Staff screens show everyone's; the author's other phones (tabs) show their own.
@@ -76,20 +84,6 @@ def post_commitment(
         session, workshop.id, [("commitment.posted", audience, data) for audience in audiences]
     )
     return view, False, stored
-
-
-def _find(session: Session, workshop_id: int, client_id: str) -> Commitment | None:
-    return session.scalar(
-        select(Commitment).where(
-            Commitment.workshop_id == workshop_id, Commitment.client_id == client_id
-        )
-    )
-
-
-def _replayed(commitment: Commitment, author: Participant, text: str) -> dict[str, Any]:
-    if commitment.participant_id != author.id or commitment.text != text:
-        raise DomainError("client_id_taken")
-    return commitment_view(commitment)
 
 
 def visible_commitments(session: Session, workshop_id: int) -> list[dict[str, Any]]:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from facilitator.cafe.snapshots import participant_view
+from facilitator.cafe.text import clean_text
 from facilitator.config import ROLES
 from facilitator.errors import DomainError
 from facilitator.planner import rotation
@@ -36,9 +37,18 @@ def validate_join(request: JoinRequest, workshop: Workshop, name_max_chars: int)
     """Check and tidy a join request, or raise DomainError."""
     if request.language not in workshop.languages.split(","):
         raise DomainError("bad_language")
-    name = (request.display_name or "").strip() or None
-    if name is not None and len(name) > name_max_chars:
-        raise DomainError("name_too_long", limit=name_max_chars)
+    # One line, cleaned like every typed text; a name of spaces or zero-width spaces
+    # is no name (the person stays anonymous), as an empty field is.
+    name = (
+        clean_text(
+            request.display_name or "",
+            name_max_chars,
+            multiline=False,
+            empty=None,
+            too_long="name_too_long",
+        )
+        or None
+    )
     role = request.role or None
     if role is not None and role not in ROLES:
         raise DomainError("bad_role")

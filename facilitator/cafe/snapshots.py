@@ -1,7 +1,7 @@
-"""What each screen holds: views of rows, fresh snapshots, and the reducer clients run.
+"""What each screen holds: views of rows and fresh snapshots.
 
 A reconnecting client gets either the events it missed or a fresh snapshot; the
-reducer that applies events to a snapshot is in reducer.py.
+reducer that applies events to a snapshot is the browser's (`static/js/common.js`).
 """
 
 from __future__ import annotations

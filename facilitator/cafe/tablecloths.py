@@ -9,11 +9,13 @@ never a row without its file).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from facilitator.cafe import once
+from facilitator.cafe.guards import require_not_closed
 from facilitator.cafe.notes import PostResult
 from facilitator.cafe.participants import current_table
 from facilitator.cafe.photos import ProcessedPhoto
@@ -36,22 +38,24 @@ def photo_file(sessions_dir: str | Path, workshop_id: int, photo_id: int, thumb:
     return photo_folder(sessions_dir, workshop_id) / f"{photo_id}{suffix}"
 
 
+def _is_resend(author: Participant) -> Callable[[Contribution], bool]:
+    """A stored row under the same id is a resend when it is this person's photo."""
+    return lambda row: row.participant_id == author.id and row.kind == "photo"
+
+
+def _view(session: Session, found: Contribution, author: Participant) -> PostResult:
+    """A stored photo as a resend gets it back (no event: the table saw it already)."""
+    table = session.get(CafeTable, found.table_id)
+    view = photo_view(found, session.get(Photo, found.id), author, table.number)
+    return PostResult(view, True, [])
+
+
 def already_stored(
     session: Session, workshop: Workshop, author: Participant, client_id: str
 ) -> PostResult | None:
     """The photo stored for this id before (a resend), checked before any image work."""
-    found = session.scalar(
-        select(Contribution).where(
-            Contribution.workshop_id == workshop.id, Contribution.client_id == client_id
-        )
-    )
-    if found is None:
-        return None
-    if found.participant_id != author.id or found.kind != "photo":
-        raise DomainError("client_id_taken")
-    table = session.get(CafeTable, found.table_id)
-    view = photo_view(found, session.get(Photo, found.id), author, table.number)
-    return PostResult(view, True, [])
+    found = once.stored_before(session, Contribution, workshop.id, client_id, _is_resend(author))
+    return None if found is None else _view(session, found, author)
 
 
 def check_can_post(
@@ -59,6 +63,7 @@ def check_can_post(
 ) -> tuple[Round, CafeTable]:
     """A photo goes to the sender's own table in the current round (also after time's up);
     returns that round and table."""
+    require_not_closed(workshop)
     cafe_round = current_round(session, workshop)
     if cafe_round is None:
         raise DomainError("round_closed")
@@ -91,8 +96,9 @@ def store_photo(
         table_id=table.id,
         participant_id=author.id,
     )
-    session.add(note)
-    session.flush()
+    note, inserted = once.insert_once(session, note, _is_resend(author))
+    if not inserted:  # a resend raced the first send: that one stored it, with its files
+        return _view(session, note, author)
     photo = Photo(
         contribution_id=note.id,
         width=processed.width,

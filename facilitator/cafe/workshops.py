@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from facilitator.cafe.text import ascii_number
 from facilitator.errors import DomainError
 from facilitator.store import events
 from facilitator.store.events import StoredEvent
@@ -185,16 +186,15 @@ def parse_scope(session: Session, workshop: Workshop, scope: object) -> str:
         return "all"
     if not isinstance(scope, str) or len(scope) > 12 or scope[:2] not in ("t:", "r:"):
         raise DomainError("bad_scope")
-    number = scope[2:]
-    if not number.isdigit():
-        raise DomainError("bad_scope")
+    # ASCII digits only: "t:²" passes `isdigit`, then `int` raises (a traceback).
+    number = ascii_number(scope[2:], 10, "bad_scope")
     model = CafeTable if scope.startswith("t:") else Round
     found = session.scalar(
-        select(model.id).where(model.workshop_id == workshop.id, model.number == int(number))
+        select(model.id).where(model.workshop_id == workshop.id, model.number == number)
     )
     if found is None:
         raise DomainError("bad_scope")
-    return f"{scope[:2]}{int(number)}"
+    return f"{scope[:2]}{number}"
 
 
 def set_harvest_scope(session: Session, workshop: Workshop, scope: object) -> list[StoredEvent]:

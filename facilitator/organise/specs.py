@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from facilitator.cafe.agenda import list_phases
+from facilitator.cafe.text import clean_text as typed_text
 from facilitator.errors import DomainError
 from facilitator.store.models import Round, Workshop
 from facilitator.store.queries import list_tables
@@ -175,36 +176,48 @@ def add_round(spec: dict[str, Any], phase_index: int) -> None:
 # --- checking a spec ---------------------------------------------------------------------
 
 
-def clean_text(value: Any, limit: int, code: str, field: str = "") -> str:
-    """A text typed in a form, stripped, at most `limit` long (None: empty)."""
+def clean_text(value: Any, limit: int, code: str, field: str = "", multiline: bool = False) -> str:
+    """A text typed in a form, cleaned as every typed text is (`cafe.text.clean_text`:
+    valid Unicode, NFC, no control characters or bidi overrides, trimmed, invisible-only
+    counts as empty), at most `limit` long; "" when empty (None too). One line unless
+    `multiline` (a round's question may have several). Any fault: `code` for `field`."""
     if value is None:
         value = ""
-    if not isinstance(value, str):
-        raise DomainError(code, field=field)
-    value = value.strip()
-    if len(value) > limit:
-        raise DomainError(code, field=field)
-    return value
+    try:
+        return typed_text(
+            value,
+            limit,
+            multiline=multiline,
+            bad=code,
+            broken=code,
+            empty=None,
+            too_long=code,
+        )
+    except DomainError as exc:
+        raise DomainError(code, field=field) from exc
 
 
 def _whole(value: Any, low: int, high: int, code: str, field: str) -> int:
     """A whole number typed in a form ("12") or given as an int, within [low, high]."""
     if isinstance(value, bool):
         raise DomainError(code, field=field)
-    if isinstance(value, str) and re.fullmatch(r"\s*\d{1,6}\s*", value):
+    # [0-9], not \d: "١٢" (Arabic-Indic digits) is no number an organiser meant to type.
+    if isinstance(value, str) and re.fullmatch(r"\s*[0-9]{1,6}\s*", value):
         value = int(value)
     if not isinstance(value, int) or not low <= value <= high:
         raise DomainError(code, field=field)
     return value
 
 
-def _per_language(value: Any, languages: list[str], code: str, field: str) -> dict[str, str]:
+def _per_language(
+    value: Any, languages: list[str], code: str, field: str, multiline: bool = False
+) -> dict[str, str]:
     """Texts per language: only the workshop's languages kept, at least one given."""
     if not isinstance(value, Mapping):
         raise DomainError(code, field=field)
     texts = {}
     for lang in languages:
-        text = clean_text(value.get(lang), TEXT_MAX, code, f"{field}-{lang}")
+        text = clean_text(value.get(lang), TEXT_MAX, code, f"{field}-{lang}", multiline)
         if text:
             texts[lang] = text
     if not texts:
@@ -267,7 +280,11 @@ def clean_spec(raw: Mapping[str, Any]) -> dict[str, Any]:
                         item.get("minutes"), 1, MINUTES_MAX, "bad_minutes", f"{rfield}-minutes"
                     ),
                     "question": _per_language(
-                        item.get("question"), languages, "missing_question", f"{rfield}-q"
+                        item.get("question"),
+                        languages,
+                        "missing_question",
+                        f"{rfield}-q",
+                        multiline=True,  # typed in a text area
                     ),
                 }
             )

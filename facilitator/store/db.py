@@ -18,8 +18,21 @@ from facilitator.store.events import take_outbox
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
-def make_engine(url: str, **options: Any) -> Engine:
-    """Create an engine; SQLite gets WAL, foreign keys and a busy timeout."""
+def make_engine(
+    url: str,
+    *,
+    pool_size: int = 10,
+    max_overflow: int = 20,
+    pool_timeout: float = 30.0,
+    **options: Any,
+) -> Engine:
+    """Create an engine; SQLite gets WAL, foreign keys and a busy timeout.
+
+    The pool settings apply to PostgreSQL, per process: `pool_timeout` is how long a
+    unit of work waits for a free connection before SQLAlchemy's TimeoutError. The
+    defaults are SQLAlchemy's timeout and the sizes this app always had; the app passes
+    its settings (`DB_POOL_*`, a 5 s timeout), scripts and benchmarks keep these.
+    """
     url = normalise_database_url(url)
     if url.startswith("sqlite"):
         _ensure_parent_dir(url)
@@ -27,7 +40,14 @@ def make_engine(url: str, **options: Any) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "savepoint", _sqlite_begin_before_savepoint)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, **options)
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=pool_size,
+        max_overflow=max_overflow,
+        pool_timeout=pool_timeout,
+        **options,
+    )
 
 
 def _ensure_parent_dir(url: str) -> None:

@@ -6,8 +6,10 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+import socketio as python_socketio
 from flask import Flask
 from flask_babel import get_locale
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from facilitator.config import PROJECT_ROOT, defaults, from_environment
 from facilitator.store.db import make_engine, make_session_factory
@@ -19,6 +21,7 @@ from facilitator.web.extensions import babel, csrf, socketio
 from facilitator.web.i18n import select_locale
 from facilitator.web.on_commit import publish_on_commit
 from facilitator.web.pages import register_blueprints
+from facilitator.web.sockets.core import RevokingRedisManager
 from facilitator.web.wire import TextPacket
 
 
@@ -39,7 +42,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _load_or_create_secret(Path(app.config["SESSIONS_DIR"]))
 
-    engine = make_engine(app.config["DATABASE_URL"])
+    engine = make_engine(
+        app.config["DATABASE_URL"],
+        # Per worker process: PostgreSQL's max_connections must cover every worker's
+        # pool_size + max_overflow. A short timeout answers `server_busy` before the
+        # phone's 8 s acknowledgement timeout.
+        pool_size=app.config["DB_POOL_SIZE"],
+        max_overflow=app.config["DB_MAX_OVERFLOW"],
+        pool_timeout=app.config["DB_POOL_TIMEOUT"],
+    )
     app.extensions["facilitator.engine"] = engine
     app.extensions["facilitator.sessions"] = make_session_factory(engine)
     publish_on_commit(app)
@@ -50,8 +61,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     socketio.init_app(
         app,
         async_mode=app.config["ASYNC_MODE"],
-        message_queue=app.config["MESSAGE_QUEUE"],
-        channel=app.config["MESSAGE_QUEUE_CHANNEL"],
+        # Always given (None without a queue): the unbound SocketIO keeps its options
+        # from one init_app to the next, so a manager must never outlive its app.
+        client_manager=_client_manager(app.config["MESSAGE_QUEUE"], app.config),
         max_http_buffer_size=app.config["SOCKET_MAX_BUFFER"],
         ping_interval=app.config["PING_INTERVAL"],
         ping_timeout=app.config["PING_TIMEOUT"],
@@ -60,7 +72,31 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         serializer=TextPacket,
     )
     register_blueprints(app)
+    hops = app.config["PROXY_HOPS"]
+    if hops > 0:
+        # Behind nginx every phone would be the proxy's address (one join limit for the
+        # whole venue): trust the last `hops` X-Forwarded-For entries, which the proxies
+        # wrote, never what a phone sent before them. Only the address: deploy/nginx.conf
+        # sets no X-Forwarded-Proto or -Host, so a phone could forge those. Outside the
+        # Socket.IO middleware, so connections see the real address too.
+        proxied = ProxyFix(app.wsgi_app, x_for=hops, x_proto=0, x_host=0)
+        app.wsgi_app = proxied  # type: ignore[method-assign]
     return app
+
+
+def _client_manager(url: str | None, config: Any) -> Any:
+    """The Socket.IO client manager for a message queue URL, as Flask-SocketIO picks it,
+    but for Redis one that can disconnect a replaced staff link's room on every worker."""
+    if not url:
+        return None
+    channel = config["MESSAGE_QUEUE_CHANNEL"]
+    if url.startswith(("redis://", "rediss://")):
+        return RevokingRedisManager(url, channel=channel)
+    if url.startswith("kafka://"):
+        return python_socketio.KafkaManager(url, channel=channel)
+    if url.startswith("zmq"):
+        return python_socketio.ZmqManager(url, channel=channel)
+    return python_socketio.KombuManager(url, channel=channel)
 
 
 def _load_or_create_secret(sessions_dir: Path) -> str:

@@ -50,6 +50,13 @@ ERROR_MESSAGES = {
     "empty_text": lazy_gettext("Please write something first."),
     "text_too_long": lazy_gettext("This text is too long."),
     "round_closed": lazy_gettext("This round has ended; wait for the next one."),
+    "round_over": lazy_gettext(
+        "This note was written in a round that is over; post it at your new table?"
+    ),
+    "broken_text": lazy_gettext(
+        "This text holds a broken character (often half an emoji). Please check it and "
+        "send it again."
+    ),
     "not_your_table": lazy_gettext("You have moved to another table. Your screen is updated."),
     "round_already_running": lazy_gettext("The round is already running."),
     "round_already_ended": lazy_gettext("The round has already ended."),
@@ -101,6 +108,11 @@ ERROR_MESSAGES = {
         "This photo has too many pixels. Please send a smaller one, or take it again at a "
         "lower resolution."
     ),
+    # A socket event that failed on the server's side: busy (the database could not
+    # serve in time; trying again may work) or any other failure (logged).
+    "server_busy": lazy_gettext("The server is busy; your note is kept and will be sent again."),
+    "server_error": lazy_gettext("Something went wrong. Please try again."),
+    "worker_failed": lazy_gettext("The server could not finish this. Please try again."),
     "too_many_joins": lazy_gettext(
         "Too many people joined from this device. Please wait a minute."
     ),
@@ -294,6 +306,17 @@ def js_strings() -> dict[str, str]:
         "theme_is": gettext("Theme: {theme}"),
         "insight_from": gettext("Key insight · table {table}, round {round}"),
         "insight_from_table": gettext("Key insight · table {table}"),
+        # a note written offline across a round change, refused or stored late
+        "late_title": gettext("Notes that were not posted"),
+        "late_note_round": gettext(
+            "This note was written at table {table} in round {round}, which is over."
+        ),
+        "late_note_table": gettext(
+            "This note was written at table {table}, where you no longer sit."
+        ),
+        "late_post_here": gettext("Post it at my table now"),
+        "late_discard": gettext("Discard"),
+        "sent_to_table": gettext("Sent to table {table} (round {round})"),
     }
     strings |= {f"role_{key}": str(label) for key, label in ROLE_LABELS.items()}
     return strings

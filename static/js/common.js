@@ -1,13 +1,23 @@
 /* Shared by every screen: texts, the connection with catch-up, the state reducer, timers.
- * No framework: this runs on cheap phones. User text is only ever set with textContent. */
+ * No framework: this runs on cheap phones. User text is only ever set with textContent.
+ * A plain browser script that Node can also load (see the end): the test suite runs this
+ * very reducer, not a twin of it (tests/js_reducer.py). */
 "use strict";
 
 const Fac = (() => {
-  const strings = JSON.parse(document.getElementById("i18n").textContent);
+  let strings = null; // read on first use: under Node there is no page to read them from
+
+  function texts() {
+    if (strings === null) {
+      const node = typeof document === "undefined" ? null : document.getElementById("i18n");
+      strings = node ? JSON.parse(node.textContent) : {};
+    }
+    return strings;
+  }
 
   /** A translated text with {name} values filled in. */
   function t(key, values) {
-    let text = strings[key] || key;
+    let text = texts()[key] || key;
     for (const [name, value] of Object.entries(values || {})) {
       text = text.split("{" + name + "}").join(String(value));
     }
@@ -44,7 +54,7 @@ const Fac = (() => {
     setTimeout(() => { node.textContent = text; }, 50);
   }
 
-  /* --- the state reducer: mirrors facilitator/reducer.py, event by event --- */
+  /* --- the state reducer: what every screen does with each event --- */
 
   const isParticipant = (state) => "seat" in state;
   const atMyTable = (state, note) => !isParticipant(state) || (state.seat && state.seat.table === note.table);
@@ -58,16 +68,25 @@ const Fac = (() => {
     list.sort((a, b) => a.id - b.id);
   }
 
+  /** A note of the round on screen? A late one (written offline before a round change,
+   *  stored at its own round) is not: screens show this round's notes only. */
+  const thisRound = (state, note) => Boolean(state.round) && note.round_id === state.round.id;
+
   const reducers = {
     "note.posted": (state, data) => {
       const note = data.note;
       if (!atMyTable(state, note)) return; // a table this phone has left
+      if (!thisRound(state, note)) { // a host's briefing holds the table's earlier rounds
+        if (state.handover && !state.handover.some((n) => n.id === note.id)) insertById(state.handover, note);
+        return;
+      }
       if (state.notes.some((n) => n.client_id === note.client_id)) return;
       state.notes.push(note);
       count(state, note.table, +1);
     },
     "insight.posted": (state, data) => {
       const insight = data.insight;
+      if (!thisRound(state, insight)) return; // a late one: screens show this round's
       if (isParticipant(state)) {
         if (state.seat && state.seat.table === insight.table) state.insight = insight;
       } else state.insights[String(insight.table)] = insight;
@@ -155,7 +174,7 @@ const Fac = (() => {
     "message.broadcast": (state, data) => { state.message = data.text; },
     "agenda.updated": (state, data) => { state.agenda = data.agenda; },
     "projector.updated": (state, data) => { state.projector = data; },
-    /* plenary: dot-voting and commitments (facilitator/reducer.py does the same) */
+    /* plenary: dot-voting and commitments */
     "ballot.updated": (state, data) => {
       const ballot = data.ballot;
       if ("my_dots" in state && (!state.ballot || state.ballot.id !== ballot.id)) state.my_dots = {}; // a new vote
@@ -183,13 +202,34 @@ const Fac = (() => {
     return state;
   }
 
+  /** The state after a sync's answer, and the live events that came in meanwhile.
+   *  A snapshot replaces the state, replayed events extend it; then the live events it
+   *  does not cover (a higher number) are applied after it, in order. Dropping them
+   *  lost a note posted while a phone's sync was on its way (two workers). Returns the
+   *  state, the number now covered, and the live events applied. */
+  function catchUp(state, ack, arrived) {
+    const next = ack.snapshot || state;
+    if (!ack.snapshot) {
+      // Already applied when two syncs overlap: the state's number says so.
+      for (const e of ack.events) if (e.seq > next.seq) applyEvent(next, e.name, e.seq, e.data);
+      next.seq = Math.max(next.seq, ack.seq);
+    }
+    const covered = next.seq;
+    const later = arrived.filter((e) => e.seq > covered).sort((a, b) => a.seq - b.seq);
+    for (const e of later) applyEvent(next, e.name, e.seq, e.data);
+    return { state: next, covered, later };
+  }
+
   /* --- connection: authenticate, then catch up with the last number seen --- */
 
   const EVENTS = Object.keys(reducers);
 
   function connect(role, code, handlers) {
     const socket = io({ auth: { code, role }, transports: ["websocket", "polling"] });
+    // snapshotSeq: the number the last catch-up covered; live events at or below it are in.
     const live = { state: null, snapshotSeq: 0, clockOffset: 0, harvest: null };
+    let syncing = 0; // syncs on their way
+    let arrived = []; // live events received meanwhile: applied after the answer
 
     function setStatus(kind) {
       const pill = $("connection");
@@ -203,27 +243,45 @@ const Fac = (() => {
     /** Catch up from the last number seen, or ask for a fresh snapshot. */
     function sync(fresh) {
       const lastSeq = live.state && !fresh ? live.state.seq : 0;
+      syncing += 1;
       socket.timeout(10000).emit("sync", { last_seq: lastSeq }, (err, ack) => {
-        if (err || !ack || !ack.ok) { setTimeout(() => socket.connected && sync(fresh), 2000); return; }
-        if (ack.harvest) live.harvest = ack.harvest; // phones: the workshop's newest cloud
-        if (ack.snapshot) {
-          live.state = ack.snapshot;
-          live.snapshotSeq = ack.snapshot.seq;
-          live.clockOffset = Date.parse(ack.snapshot.server_time) - Date.now();
-          handlers.onSnapshot(live.state);
-        } else {
-          for (const e of ack.events) applyEvent(live.state, e.name, e.seq, e.data);
-          live.state.seq = Math.max(live.state.seq, ack.seq);
-          handlers.onSnapshot(live.state);
+        syncing -= 1;
+        if (err || !ack || !ack.ok) {
+          release();
+          setTimeout(() => socket.connected && sync(fresh), 2000);
+          return;
         }
+        if (ack.harvest) live.harvest = ack.harvest; // phones: the workshop's newest cloud
+        if (ack.snapshot) live.clockOffset = Date.parse(ack.snapshot.server_time) - Date.now();
+        const result = catchUp(live.state, ack, arrived);
+        live.state = result.state;
+        live.snapshotSeq = result.covered;
+        // Kept while another sync is on its way: its snapshot may be older than them.
+        if (syncing === 0) arrived = [];
+        handlers.onSnapshot(live.state);
+        for (const e of result.later) handlers.onEvent(e.name, e.data, live.state);
       });
+    }
+
+    /** A sync that failed: what arrived meanwhile goes on the state we have, if any. */
+    function release() {
+      if (syncing > 0 || !live.state) return;
+      const waiting = arrived.filter((e) => e.seq > live.snapshotSeq).sort((a, b) => a.seq - b.seq);
+      arrived = [];
+      for (const e of waiting) receive(e);
+    }
+
+    function receive(e) {
+      applyEvent(live.state, e.name, e.seq, e.data);
+      handlers.onEvent(e.name, e.data, live.state);
     }
 
     for (const name of EVENTS) {
       socket.on(name, (payload) => {
-        if (!live.state || payload.seq <= live.snapshotSeq) return; // already in the snapshot
-        applyEvent(live.state, name, payload.seq, payload.data);
-        handlers.onEvent(name, payload.data, live.state);
+        const e = { name, seq: payload.seq, data: payload.data };
+        if (syncing > 0 || !live.state) { arrived.push(e); return; } // the answer decides
+        if (e.seq <= live.snapshotSeq) return; // already in the snapshot
+        receive(e);
       });
     }
     socket.on("connect", () => { setStatus("online"); sync(false); });
@@ -235,7 +293,9 @@ const Fac = (() => {
     // A phone that knows it lost the network stops waiting for a timeout.
     window.addEventListener("offline", () => { setStatus("offline"); socket.disconnect(); });
     window.addEventListener("online", () => { setStatus("reconnecting"); socket.connect(); });
-    return { socket, live, sync };
+    // Caught up: a state, and no sync on its way that would replace it.
+    const caughtUp = () => live.state !== null && syncing === 0;
+    return { socket, live, sync, caughtUp };
   }
 
   /* --- timers: the server sends an end time; we count down locally --- */
@@ -326,7 +386,10 @@ const Fac = (() => {
   }
 
   return {
-    t, count: countText, el, $, uuid, announce, applyEvent, connect, renderTimer, roundLabel, question,
-    remainingSeconds, formatSeconds, phaseTitle, byVotes, ranked, optionParts,
+    t, count: countText, el, $, uuid, announce, applyEvent, catchUp, connect, renderTimer, roundLabel,
+    question, remainingSeconds, formatSeconds, phaseTitle, byVotes, ranked, optionParts,
   };
 })();
+
+// Under Node (the test suite) the same file is a module; in a browser `Fac` is a global.
+if (typeof module !== "undefined" && module.exports) module.exports = Fac;

@@ -1,5 +1,7 @@
-/* The participant's phone: seat, question, timer, notes, and an outbox that survives
- * a lost connection or a reload (localStorage), resent until the server acknowledges. */
+/* The participant's phone: seat, question, timer, notes, and outboxes (outbox.js) that
+ * survive a lost connection or a reload, resent until the server answers. A note the
+ * server refuses because its round or table is over is never dropped: the phone offers
+ * to post it at the table where its writer sits now. */
 "use strict";
 
 (() => {
@@ -7,21 +9,11 @@
   const main = document.querySelector("[data-screen=participant]");
   const code = main.dataset.code;
   const noteMax = Number(main.dataset.noteMax);
-  const outboxKey = `facilitator.outbox.${code}`;
   const seatKey = `facilitator.seat.${code}`;
   let lastTimerPhase = null;
 
-  const outbox = {
-    load() {
-      try { return JSON.parse(localStorage.getItem(outboxKey)) || []; } catch { return []; }
-    },
-    save(items) { localStorage.setItem(outboxKey, JSON.stringify(items)); },
-    add(item) { const items = this.load(); items.push(item); this.save(items); },
-    remove(id) { this.save(this.load().filter((i) => i.client_id !== id)); },
-  };
-
   const conn = Fac.connect("participant", code, {
-    onSnapshot: (state) => { render(state); noticeSeatChange(state); flushOutbox(); flushPhotos(); flushCommitments(); },
+    onSnapshot: (state) => { render(state); noticeSeatChange(state); flushOutboxes(); },
     onEvent: (name, data, state) => {
       // A new table: its notes (and a host's briefing) come with a fresh snapshot.
       if (name === "seat.assigned" || name === "round.seats") { conn.sync(true); return; }
@@ -49,6 +41,7 @@
     $("phase").textContent = Fac.phaseTitle(state.agenda, language());
     renderMessage(state.message);
     renderNotes(state);
+    renderLate(state);
     renderHandover(state.handover);
     renderInsight(state);
     renderPhotos(state);
@@ -95,7 +88,7 @@
 
   function renderNotes(state) {
     const list = $("notes");
-    const pending = outbox.load();
+    const pending = notesOut.items().filter((item) => item.kind !== "insight");
     const items = [];
     for (const item of pending) {
       const li = el("li", { class: "note pending", "data-client-id": item.client_id });
@@ -117,24 +110,24 @@
   /** The round's key insight: everyone at the table sees it, the host writes it. */
   function renderInsight(state) {
     const isHost = Boolean(state.me.is_host && state.seat);
-    $("insight").hidden = !isHost && !state.insight;
+    const pending = notesOut.items().filter((item) => item.kind === "insight").pop();
+    const shown = pending || state.insight;
+    $("insight").hidden = !isHost && !shown;
     $("insight-form").hidden = !isHost;
-    $("insight-text").textContent = state.insight ? state.insight.text : "";
-    $("insight-text").hidden = !state.insight;
+    $("insight-text").textContent = shown ? shown.text : "";
+    $("insight-text").hidden = !shown;
+    $("insight-text").classList.toggle("pending", Boolean(pending));
   }
 
+  /* The key insight goes through the notes' outbox: written offline, it is not lost. */
   $("insight-form").addEventListener("submit", (event) => {
     event.preventDefault();
     const state = conn.live.state;
     const text = $("insight-input").value.trim();
-    if (!text || !state.seat) return;
-    const payload = { client_id: Fac.uuid(), text, table: state.seat.table };
-    conn.socket.timeout(8000).emit("insight.post", payload, (err, ack) => {
-      if (err || !ack.ok) { showError(err ? t("error_generic") : ack.message); return; }
-      $("insight-input").value = "";
-      Fac.applyEvent(state, "insight.posted", state.seq, { insight: ack.insight });
-      render(state);
-    });
+    if (!text || !state || !state.seat) return;
+    showError("");
+    $("insight-input").value = "";
+    notesOut.add({ client_id: Fac.uuid(), kind: "insight", text, ...writtenAt(state) });
   });
 
   /** A host's briefing: what earlier rounds wrote at this table. */
@@ -153,7 +146,7 @@
     if (!window.confirm(t("confirm_leave"))) return;
     conn.socket.timeout(8000).emit("participant.leave", {}, (err, ack) => {
       if (!err && ack && ack.ok) {
-        localStorage.removeItem(outboxKey);
+        notesOut.clear();
         conn.sync(true);
       } else showError(t("error_generic"));
     });
@@ -215,7 +208,36 @@
   }
   $("move-ok").addEventListener("click", () => { $("move-overlay").hidden = true; $("note-text").focus(); });
 
-  /* --- posting: outbox first, then the server; resend until acknowledged --- */
+  /* --- posting: outbox first, then the server; resend until it answers --- */
+
+  /** An emit as a promise of its answer: null when none came in time. */
+  function ask(event, payload) {
+    return new Promise((resolve) => {
+      conn.socket.timeout(8000).emit(event, payload, (err, ack) => resolve(err ? null : ack));
+    });
+  }
+
+  // An answer is applied to the state, so sending waits until the phone has caught up
+  // (after a reconnection, its round and table may have changed meanwhile).
+  const connected = () => conn.socket.connected && conn.caughtUp();
+  const rerender = () => { if (conn.live.state) render(conn.live.state); };
+
+  /** Where a note is written: its table and round NUMBER, which it keeps when sent later
+   *  (after a round change, the server stores it there or says the round is over). */
+  function writtenAt(state) {
+    return { table: state.seat.table, round: state.round ? state.round.number : state.seat.round };
+  }
+
+  // Notes and key insights share the key phones in the field already hold items under.
+  const notesOut = Fac.Outbox(`facilitator.outbox.${code}`, sendNote, {
+    ready: connected, onDone: noteStored, onFinal: noteRefused, onRetry: noteWaits, onChange: rerender,
+  });
+
+  function sendNote(item) {
+    const payload = { client_id: item.client_id, text: item.text, table: item.table };
+    if (item.round) payload.round = item.round; // items queued by an older page have none
+    return ask(item.kind === "insight" ? "insight.post" : "note.post", payload);
+  }
 
   const textarea = $("note-text");
   const showCharsLeft = () => {
@@ -231,11 +253,10 @@
     showError("");
     if (!text) { showError(t("error_generic")); return; }
     if (!state || !state.seat) { showError(t("no_seat")); return; }
-    outbox.add({ client_id: Fac.uuid(), text, table: state.seat.table });
     textarea.value = "";
     showCharsLeft();
-    render(state);
-    flushOutbox();
+    noteStatus.textContent = "";
+    notesOut.add({ client_id: Fac.uuid(), text, ...writtenAt(state) });
   });
 
   function showError(text) {
@@ -244,60 +265,119 @@
     node.textContent = text;
   }
 
-  let flushing = false;
-  function flushOutbox() {
-    if (flushing || !conn.socket.connected) return;
-    const items = outbox.load();
-    if (!items.length) return;
-    flushing = true;
-    let open = items.length;
-    for (const item of items) {
-      conn.socket.timeout(8000).emit("note.post", item, (err, ack) => {
-        if (!err && ack) settle(item, ack);
-        if (--open === 0) { flushing = false; if (conn.live.state) render(conn.live.state); }
-      });
-    }
+  // "Sent to table 3 (round 1)": a late note reached the table it was written at.
+  const noteStatus = el("p", { class: "muted small", "data-test": "note-status", role: "status" });
+  $("note-error").after(noteStatus);
+
+  /** Stored at another table or round than the one this phone shows now? */
+  function elsewhere(where, state) {
+    if (!state.seat || where.table !== state.seat.table) return true;
+    return Boolean(where.round && state.round && where.round !== state.round.number);
   }
 
-  function settle(item, ack) {
-    outbox.remove(item.client_id);
-    if (ack.ok) {
-      Fac.applyEvent(conn.live.state, "note.posted", conn.live.state.seq, { note: ack.note });
-      Fac.announce(t("note_posted"));
-    } else if (ack.error === "too_many_notes") {
-      outbox.add(item); // keep it; it goes out with the next try
-      showError(ack.message);
-    } else {
-      showError(ack.message);
-      if (!textarea.value) { textarea.value = item.text; showCharsLeft(); } // give the words back
-      if (ack.error === "not_your_table" || ack.error === "round_closed") conn.sync();
-    }
+  function noteStored(item, ack) {
+    const state = conn.live.state;
+    const kind = item.kind === "insight" ? "insight" : "note";
+    Fac.applyEvent(state, `${kind}.posted`, state.seq, { [kind]: ack[kind] });
+    // The answer says where it was stored (`round`: its number); an older server does not.
+    const where = { table: ack[kind].table, round: ack.round || item.round };
+    if (elsewhere(where, state)) {
+      noteStatus.textContent = t("sent_to_table", where); // a live region: it is read out
+    } else if (kind === "note") Fac.announce(t("note_posted"));
   }
-  setInterval(flushOutbox, 5000);
-  conn.socket.on("connect", flushOutbox);
+
+  function noteWaits(item, ack) {
+    if (ack && ack.message) showError(ack.message); // "you are posting very fast": it waits
+  }
+
+  // Refusals that mean "written before the round or table changed": the words are kept.
+  const LATE_ERRORS = new Set(["round_over", "not_your_table", "round_closed"]);
+
+  function noteRefused(item, ack) {
+    if (LATE_ERRORS.has(ack.error)) {
+      late.add(item);
+      conn.sync(); // the screen catches up with the table and round it missed
+      return;
+    }
+    showError(ack.message);
+    const input = item.kind === "insight" ? $("insight-input") : textarea;
+    if (!input.value) { input.value = item.text; showCharsLeft(); } // give the words back
+  }
+
+  /* --- late notes: refused because their round or table is over; the writer decides --- */
+
+  const late = (() => {
+    const key = `facilitator.late.${code}`;
+    let items;
+    try { items = JSON.parse(localStorage.getItem(key)) || []; } catch { items = []; }
+    const save = () => {
+      try { localStorage.setItem(key, JSON.stringify(items)); } catch { /* kept in memory */ }
+      rerender();
+    };
+    return {
+      items: () => items.slice(),
+      add(item) { items = items.filter((i) => i.client_id !== item.client_id).concat([item]); save(); },
+      remove(clientId) { items = items.filter((i) => i.client_id !== clientId); save(); },
+    };
+  })();
+
+  const lateCard = el("section", { class: "card late-card", "data-test": "late-notes", "aria-label": t("late_title") });
+  lateCard.hidden = true;
+  $("note-form").before(lateCard);
+
+  function renderLate(state) {
+    const items = late.items();
+    lateCard.hidden = !items.length || Boolean(state.me.left);
+    lateCard.replaceChildren(...items.map((item) => lateNote(item, state)));
+  }
+
+  function lateNote(item, state) {
+    const box = el("div", { class: "note late-note", "data-test": "late-note", "data-client-id": item.client_id });
+    box.append(el("span", { class: "meta", "data-test": "late-where" }, lateText(item, state)), el("p", {}, item.text));
+    const post = el("button", { type: "button", class: "primary", "data-test": "late-post" }, t("late_post_here"));
+    post.disabled = !state.seat || state.me.left || Boolean(state.round && state.round.status === "ended");
+    post.addEventListener("click", () => postHere(item));
+    const discard = el("button", { type: "button", class: "ghost", "data-test": "late-discard" }, t("late_discard"));
+    discard.addEventListener("click", () => { late.remove(item.client_id); textarea.focus(); });
+    const actions = el("p", { class: "late-actions" });
+    actions.append(post, " ", discard);
+    box.append(actions);
+    return box;
+  }
+
+  /** "This note was written at table 3 in round 1, which is over." */
+  function lateText(item, state) {
+    const current = state.round ? state.round.number : null;
+    const over = item.round && (item.round !== current || state.round.status === "ended");
+    const moved = !state.seat || state.seat.table !== item.table;
+    if (!over && moved) return t("late_note_table", { table: item.table });
+    return t("late_note_round", { table: item.table, round: item.round || current });
+  }
+
+  /** Post a late note at the writer's table now: a new note, with a new id. */
+  function postHere(item) {
+    const state = conn.live.state;
+    if (!state || !state.seat) { showError(t("no_seat")); return; }
+    late.remove(item.client_id);
+    const kind = item.kind === "insight" ? { kind: "insight" } : {};
+    notesOut.add({ client_id: Fac.uuid(), ...kind, text: item.text, ...writtenAt(state) });
+    textarea.focus();
+  }
+
+  function flushOutboxes() { notesOut.flush(); photosOut.flush(); commitmentsOut.flush(); }
+  // Back online: whatever waits goes now, and the next waits start short again.
+  conn.socket.on("connect", () => { notesOut.reset(); photosOut.reset(); commitmentsOut.reset(); });
+  window.addEventListener("online", () => photosOut.reset());
 
   /* --- the tablecloth: photographed, shrunk on the phone, sent until stored --- */
 
-  const photoKey = `facilitator.photos.${code}`;
-  const photoQueue = {
-    memory: [], // when localStorage is full, photos wait here (lost only on reload)
-    load() {
-      try { return (JSON.parse(localStorage.getItem(photoKey)) || []).concat(this.memory); } catch { return this.memory.slice(); }
-    },
-    add(item) {
-      try {
-        const kept = JSON.parse(localStorage.getItem(photoKey)) || [];
-        localStorage.setItem(photoKey, JSON.stringify(kept.concat([item])));
-      } catch { this.memory.push(item); }
-    },
-    remove(id) {
-      this.memory = this.memory.filter((i) => i.client_id !== id);
-      try {
-        const kept = JSON.parse(localStorage.getItem(photoKey)) || [];
-        localStorage.setItem(photoKey, JSON.stringify(kept.filter((i) => i.client_id !== id)));
-      } catch { /* nothing kept there */ }
-    },
-  };
+  const photosOut = Fac.Outbox(`facilitator.photos.${code}`, sendPhoto, {
+    ready: () => navigator.onLine && conn.caughtUp(), // sent over HTTP, not the socket
+    onDone: photoStored,
+    onFinal: (item, ack) => photoStatus(ack.message || t("error_generic")),
+    onRetry: () => photoStatus(t("waiting_network")),
+    onChange: rerender,
+  });
   const csrf = document.querySelector("meta[name=csrf-token]").content;
 
   function renderPhotos(state) {
@@ -311,7 +391,7 @@
       return link;
     }));
     $("tablecloth").hidden = Boolean(state.me.left) || !state.seat;
-    if (photoQueue.load().length) photoStatus(navigator.onLine ? t("sending") : t("waiting_network"));
+    if (photosOut.items().length) photoStatus(navigator.onLine ? t("sending") : t("waiting_network"));
   }
 
   function photoStatus(text) { $("photo-status").textContent = text; }
@@ -341,44 +421,36 @@
     const state = conn.live.state;
     if (!file || !state || !state.seat) return;
     photoStatus(t("sending"));
-    try {
-      const data = await asDataUrl(await shrink(file));
-      photoQueue.add({ client_id: Fac.uuid(), table: state.seat.table, data });
-    } catch { photoStatus(t("photo_unreadable")); return; }
-    flushPhotos();
+    let data;
+    try { data = await asDataUrl(await shrink(file)); } catch { photoStatus(t("photo_unreadable")); return; }
+    photosOut.add({ client_id: Fac.uuid(), table: state.seat.table, data });
   });
 
-  let sendingPhotos = false;
-  async function flushPhotos() {
-    if (sendingPhotos || !navigator.onLine) return;
-    sendingPhotos = true;
-    try {
-      for (const item of photoQueue.load()) await sendPhoto(item);
-    } finally { sendingPhotos = false; }
-  }
-
+  /** One upload, its answer as the outbox reads it: null (no network), a busy server
+   *  (try later), or the server's JSON. */
   async function sendPhoto(item) {
     const form = new FormData();
     form.append("client_id", item.client_id);
     form.append("table", String(item.table));
-    form.append("photo", await (await fetch(item.data)).blob(), "tablecloth.jpg");
+    try {
+      form.append("photo", await (await fetch(item.data)).blob(), "tablecloth.jpg");
+    } catch {
+      return { ok: false, error: "photo_unreadable", message: t("photo_unreadable") };
+    }
     let response;
     try {
       response = await fetch(`/j/${code}/photos`, { method: "POST", body: form, headers: { "X-CSRFToken": csrf } });
-    } catch { photoStatus(t("waiting_network")); return; } // kept: sent again later
-    if (response.status >= 500 || response.status === 429) { photoStatus(t("waiting_network")); return; }
-    const body = await response.json().catch(() => ({ ok: false, message: t("error_generic") }));
-    photoQueue.remove(item.client_id);
-    if (body.ok) {
-      const state = conn.live.state;
-      Fac.applyEvent(state, "photo.posted", state.seq, { photo: body.photo });
-      photoStatus(t("photo_posted"));
-      Fac.announce(t("photo_posted"));
-      render(state);
-    } else photoStatus(body.message || t("error_generic"));
+    } catch { return null; }
+    if (response.status >= 500 || response.status === 429) return { ok: false, error: "server_busy" };
+    return response.json().catch(() => ({ ok: false, error: "bad_answer", message: t("error_generic") }));
   }
-  setInterval(flushPhotos, 5000);
-  conn.socket.on("connect", flushPhotos);
+
+  function photoStored(item, ack) {
+    const state = conn.live.state;
+    Fac.applyEvent(state, "photo.posted", state.seq, { photo: ack.photo });
+    photoStatus(t("photo_posted"));
+    Fac.announce(t("photo_posted"));
+  }
 
   /* --- between rounds: the whole room's word cloud and themes --- */
 
@@ -609,15 +681,12 @@
   setInterval(() => { if (spotlightShown !== null && !document.hidden) fetchSpotlight(spotlightShown); }, 20000);
 
   /* A commitment: "I will …", kept in an outbox until the server has it. */
-  const commitKey = `facilitator.commitments.${code}`;
-  const commitOutbox = {
-    load() {
-      try { return JSON.parse(localStorage.getItem(commitKey)) || []; } catch { return []; }
-    },
-    save(items) { localStorage.setItem(commitKey, JSON.stringify(items)); },
-    add(item) { const items = this.load(); items.push(item); this.save(items); },
-    remove(id) { this.save(this.load().filter((i) => i.client_id !== id)); },
-  };
+  const commitmentsOut = Fac.Outbox(`facilitator.commitments.${code}`, (item) => ask("commitment.post", item), {
+    ready: connected,
+    onDone: commitmentStored,
+    onFinal: commitmentRefused,
+    onChange: () => { if (conn.live.state) renderCommitments(conn.live.state); },
+  });
   const COMMIT_MAX = 280;
 
   function commitmentTime(state) {
@@ -625,7 +694,7 @@
     const phase = agenda && agenda.phases.find((p) => p.id === agenda.current);
     const kind = phase && phase.kind;
     return kind === "plenary" || kind === "conclusion" || Boolean(state.ballot)
-      || (state.my_commitments || []).length > 0 || commitOutbox.load().length > 0;
+      || (state.my_commitments || []).length > 0 || commitmentsOut.items().length > 0;
   }
 
   let commitShown = false;
@@ -637,7 +706,7 @@
     commitShown = !$("commit-card").hidden;
     if ($("commit-card").hidden) return;
     renderThemeChoice();
-    const pending = commitOutbox.load();
+    const pending = commitmentsOut.items();
     const stored = (state.my_commitments || []).filter((c) => !pending.some((p) => p.client_id === c.client_id));
     const items = [
       ...stored.map((c) => commitmentItem(c.text, c.signed_as ? t("signed_as", { name: c.signed_as }) : t("anonymous"), c.theme, false)),
@@ -685,43 +754,23 @@
     const text = commitText.value.trim();
     commitError("");
     if (!text) { commitError(t("commit_empty")); commitText.focus(); return; }
-    commitOutbox.add({
-      client_id: Fac.uuid(), text, theme: $("commit-theme").value || null, signed: $("commit-signed").checked,
-    });
     commitText.value = "";
     showCommitChars();
-    if (conn.live.state) renderCommitments(conn.live.state);
-    flushCommitments();
+    commitmentsOut.add({
+      client_id: Fac.uuid(), text, theme: $("commit-theme").value || null, signed: $("commit-signed").checked,
+    });
   });
 
-  let committing = false;
-  function flushCommitments() {
-    if (committing || !conn.socket.connected) return;
-    const items = commitOutbox.load();
-    if (!items.length) return;
-    committing = true;
-    let open = items.length;
-    for (const item of items) {
-      conn.socket.timeout(8000).emit("commitment.post", item, (err, ack) => {
-        if (!err && ack) settleCommitment(item, ack);
-        if (--open === 0) { committing = false; if (conn.live.state) renderCommitments(conn.live.state); }
-      });
-    }
+  function commitmentStored(item, ack) {
+    const state = conn.live.state;
+    if (!state.my_commitments) state.my_commitments = [];
+    const stored = { ...ack.commitment, client_id: item.client_id };
+    if (!state.my_commitments.some((c) => c.id === stored.id)) state.my_commitments.push(stored);
+    if (!ack.duplicate) Fac.announce(t("commitment_recorded"));
   }
 
-  function settleCommitment(item, ack) {
-    commitOutbox.remove(item.client_id);
-    const state = conn.live.state;
-    if (ack.ok) {
-      if (!state.my_commitments) state.my_commitments = [];
-      const stored = { ...ack.commitment, client_id: item.client_id };
-      if (!state.my_commitments.some((c) => c.id === stored.id)) state.my_commitments.push(stored);
-      if (!ack.duplicate) Fac.announce(t("commitment_recorded"));
-    } else {
-      commitError(ack.message);
-      if (!commitText.value) { commitText.value = item.text; showCommitChars(); } // give the words back
-    }
+  function commitmentRefused(item, ack) {
+    commitError(ack.message);
+    if (!commitText.value) { commitText.value = item.text; showCommitChars(); } // give the words back
   }
-  setInterval(flushCommitments, 5000);
-  conn.socket.on("connect", flushCommitments);
 })();

@@ -51,6 +51,12 @@ def request_wall(app: Flask, workshop_id: int) -> None:
     socketio.start_background_task(_keep_drawing, app, workshop_id)
 
 
+def is_drawing(workshop_id: int) -> bool:
+    """Whether this process is drawing (or about to draw) the workshop's wall."""
+    with _lock:
+        return workshop_id in _running
+
+
 def _keep_drawing(app: Flask, workshop_id: int) -> None:
     while True:
         with _lock:

@@ -43,6 +43,7 @@ from facilitator.web.pages.common import (
     workshop_or_404,
 )
 from facilitator.web.pages.projector import qr_svg
+from facilitator.web.sockets.core import revoke_grant
 
 bp = Blueprint("organiser", __name__)
 
@@ -134,18 +135,21 @@ def login() -> Response | tuple[str, int]:
 
 @bp.post("/login")
 def login_submit() -> Response | tuple[str, int]:
-    """Check the password; failed attempts are limited per network address."""
+    """Check the password; attempts are limited per network address.
+
+    Every attempt counts, before the password is checked: counting only failures
+    afterwards let a burst of concurrent guesses all pass the check.
+    """
     username = request.form.get("username", "")
     key = f"logins:{request.remote_addr}"
     per_minute = current_app.config["LOGINS_PER_MINUTE"]
-    if not ratelimit.allowed(current_app, key, per_minute):
+    if not ratelimit.hit(current_app, key, per_minute):
         error = error_message("too_many_logins")
         return render_screen("organiser/login.html", 429, error=error, username=username)
     with unit_of_work() as session:
         user = authenticate(session, username, request.form.get("password", ""))
         user_id = user.id if user else None
     if user_id is None:
-        ratelimit.count(current_app, key, per_minute)
         error = error_message("login_failed")
         return render_screen("organiser/login.html", 400, error=error, username=username)
     response = redirect(url_for("organiser.workshops"))
@@ -368,12 +372,18 @@ def projector_link(code: str) -> tuple[str, int]:
 def _new_link(
     code: str, kind: str, new_secret: Callable[[Session, Workshop], str]
 ) -> tuple[str, int]:
-    # `kind` names the blueprint whose open_link the secret opens: facilitator or projector.
+    # `kind` names the blueprint whose open_link the secret opens, and the role whose
+    # secret it replaces: facilitator or projector.
     with unit_of_work() as session:
         user, found = _owned(session, code)
+        workshop_id, old_hash = found.id, getattr(found, f"{kind}_secret_hash")
         secret = new_secret(session, found)
         link = _public_url(url_for(f"{kind}.open_link", code=found.join_code, secret=secret))
-        return _workshop_page(session, user, found, new_link={"kind": kind, "url": link})
+        page = _workshop_page(session, user, found, new_link={"kind": kind, "url": link})
+    # Only once the new link is committed: a screen of the old one that reconnects
+    # before would still be let in.
+    revoke_grant(workshop_id, kind, old_hash)
+    return page
 
 
 @bp.get("/w/<code>/delete")

@@ -78,9 +78,8 @@ def join_submit(code: str) -> Response | tuple[str, int]:
         if current_caller(PARTICIPANT, workshop.join_code):
             return redirect(url_for("participant.table", code=workshop.join_code))
         key, per_minute = f"joins:{request.remote_addr}", current_app.config["JOINS_PER_MINUTE"]
-        if not ratelimit.allowed(current_app, key, per_minute):
+        if not ratelimit.hit(current_app, key, per_minute):  # tests and counts at once
             return _join_page(workshop, 429, error_message("too_many_joins"), form)
-        ratelimit.count(current_app, key, per_minute)
         join_request = JoinRequest(
             language=form.get("language", ""),
             display_name=form.get("name"),

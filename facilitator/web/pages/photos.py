@@ -18,6 +18,7 @@ from wtforms.validators import ValidationError
 from facilitator.cafe import notes, tablecloths
 from facilitator.cafe.participants import get_participant
 from facilitator.cafe.photos import process_photo
+from facilitator.cafe.text import ascii_number
 from facilitator.errors import DomainError
 from facilitator.store.models import Contribution, Participant, Workshop
 from facilitator.web.auth import FACILITATOR, PARTICIPANT, PROJECTOR
@@ -101,9 +102,8 @@ def _rows(session: Any, workshop_id: int, person_id: int) -> tuple[Workshop, Par
 
 
 def _table_number(raw: str | None) -> int:
-    if raw is None or not raw.isdigit() or len(raw) > 6:
-        raise DomainError("bad_request")
-    return int(raw)
+    # ASCII digits only: "²" passes `isdigit` and then makes `int` raise (an HTTP 500).
+    return ascii_number(raw, 6, "bad_request")
 
 
 @bp.get("/j/<code>/photos/<int:photo_id>.jpg")

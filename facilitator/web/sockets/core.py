@@ -1,7 +1,8 @@
 """The Socket.IO core: authentication, the handler decorator, and catching up (`sync`).
 
-Rooms are named in `facilitator.web.notify`; events go out when their unit of work
-commits (`facilitator.web.on_commit`).
+Rooms are named in `facilitator.web.notify`, but for the room of each staff link
+(`grant_room`), which only `revoke_grant` sends to; events go out when their unit of
+work commits (`facilitator.web.on_commit`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,9 @@ from typing import Any
 
 from flask import current_app, g, request, session
 from flask_socketio import ConnectionRefusedError, join_room, leave_room, rooms
+from socketio import RedisManager
+from sqlalchemy import exc as sa_exc
+from sqlalchemy import select
 
 from facilitator.cafe import participants, workshops
 from facilitator.cafe.snapshots import participant_snapshot, staff_snapshot
@@ -19,7 +23,15 @@ from facilitator.errors import DomainError
 from facilitator.store import events
 from facilitator.store.events import StoredEvent
 from facilitator.store.models import Participant, Workshop
-from facilitator.web.auth import PARTICIPANT, ROLES, caller_from_cookies, still_granted
+from facilitator.web.auth import (
+    PARTICIPANT,
+    ROLES,
+    STAFF_ROLES,
+    Caller,
+    caller_from_cookies,
+    grant_of,
+    still_granted,
+)
 from facilitator.web.extensions import socketio
 from facilitator.web.i18n import error_message
 from facilitator.web.jobs.wall import latest_workshop_wall, request_wall
@@ -32,6 +44,100 @@ Ack = dict[str, Any]
 def fail(code: str, limit: int | None = None) -> Ack:
     """A refusal the sender can show: a stable code and a translated sentence."""
     return {"ok": False, "error": code, "message": error_message(code, limit)}
+
+
+# The database could not serve in time: its pool had no free connection before
+# DB_POOL_TIMEOUT, or a lock, a lost connection or a deadlock (the DBAPI's
+# OperationalError) got in the way. Trying again later may work, so the sender is told
+# to wait, not that its request is wrong.
+BUSY_ERRORS: tuple[type[BaseException], ...] = (
+    sa_exc.TimeoutError,
+    sa_exc.OperationalError,
+    sa_exc.DisconnectionError,
+)
+
+
+def failure_code(exc: BaseException) -> str:
+    """`server_busy` when trying again may work, `server_error` for anything else."""
+    return "server_busy" if isinstance(exc, BUSY_ERRORS) else "server_error"
+
+
+def _log_failure(what: str, exc: BaseException) -> str:
+    """Log an unexpected failure with its traceback; the error code to answer with."""
+    code = failure_code(exc)
+    if code == "server_busy":
+        current_app.logger.warning("%s: the database is busy", what, exc_info=exc)
+    else:
+        current_app.logger.error("%s failed", what, exc_info=exc)
+    return code
+
+
+# --- staff links: a room per link, closed when the link is replaced ---------------
+
+
+def grant_room(workshop_id: int, role: str, grant: str) -> str:
+    """The room of the staff screens a role's secret link opened (`auth.grant_of`)."""
+    return f"w:{workshop_id}:staff:{role}:{grant}"
+
+
+def revoke_grant(workshop_id: int, role: str, secret_hash: str) -> None:
+    """Stop the screens opened with a replaced link: tell them, then disconnect them.
+
+    Call it after the new link's commit: a screen reconnecting earlier would still find
+    the old link current. With a Redis message queue the disconnect reaches every worker
+    (`RevokingRedisManager`); otherwise only this process's sockets are disconnected,
+    and `handler` refuses whatever any other still sends.
+    """
+    room = grant_room(workshop_id, role, grant_of(secret_hash))
+    try:
+        socketio.emit("session.revoked", {"seq": None, "data": {"role": role}}, to=room)
+        manager = socketio.server.manager
+        if isinstance(manager, RevokingRedisManager):
+            manager.disconnect_room(room)
+            return
+        for sid, _eio_sid in list(manager.get_participants("/", room)):
+            socketio.server.disconnect(sid, namespace="/")
+    except Exception:  # noqa: BLE001  (the new link is committed and must still be shown)
+        current_app.logger.exception("could not disconnect the screens of a replaced link")
+
+
+class RevokingRedisManager(RedisManager):  # type: ignore[misc]
+    """python-socketio's Redis manager, which can disconnect a room on every worker.
+
+    Its own queue carries a disconnect for a known sid only, and `get_participants`
+    lists this process's sockets alone. A `close_room` is published to every worker, so
+    this one carries a `disconnect` flag: each worker disconnects its own members of the
+    room, then closes it. A worker without this class only closes the room, and its
+    sockets are refused by `handler` at their next event.
+    """
+
+    def disconnect_room(self, room: str, namespace: str = "/") -> None:
+        """Disconnect every socket in `room`, on this worker and the others."""
+        message = {
+            "method": "close_room",
+            "room": room,
+            "namespace": namespace,
+            "host_id": self.host_id,
+            "disconnect": True,
+        }
+        self._handle_close_room(message)  # this worker
+        self._publish(message)  # the others
+
+    def _handle_close_room(self, message: dict[str, Any]) -> None:
+        if message.get("disconnect"):
+            namespace = message.get("namespace") or "/"
+            for sid, _eio_sid in list(self.get_participants(namespace, message.get("room"))):
+                self.server.disconnect(sid, namespace=namespace, ignore_queue=True)
+        super()._handle_close_room(message)
+
+
+def _grant_is_current(ident: dict[str, Any]) -> bool:
+    """A staff socket's link is still its workshop's current one (read now, not cached)."""
+    role = ident["role"]
+    column = getattr(Workshop, f"{role}_secret_hash")
+    with unit_of_work() as db:
+        current = db.scalar(select(column).where(Workshop.id == ident["workshop_id"]))
+    return current is not None and ident.get("grant") == grant_of(current)
 
 
 # --- connection ------------------------------------------------------------------
@@ -50,23 +156,42 @@ def on_connect(auth: Any = None) -> None:
     if caller is None:
         raise ConnectionRefusedError("unauthorized")
     try:
-        with unit_of_work() as db:
-            workshop = workshops.get_by_code(db, code)
-            if not still_granted(caller, workshop):
-                raise DomainError("unauthorized")  # opened with a link since replaced
-            ident: dict[str, Any] = {"role": role, "code": code, "workshop_id": workshop.id}
-            if role == PARTICIPANT:
-                person = participants.get_participant(db, workshop, caller.participant or "")
-                ident |= {"participant_id": person.id, "lang": person.language}
-                participants.set_presence(db, workshop, person, "connected")
+        ident = _authenticate(caller)
     except DomainError as exc:
         raise ConnectionRefusedError(exc.code) from exc
+    except Exception as exc:  # noqa: BLE001  (refused with a reason, never a silent drop)
+        raise ConnectionRefusedError(_log_failure("connect", exc)) from exc
     session["ident"] = ident
-    join_room(f"w:{workshop.id}")
+    workshop_id = ident["workshop_id"]
+    join_room(f"w:{workshop_id}")
     if role == PARTICIPANT:
-        join_room(f"w:{workshop.id}:p:{ident['participant_id']}")
+        join_room(f"w:{workshop_id}:p:{ident['participant_id']}")
     else:
-        join_room(f"w:{workshop.id}:staff")
+        join_room(f"w:{workshop_id}:staff")
+
+
+def _authenticate(caller: Caller) -> dict[str, Any]:
+    """Who this connection is, checked against the database; joins a staff link's room."""
+    with unit_of_work() as db:
+        workshop = workshops.get_by_code(db, caller.code)
+        ident: dict[str, Any] = {
+            "role": caller.role,
+            "code": caller.code,
+            "workshop_id": workshop.id,
+        }
+        if caller.role in STAFF_ROLES and caller.grant is not None:
+            # Into the link's room before the check, and the check on a fresh read: a
+            # link replaced meanwhile is either seen here or disconnects this room.
+            join_room(grant_room(workshop.id, caller.role, caller.grant))
+            db.refresh(workshop)
+            ident["grant"] = caller.grant
+        if not still_granted(caller, workshop):
+            raise DomainError("unauthorized")  # opened with a link since replaced
+        if caller.role == PARTICIPANT:
+            person = participants.get_participant(db, workshop, caller.participant or "")
+            ident |= {"participant_id": person.id, "lang": person.language}
+            participants.set_presence(db, workshop, person, "connected")
+    return ident
 
 
 @socketio.on("disconnect")
@@ -75,16 +200,26 @@ def on_disconnect(*_args: Any) -> None:
     ident = session.get("ident")
     if not ident or ident["role"] != PARTICIPANT:
         return
-    with unit_of_work() as db:
-        workshop = db.get(Workshop, ident["workshop_id"])
-        person = db.get(Participant, ident["participant_id"])
-        if person:
-            participants.set_presence(db, workshop, person, "away")
+    try:
+        with unit_of_work() as db:
+            workshop = db.get(Workshop, ident["workshop_id"])
+            person = db.get(Participant, ident["participant_id"])
+            if person:
+                participants.set_presence(db, workshop, person, "away")
+    except Exception as exc:  # noqa: BLE001  (presence is corrected by the next connect)
+        _log_failure("disconnect", exc)
 
 
 def handler(name: str, roles: tuple[str, ...]) -> Callable[..., Any]:
-    """Register a Socket.IO event: check the caller's role, parse the payload into its
-    class (`schemas.py`), map domain errors to acks."""
+    """Register a Socket.IO event: check the caller's role (and, for staff, that their
+    link is still current), parse the payload into its class (`schemas.py`), map domain
+    errors to acks.
+
+    Every event gets an ack, whatever happens: an unexpected exception is logged with
+    its traceback and answered `server_error`, a database that cannot serve in time
+    `server_busy` (`failure_code`). Without an ack a phone waits for its timeout and
+    shows nothing.
+    """
 
     if name not in schemas.SCHEMAS:
         raise LookupError(f"socket event {name!r} has no payload class in schemas.py")
@@ -102,9 +237,15 @@ def handler(name: str, roles: tuple[str, ...]) -> Callable[..., Any]:
             if not isinstance(payload, dict):
                 return fail("bad_request")
             try:
+                # Read per event: a socket on a worker that missed the revocation (or
+                # connected just before it) can do nothing with a replaced link.
+                if ident["role"] in STAFF_ROLES and not _grant_is_current(ident):
+                    return fail("unauthorized")
                 return fn(ident, schemas.parse(name, payload))
             except DomainError as exc:
                 return fail(exc.code, exc.details.get("limit"))  # type: ignore[arg-type]
+            except Exception as exc:  # noqa: BLE001  (every event is answered)
+                return fail(_log_failure(f"socket event {name!r}", exc))
 
         return wrapper
 

@@ -74,23 +74,29 @@ class SummaryView(Payload, frozen=True, kw_only=True):
 
 
 class NotePost(Payload, frozen=True, kw_only=True):
-    """A note for the sender's table; `client_id` makes a resend harmless."""
+    """A note for the sender's table; `client_id` makes a resend harmless.
+
+    `round` is the number of the round the phone wrote it in (optional): a note sent
+    after a round change is then stored where it was written, or refused `round_over`.
+    """
 
     event: ClassVar[str] = "note.post"
 
     client_id: Raw = None
     text: Raw = None
     table: Count
+    round: Count | None = None
 
 
 class InsightPost(Payload, frozen=True, kw_only=True):
-    """The table host's key insight for the round."""
+    """The table host's key insight for the round (`round` as for a note)."""
 
     event: ClassVar[str] = "insight.post"
 
     client_id: Raw = None
     text: Raw = None
     table: Count
+    round: Count | None = None
 
 
 class NoteVote(Payload, frozen=True, kw_only=True):
