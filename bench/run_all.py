@@ -34,6 +34,7 @@ BENCHES: list[tuple[str, list[str]]] = [
     ("report", ["--repeats", "1", "--out", "{out}"]),
     ("harvest_loop", ["--seconds", "8", "--rate", "10", "--tables", "4"]),
     ("fanout", ["--sizes", "300", "--repeats", "2"]),
+    ("idle_sockets", ["--steps", "500", "1000", "--timeout", "3"]),
 ]
 # Benches whose defaults write files to /tmp: keep them in the temporary folder.
 OUT_ARGS = {"harvest", "report"}
