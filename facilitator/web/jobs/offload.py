@@ -139,7 +139,7 @@ def _serve(connection: Connection) -> None:
     while True:
         try:
             message = connection.recv_bytes()
-        except EOFError:
+        except (EOFError, OSError):
             return  # the server went away
         try:
             # Unpickled here, not by recv(): a function this process cannot import is
@@ -148,7 +148,10 @@ def _serve(connection: Connection) -> None:
             reply = (True, fn(*args))
         except Exception as error:  # noqa: BLE001  (handed back to the caller)
             reply = (False, error)
-        connection.send_bytes(_pickled(reply))
+        try:
+            connection.send_bytes(_pickled(reply))
+        except OSError:  # BrokenPipeError: the server died (or was killed) meanwhile
+            return
 
 
 def _pickled(reply: tuple[bool, Any]) -> memoryview:

@@ -331,7 +331,9 @@ def workshop_save(code: str) -> Response | tuple[str, int]:
                 workshop_admin.add_phase(spec)
             else:
                 index = action.removeprefix("add_round-")
-                workshop_admin.add_round(spec, int(index) if index.isdigit() else -1)
+                workshop_admin.add_round(
+                    spec, int(index) if index.isascii() and index.isdigit() else -1
+                )
             notice = gettext("Added to the form. Press “Save changes” to keep it.")
             return _workshop_page(session, user, found, spec, notice=notice)
         try:

@@ -22,7 +22,10 @@ INT64_MAX = 2**63 - 1  # what both stores keep in an integer column
 
 Count = Annotated[int, Meta(ge=0, le=INT64_MAX)]  # sequence numbers, table numbers
 Id = Annotated[int, Meta(ge=-INT64_MAX - 1, le=INT64_MAX)]  # a database row's id
-PublicId = Annotated[str, Meta(max_length=32)]  # a participant's public id
+# Valid Unicode only: a lone surrogate ("\ud800") cannot be stored or even encoded.
+NO_SURROGATES = "^[^\ud800-\udfff]*$"
+Text = Annotated[str, Meta(pattern=NO_SURROGATES)]
+PublicId = Annotated[str, Meta(max_length=32, pattern=NO_SURROGATES)]  # a participant's public id
 Raw = Any  # any JSON value, `None` when missing: the domain checks it with its own codes
 Seating = Annotated[dict[PublicId, Id], Meta(max_length=10_000)]  # public id -> table number
 Together = Annotated[
@@ -207,7 +210,7 @@ class SeatMove(Payload, frozen=True, kw_only=True):
 
     event: ClassVar[str] = "seat.move"
 
-    participants: Annotated[list[str], Meta(max_length=100)]
+    participants: Annotated[list[PublicId], Meta(max_length=100)]
     table: Count
 
 
@@ -256,7 +259,7 @@ class ProjectorShow(Payload, frozen=True, kw_only=True):
 
     event: ClassVar[str] = "projector.show"
 
-    view: str
+    view: Text
     show_names: bool = True
 
 
