@@ -175,6 +175,10 @@ def _serve(app: Any, args: argparse.Namespace) -> int:
     from facilitator.web.jobs.offload import warm_up
 
     warm_up(app.config["OFFLOAD_WORKERS"])
+    from facilitator.web.jobs.meaning import mode as harvest_mode
+
+    found = harvest_mode(app)  # loads the language model in a worker now, not at a note
+    print(f"Harvest themes: by {found.name} ({found.detail}).", flush=True)
     from facilitator.green import serve
 
     serve(

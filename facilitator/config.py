@@ -359,6 +359,12 @@ SETTINGS: tuple[Setting, ...] = (
         INT,
         "Worker processes for CPU work (planning, harvest, exports); 0 runs it in place",
     ),
+    Setting(
+        "HARVEST_MODEL",
+        True,
+        BOOL,
+        "Themes by meaning with the bundled multilingual model; off: by shared words",
+    ),
     Setting("BOTS", 0, INT, "Simulated participants `facilitator demo` seats (`--bots`)"),
     Setting("BOT_INTERVAL", 6.0, FLOAT, "Seconds between one simulated participant's notes"),
 )

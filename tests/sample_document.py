@@ -47,6 +47,7 @@ ENGLISH_LABELS = {
     "people": "people",
     "tables": "tables",
     "notes": "notes",
+    "insights": "key insights",
     "languages": "languages",
     "key_insights": "Key insights",
     "notes_per_table": "Notes per table",
@@ -142,17 +143,20 @@ def sample_document(
             round=r,
             text=rng.choice(note_docs).text if note_docs else "",
             author=rng.choice(NAMES),
+            id=10_000 + r * 100 + t,
         )
         for r in range(1, rounds + 1)
         for t in range(1, tables + 1)
     )
+    # Titles as the harvest writes them, in the export's language (English here); one
+    # theme had no English notes, so its title is Dutch, marked.
     themes = (
-        ThemeDoc("eenzaamheid · ouderen · buren", 34, note_docs[0].text if note_docs else ""),
-        ThemeDoc("mantelzorg · aidants proches · respite", 29, note_docs[1].text),
-        ThemeDoc("samenwerking · organisations · partners", 25, note_docs[2].text),
-        ThemeDoc("funding · subsidies · financement", 21, note_docs[3].text),
-        ThemeDoc("volunteers · vrijwilligers · bénévoles", 17, note_docs[4].text),
-        ThemeDoc("langues · taal · Brussels", 12, note_docs[5].text),
+        ThemeDoc("Loneliness of older neighbours", 34, note_docs[0].text if note_docs else ""),
+        ThemeDoc("Respite for family carers", 29, note_docs[1].text),
+        ThemeDoc("Organisations working together", 25, note_docs[2].text),
+        ThemeDoc("Funding for neighbourhood projects", 21, note_docs[3].text),
+        ThemeDoc("Volunteers who help their neighbours", 17, note_docs[4].text),
+        ThemeDoc("Taal als drempel in Brussel (NL)", 12, note_docs[5].text, "nl", "nl"),
     )
     cloud = tuple(
         (word, 100.0 / (rank + 1))

@@ -51,6 +51,17 @@ def seated_at(phone: Any) -> int:
     return phone.snapshot()["seat"]["table"]
 
 
+def settle_walls(workshop_id: int, seconds: float = 30) -> None:
+    """Wait until this process draws no wall of the workshop (nor fills its vectors)."""
+    import time
+
+    from facilitator.web.jobs import wall
+
+    deadline = time.monotonic() + seconds
+    while wall.is_drawing(workshop_id) and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
 def build_workshop(helpers: Helpers) -> tuple[str, int]:
     """A small workshop with every kind of row: through the sockets where they exist."""
     links = helpers.make_workshop(tables={"count": 2, "capacity": 5})
@@ -71,6 +82,7 @@ def build_workshop(helpers: Helpers) -> tuple[str, int]:
     public_ids = [host.public_id] + [p.public_id for p in others]
     with helpers.session() as session:
         add_plenary_rows(session, workshop_id, public_ids, helpers.app.config["SESSIONS_DIR"])
+    settle_walls(workshop_id)  # its drawing writes vectors: done before the test goes on
     return code, workshop_id
 
 
@@ -427,6 +439,48 @@ BAD_INPUTS = [
         "archive_malformed",
         "text",
     ),
+    (
+        "vector_not_base64",
+        set_in((W, "contributions", 0, "meaning"), {"model": "m", "vector": "***"}),
+        "archive_malformed",
+        "contributions[0].meaning.vector",
+    ),
+    (
+        "vector_of_odd_length",
+        set_in((W, "contributions", 0, "meaning"), {"model": "m", "vector": "AAAA"}),
+        "archive_malformed",
+        "contributions[0].meaning.vector",
+    ),
+    (
+        "vector_without_model",
+        set_in((W, "contributions", 0, "meaning"), {"vector": "AAAAAA=="}),
+        "archive_malformed",
+        "contributions[0].meaning.model",
+    ),
+    (
+        "theme_change_naming_no_note",
+        set_in((W, "theme_changes"), [{"kind": "rename", "note_ids": ["nobody"], "title": "x"}]),
+        "archive_malformed",
+        "theme_changes",
+    ),
+    (
+        "theme_change_of_unknown_kind",
+        set_in((W, "theme_changes"), [{"kind": "explode"}]),
+        "archive_malformed",
+        "theme_changes",
+    ),
+    (
+        "theme_title_too_long",
+        set_in((W, "theme_changes"), [{"kind": "split", "note_ids": [], "title": "x" * 81}]),
+        "archive_malformed",
+        "theme_changes",
+    ),
+    (
+        "projector_language_not_the_workshops",
+        set_in((W, "harvest_language"), "de"),
+        "archive_malformed",
+        "harvest_language",
+    ),
     ("oversize_json", declared("workshop.json", 150 * MB), "archive_too_large", ""),
     ("oversize_total", declared("notes.csv", 201 * MB), "archive_too_large", ""),
     (
@@ -475,3 +529,49 @@ def test_an_archive_error_is_a_domain_error():
 
     assert issubclass(ArchiveError, DomainError)
     assert ArchiveError("archive_too_new").code == "archive_too_new"
+
+
+def test_vectors_and_theme_changes_travel_with_the_archive(helpers, fresh_factory, tmp_path):
+    """An import computes no vector again, and the facilitator's changes name the same
+    notes under their new ids."""
+    from facilitator.cafe import themes
+    from facilitator.harvest.meaning import DIMENSIONS, MODEL_ID
+
+    _code, workshop_id = build_workshop(helpers)
+    settle_walls(workshop_id)  # the wall's drawing fills vectors in the background
+    vectors = {}
+    with helpers.session() as session:
+        workshop = session.get(Workshop, workshop_id)
+        notes = session.scalars(
+            select(Contribution)
+            .where(Contribution.workshop_id == workshop_id, Contribution.kind == "note")
+            .order_by(Contribution.id)
+        ).all()
+        for i, note in enumerate(notes):
+            unit = [0.0] * DIMENSIONS
+            unit[i] = 1.0
+            note.meaning, note.meaning_model = struct.pack(f"<{DIMENSIONS}f", *unit), MODEL_ID
+            vectors[note.client_id] = note.meaning
+        by_client = {n.id: n.client_id for n in notes}
+        ids = [n.id for n in notes]
+        themes.rename(session, workshop, ids[:2], "Buren die helpen")
+        themes.split(session, workshop, ids[2:3])
+    settle_walls(workshop_id)
+    original, blob = export(helpers, workshop_id, tmp_path / "exports" / "v.zip")
+    assert [c["kind"] for c in original["theme_changes"]] == ["rename", "split"]
+    with session_scope(fresh_factory) as session:
+        links = import_archive(session, blob, tmp_path / "other-sessions")
+    with session_scope(fresh_factory) as session:
+        imported = get_by_code(session, links.join_code)
+        assert workshop_data(session, imported.id) == original
+        rows = session.scalars(
+            select(Contribution).where(Contribution.workshop_id == imported.id)
+        ).all()
+        new_ids = {r.client_id: r.id for r in rows}
+        stored = {r.client_id: (r.meaning, r.meaning_model) for r in rows}
+        changes = themes.overrides(session, imported.id)
+    for client_id, vector in vectors.items():
+        assert stored[client_id] == (vector, MODEL_ID)
+    renamed = {new_ids[by_client[i]] for i in ids[:2]}
+    assert set(changes[0]["note_ids"]) == renamed and changes[0]["title"] == "Buren die helpen"
+    assert changes[1]["note_ids"] == [new_ids[by_client[ids[2]]]]

@@ -83,6 +83,12 @@ SOCKET_EVENTS: dict[str, tuple[str, ...]] = {
     "spotlight.set":      ("-", "no", "no", "ok", "-",  "-",   "-",   "-",   "-"),
     "ballot.open":        ("-", "no", "no", "ok", "-",  "-",   "-",   "-",   "-"),
     "ballot.close":       ("-", "no", "no", "ok", "-",  "-",   "-",   "-",   "-"),
+    "harvest.language":   ("-", "no", "no", "ok", "-",  "-",   "-",   "-",   "-"),
+    "theme.notes":        ("-", "no", "no", "ok", "-",  "-",   "-",   "-",   "-"),
+    "theme.rename":       ("-", "no", "no", "ok", "-",  "-",   "-",   "-",   "-"),
+    "theme.merge":        ("-", "no", "no", "ok", "-",  "-",   "-",   "-",   "-"),
+    "theme.split":        ("-", "no", "no", "ok", "-",  "-",   "-",   "-",   "-"),
+    "theme.reset":        ("-", "no", "no", "ok", "-",  "-",   "-",   "-",   "-"),
 }
 
 # (method, url_map rule) -> what each caller gets. `{code}` is THIS workshop's code.
@@ -347,6 +353,12 @@ def socket_payload(world: World, event: str) -> dict[str, Any]:
         "spotlight.set": {"table": 1},
         "ballot.open": {"dots": 3},
         "ballot.close": {},
+        "harvest.language": {"language": "fr"},
+        "theme.notes": {"notes": [world.note_id]},
+        "theme.rename": {"notes": [world.note_id], "title": "Buren"},
+        "theme.merge": {"a": [world.note_id], "b": [world.note_id]},
+        "theme.split": {"notes": [world.note_id]},
+        "theme.reset": {},
     }
     return payloads[event]
 

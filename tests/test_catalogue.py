@@ -26,12 +26,12 @@ BAD: list[tuple[str, dict[str, Any], str]] = [
     ("seating.changed", {"tables": {}}, "field 'tables' is wrong: got dict"),
     (
         "projector.updated",
-        {"view": "wall", "show_names": 1, "scope": "all", "spotlight": None},
+        {"view": "wall", "show_names": 1, "scope": "all", "spotlight": None, "language": "nl"},
         "field 'show_names' is wrong: got int",
     ),
     (
         "projector.updated",
-        {"view": "wall", "show_names": True, "scope": "all", "spotlight": "2"},
+        {"view": "wall", "show_names": True, "scope": "all", "spotlight": "2", "language": "nl"},
         "field 'spotlight' is wrong: got str",
     ),
     ("table.host_changed", {"table": 1, "host": 5}, "field 'host' is wrong: got int"),
@@ -49,11 +49,11 @@ def test_well_typed_data_passes():
     check("seat.assigned", {"seat": None})
     check(
         "projector.updated",
-        {"view": "auto", "show_names": False, "scope": "all", "spotlight": None},
+        {"view": "auto", "show_names": False, "scope": "all", "spotlight": None, "language": "nl"},
     )
     check(
         "projector.updated",
-        {"view": "spotlight", "show_names": True, "scope": "t:3", "spotlight": 3},
+        {"view": "spotlight", "show_names": True, "scope": "t:3", "spotlight": 3, "language": "fr"},
     )
 
 
@@ -79,7 +79,14 @@ def test_contents_are_checked_too_and_any_takes_anything():
     check("ballot.mine", {"ballot": 1, "dots": {"t1": 2}})
     with pytest.raises(ValueError, match="field 'dots' is wrong"):
         check("ballot.mine", {"ballot": 1, "dots": {"t1": "two"}})
-    themes_of_numbers = {"digest": "d", "themes": [1, 2], "notes": 3, "scope": "all"}
+    themes_of_numbers = {
+        "digest": "d",
+        "themes": [1, 2],
+        "notes": 3,
+        "scope": "all",
+        "mode": "words",
+        "counts": {"notes": 3},
+    }
     with pytest.raises(ValueError, match="field 'themes' is wrong"):
         check("harvest.updated", themes_of_numbers)
 

@@ -241,7 +241,7 @@ def test_the_projector_is_told_what_to_show(helpers, links):
     ack = facilitator.emit("projector.show", {"view": "round", "show_names": False}, callback=True)
     assert ack["ok"]
     assert events_named(projector.get_received(), "projector.updated") == [
-        {"view": "round", "show_names": False, "scope": "all", "spotlight": None}
+        {"view": "round", "show_names": False, "scope": "all", "spotlight": None, "language": "nl"}
     ]
 
 

@@ -274,7 +274,14 @@ def test_the_summary_has_priorities_commitments_and_numbers(room):
     commit(guest, "I will join the neighbourhood council", signed=True)
     summary = projector.emit("summary.view", {}, callback=True)["summary"]
     assert [(p["key"], p["dots"]) for p in summary["priorities"][:2]] == [("t2", 4), ("t1", 1)]
-    assert summary["numbers"] == {"people": 2, "tables": 2, "notes": 0, "languages": ["en"]}
+    assert summary["numbers"] == {
+        "people": 2,
+        "authors": 1,
+        "tables": 2,
+        "notes": 0,
+        "insights": 1,
+        "languages": ["en"],
+    }
     assert summary["themes"] == THEMES
     assert [c["signed_as"] for c in summary["commitments"]] == ["Karim"]
     assert host.socket.emit("summary.view", {}, callback=True)["error"] == "unauthorized"

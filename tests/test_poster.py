@@ -150,7 +150,7 @@ def test_tiny_workshop_collapses_empty_sections(tiny: HarvestDocument) -> None:
 
 def test_a_long_quote_is_shortened_on_a_word(normal: HarvestDocument, tmp_path: Path) -> None:
     quote = " ".join(["woord"] * 20 + ["eenzaamheidsbestrijdingsplan"] * 60)[:2000]
-    doc = dataclasses.replace(normal, themes=(ThemeDoc("buren · zorg", 12, quote),))
+    doc = dataclasses.replace(normal, themes=(ThemeDoc("Zorg tussen buren", 12, quote),))
     lines = [op.text for op in plan_poster(doc, "A2").ops if isinstance(op, TextOp)]
     quoted = [line for line in lines if "woord" in line or "eenzaamheidsbestrijdingsplan" in line]
     assert quoted[-1].endswith("…")

@@ -101,13 +101,16 @@ def insight_options(session: Session, workshop_id: int) -> list[dict[str, Any]]:
 
 
 def theme_options(themes: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The harvested themes (label and quote, as the wall shows them) as ballot options."""
+    """The harvested themes as ballot options: title and quote as the wall shows them, in
+    each language the theme has (each voter reads their own where there is one)."""
     return [
         {
             "key": f"t{i}",
             "kind": "theme",
             "label": str(t["label"]),
             "text": str(t.get("quote", "")),
+            "titles": {str(k): str(v) for k, v in (t.get("titles") or {}).items()},
+            "texts": {str(k): str(q["text"]) for k, q in (t.get("quotes") or {}).items()},
             "table": None,
             "round": None,
         }

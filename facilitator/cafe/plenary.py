@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from facilitator.cafe.ballots import ballot_view, latest_ballot
 from facilitator.cafe.commitments import visible_commitments
+from facilitator.cafe.harvest import counts
 from facilitator.cafe.snapshots import photos_of
 from facilitator.store.models import CafeTable, Contribution, Participant, Round, Workshop
 from facilitator.store.queries import list_participants, votes_per_note
@@ -78,25 +79,12 @@ def summary_view(
             priorities.append(option | {"dots": view["totals"].get(option["key"], 0)})
         priorities.sort(key=lambda option: -option["dots"])
     people = list_participants(session, workshop.id)
-    notes = session.scalar(
-        select(func.count(Contribution.id)).where(
-            Contribution.workshop_id == workshop.id,
-            Contribution.kind == "note",
-            Contribution.hidden.is_(False),
-        )
-    )
-    tables = session.scalar(
-        select(func.count(CafeTable.id)).where(CafeTable.workshop_id == workshop.id)
-    )
+    numbers = counts(session, workshop.id)
     return {
         "themes": themes,
         "priorities": priorities,
         "ballot_status": ballot.status if ballot else None,
         "commitments": visible_commitments(session, workshop.id),
-        "numbers": {
-            "people": len(people),
-            "tables": tables or 0,
-            "notes": notes or 0,
-            "languages": sorted({p.language for p in people}),
-        },
+        # The same count as the wall's, the poster's and the report's (cafe/harvest.py).
+        "numbers": numbers | {"languages": sorted({p.language for p in people})},
     }

@@ -161,7 +161,25 @@ def projector_state(workshop: Workshop) -> dict[str, Any]:
         "show_names": workshop.show_names,
         "scope": workshop.harvest_scope,
         "spotlight": workshop.spotlight_table,
+        "language": harvest_language(workshop),
     }
+
+
+def harvest_language(workshop: Workshop) -> str:
+    """The language the projector shows the harvest's themes in first."""
+    languages = workshop.languages.split(",")
+    chosen = workshop.harvest_language
+    return chosen if chosen in languages else languages[0]
+
+
+def set_harvest_language(
+    session: Session, workshop: Workshop, language: object
+) -> list[StoredEvent]:
+    """Which of the workshop's languages the projector shows themes in first."""
+    if not isinstance(language, str) or language not in workshop.languages.split(","):
+        raise DomainError("bad_language")
+    workshop.harvest_language = language
+    return _projector_event(session, workshop)
 
 
 def _projector_event(session: Session, workshop: Workshop) -> list[StoredEvent]:

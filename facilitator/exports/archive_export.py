@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import zipfile
 from collections.abc import Iterator
@@ -13,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from facilitator.cafe.tablecloths import photo_file
+from facilitator.cafe.themes import NOTE_LISTS, overrides_ever
 from facilitator.errors import DomainError
 from facilitator.exports.archive_csv import csv_bytes, csv_tables
 from facilitator.exports.archive_format import FORMAT, JSON_NAME, VERSION, ZIP_TIME, photo_member
@@ -67,7 +69,28 @@ def workshop_data(session: Session, workshop_id: int) -> dict[str, Any]:
     data["upvotes"] = _upvotes(session, workshop_id, keys)
     data["ballots"] = _ballots(session, workshop_id, keys)
     data["commitments"] = _commitments(session, workshop_id, keys)
+    data["theme_changes"] = _theme_changes(session, workshop_id, keys)
     return data
+
+
+def _meaning(row: Contribution | Commitment) -> dict[str, str] | None:
+    """A stored vector of meaning and its model: an import need not compute it again."""
+    if row.meaning is None or row.meaning_model is None:
+        return None
+    return {"model": row.meaning_model, "vector": base64.b64encode(row.meaning).decode("ascii")}
+
+
+def _theme_changes(session: Session, workshop_id: int, keys: _Keys) -> list[dict[str, Any]]:
+    """The facilitators' changes to the themes, naming notes by their client ids."""
+    return [
+        {
+            name: [keys.note[i] for i in value if i in keys.note]
+            if name in NOTE_LISTS and isinstance(value, list)
+            else value
+            for name, value in change.items()
+        }
+        for change in overrides_ever(session, workshop_id)
+    ]
 
 
 def _rows(session: Session, model: Any, where: Any) -> list[Any]:
@@ -104,6 +127,7 @@ def _workshop_fields(workshop: Workshop, keys: _Keys) -> dict[str, Any]:
         "projector_view": workshop.projector_view,
         "show_names": workshop.show_names,
         "harvest_scope": workshop.harvest_scope,
+        "harvest_language": workshop.harvest_language,
         "spotlight_table": workshop.spotlight_table,
         "current_phase": keys.phase.get(workshop.current_phase_id or 0),
         "current_round": keys.round.get(workshop.current_round_id or 0),
@@ -193,6 +217,7 @@ def _contribution(note: Contribution, photo: Photo | None, keys: _Keys) -> dict[
         "hidden": note.hidden,
         "created_at": _iso(note.created_at),
         "photo": image,
+        "meaning": _meaning(note),
     }
 
 
@@ -244,6 +269,7 @@ def _commitments(session: Session, workshop_id: int, keys: _Keys) -> list[dict[s
             "theme": c.theme,
             "hidden": c.hidden,
             "created_at": _iso(c.created_at),
+            "meaning": _meaning(c),
         }
         for c in _rows(session, Commitment, Commitment.workshop_id == workshop_id)
     ]

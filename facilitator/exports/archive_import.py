@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import secrets
 import shutil
 from collections.abc import Iterable
@@ -12,10 +13,13 @@ from typing import Any
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
+from facilitator.cafe import themes
 from facilitator.cafe.seating import SeatingInvariantError, check_seating
 from facilitator.cafe.tablecloths import photo_folder
+from facilitator.cafe.themes import checked_change
 from facilitator.cafe.workshops import PROJECTOR_VIEWS, WorkshopLinks, hash_secret, new_join_code
 from facilitator.config import LANGUAGES, ROLES
+from facilitator.errors import DomainError
 from facilitator.exports.archive_format import (
     BALLOT_STATUSES,
     CLIENT_ID,
@@ -47,6 +51,8 @@ from facilitator.store.models import (
     Workshop,
 )
 from facilitator.store.queries import in_chunks
+
+MAX_VECTOR_BYTES = 16_384  # 4,096 float32: far above any sentence model's size
 
 
 def import_archive(
@@ -111,6 +117,7 @@ class _Importer:
             self._upvotes,
             self._ballots,
             self._commitments,
+            self._theme_changes,
             self._pointers,
         ):
             step()
@@ -148,6 +155,10 @@ class _Importer:
         workshop.projector_view = w.choice("projector_view", PROJECTOR_VIEWS)
         workshop.show_names = w.flag("show_names")
         workshop.harvest_scope = w.text("harvest_scope", Workshop.harvest_scope)
+        language = w.opt_text("harvest_language", Workshop.harvest_language)
+        if language is not None and language not in workshop.languages.split(","):
+            raise w.bad("harvest_language")
+        workshop.harvest_language = language
         workshop.place = w.opt_text("place", Workshop.place)
         workshop.held_on = held_on
         workshop.owner_id = self.owner_id
@@ -258,6 +269,7 @@ class _Importer:
                 hidden=f.flag("hidden"),
                 created_at=f.time("created_at"),
             )
+            note.meaning, note.meaning_model = _meaning(f)
             self.notes[client_id] = note
             image = f.opt_object("photo")
             if image is not None:
@@ -343,7 +355,24 @@ class _Importer:
                     created_at=f.time("created_at"),
                 )
             )
+            rows[-1].meaning, rows[-1].meaning_model = _meaning(f)
         self._add(rows)
+
+    def _theme_changes(self) -> None:
+        """The facilitators' changes to the themes, their notes named anew (ids change)."""
+        changes = self.body.raw("theme_changes", (list,), optional=True) or []
+
+        def note_id(client_id: object) -> int:
+            note = self.notes.get(client_id) if isinstance(client_id, str) else None
+            if note is None:
+                raise DomainError("bad_request")
+            return note.id
+
+        try:
+            checked = [checked_change(change, note_id) for change in changes]
+        except DomainError as exc:
+            raise malformed("workshop.theme_changes") from exc
+        themes.restore(self.session, self.workshop, checked)
 
     def _pointers(self) -> None:
         """What the workshop points at now: phase, round, spotlight and harvest scope."""
@@ -379,14 +408,44 @@ def _options(f: Fields) -> list[dict[str, Any]]:
         option = Fields(raw, f"{f.where}.options[{index}]")
         option.text("key", Dot.option)
         for name, value in raw.items():
-            if not isinstance(value, str | int | float | bool | None):
-                raise option.bad(name)
-            if isinstance(value, str) and len(value) > TEXT_MAX_CHARS:
+            if not _plain(value) and not _by_language(value):
                 raise option.bad(name)
         options.append(dict(raw))
     if len({o["key"] for o in options}) != len(options):
         raise f.bad("options")
     return options
+
+
+def _meaning(f: Fields) -> tuple[bytes | None, str | None]:
+    """A stored vector of meaning and its model, or (None, None) (made after import)."""
+    meaning = f.opt_object("meaning")
+    if meaning is None:
+        return None, None
+    model = meaning.text("model", Contribution.meaning_model)
+    try:
+        vector = base64.b64decode(meaning.text("vector", Contribution.text), validate=True)
+    except ValueError as exc:
+        raise meaning.bad("vector") from exc
+    if not 0 < len(vector) <= MAX_VECTOR_BYTES or len(vector) % 4:
+        raise meaning.bad("vector")
+    return vector, model
+
+
+def _plain(value: object) -> bool:
+    """A number, a boolean, null or a text of bounded size."""
+    if isinstance(value, str):
+        return len(value) <= TEXT_MAX_CHARS
+    return isinstance(value, int | float | bool | None)
+
+
+def _by_language(value: object) -> bool:
+    """Texts by language code (a theme's titles): {"nl": "...", "fr": "..."}."""
+    return (
+        isinstance(value, dict)
+        and len(value) <= 20
+        and all(isinstance(k, str) and len(k) <= 8 and isinstance(v, str) for k, v in value.items())
+        and all(_plain(v) for v in value.values())
+    )
 
 
 def _results(f: Fields) -> dict[str, int] | None:

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from facilitator.cafe.tablecloths import photo_file
+from facilitator.cafe.themes import overrides
 from facilitator.exports.document import (
     ROLE_KEYS,
     AgendaItem,
@@ -30,6 +31,7 @@ from facilitator.exports.document import (
     Question,
     ThemeDoc,
 )
+from facilitator.harvest.meaning import MODEL_ID
 from facilitator.store.models import (
     Ballot,
     CafeTable,
@@ -45,6 +47,7 @@ from facilitator.store.models import (
 
 CLOUD_TERMS = 100
 MIN_THEMED_NOTES = 4  # as on the wall: fewer notes make no themes worth printing
+EXPORT_THEMES = 8  # a poster and a report have room for more than the wall's six
 
 
 def build_document(
@@ -80,7 +83,7 @@ def build_document(
         insights=_insights(session, workshop.id, tables, rounds),
         themes=(),
         cloud_terms=(),
-        priorities=_priorities(session, workshop.id),
+        priorities=_priorities(session, workshop.id, language),
         commitments=tuple(
             CommitmentDoc(text=c.text, signed_as=c.signed_as or None, theme=c.theme or None)
             for c in session.scalars(
@@ -90,7 +93,21 @@ def build_document(
             )
         ),
         photos=_photos(session, workshop.id, tables, rounds, sessions_dir),
+        meaning=_meaning(session, workshop.id),
+        theme_changes=tuple(overrides(session, workshop.id)),
     )
+
+
+def _meaning(session: Session, workshop_id: int) -> dict[int, bytes]:
+    """The stored vectors of the workshop's notes and key insights (current model)."""
+    rows = session.execute(
+        select(Contribution.id, Contribution.meaning).where(
+            Contribution.workshop_id == workshop_id,
+            Contribution.meaning_model == MODEL_ID,
+            Contribution.kind.in_(("note", "insight")),
+        )
+    )
+    return {row.id: row.meaning for row in rows if row.meaning}
 
 
 def _all(session: Session, model: Any, column: Any, workshop_id: int) -> list[Any]:
@@ -177,7 +194,11 @@ def _insights(
         key = (rounds[note.round_id].number, tables[note.table_id])
         # Oldest first, so a host's rewrite replaces the earlier insight.
         latest[key] = InsightDoc(
-            table=key[1], round=key[0], text=note.text, author=author.display_name or None
+            table=key[1],
+            round=key[0],
+            text=note.text,
+            author=author.display_name or None,
+            id=note.id,
         )
     return tuple(latest[key] for key in sorted(latest))
 
@@ -207,7 +228,7 @@ def _photos(
     return tuple(found)
 
 
-def _priorities(session: Session, workshop_id: int) -> tuple[PriorityDoc, ...]:
+def _priorities(session: Session, workshop_id: int, language: str) -> tuple[PriorityDoc, ...]:
     """The options of the latest closed dot-vote, most dots first (ties in ballot order)."""
     ballot = session.scalars(
         select(Ballot)
@@ -221,8 +242,9 @@ def _priorities(session: Session, workshop_id: int) -> tuple[PriorityDoc, ...]:
     options = [
         PriorityDoc(
             kind=str(option.get("kind", "theme")),
-            label=str(option.get("label", "")),
-            text=str(option.get("text", "")),
+            # A theme reads in the export's language where it had notes in it.
+            label=str((option.get("titles") or {}).get(language) or option.get("label", "")),
+            text=str((option.get("texts") or {}).get(language) or option.get("text", "")),
             dots=int(results.get(str(option.get("key")), 0)),
         )
         for option in ballot.options or []
@@ -233,29 +255,50 @@ def _priorities(session: Session, workshop_id: int) -> tuple[PriorityDoc, ...]:
 # --- the CPU part, in a worker --------------------------------------------------------------
 
 
+def _marked(text: str, language: str | None, reader: str) -> str:
+    """A text marked with its language when it is not the reader's: "... (NL)"."""
+    return f"{text} ({language.upper()})" if text and language and language != reader else text
+
+
+def _theme_doc(theme: dict[str, Any], text_for: Any, language: str) -> ThemeDoc:
+    """A found theme as an export prints it: in the export's language where it can be."""
+    text = text_for(theme, language)
+    return ThemeDoc(
+        label=_marked(text["title"], text["title_language"], language),
+        notes=len(theme["note_ids"]),
+        quote=_marked(text["quote"], text["quote_language"], language),
+        label_language=text["title_language"],
+        quote_language=text["quote_language"],
+    )
+
+
 def with_analysis(doc: HarvestDocument) -> HarvestDocument:
     """The document with its themes, word-cloud terms and note languages filled in."""
     # Imported here: the server process only names this function; workers run it.
     from facilitator.harvest.base import STEMMERS, Note, TextConfig
+    from facilitator.harvest.room_themes import find_room_themes, theme_text_for
     from facilitator.harvest.terms import count_terms, frequencies
     from facilitator.harvest.text import analyse_notes
-    from facilitator.harvest.themes import themes_of
 
     languages = tuple(code for code in doc.languages if code in STEMMERS) or ("nl", "fr", "en")
     config = TextConfig(languages=languages)
     notes = [Note(n.id, n.text, n.language, n.votes) for n in doc.notes]
     # Key insights count as the wall counts them: the tables' own summaries are harvest too.
     notes += [
-        Note(f"insight-{i}", insight.text, doc.language) for i, insight in enumerate(doc.insights)
+        Note(insight.id if insight.id is not None else f"insight-{i}", insight.text, doc.language)
+        for i, insight in enumerate(doc.insights)
     ]
     notes = [note for note in notes if note.text.strip() and len(note.text) <= config.max_chars]
     analysed = analyse_notes(notes, config)
     cloud = frequencies(count_terms(analysed, config), limit=CLOUD_TERMS)
-    texts = {note.id: note.text for note in notes}
     themes: list[ThemeDoc] = []
-    if len(analysed) >= MIN_THEMED_NOTES:
-        for theme in themes_of(analysed, text_config=config).themes:
-            themes.append(ThemeDoc(theme.label, len(theme.note_ids), texts[theme.representative]))
+    mode = "meaning" if doc.meaning else "words"
+    if len(notes) >= MIN_THEMED_NOTES:
+        vectors = {note.id: doc.meaning[note.id] for note in notes if note.id in doc.meaning}
+        room = find_room_themes(notes, vectors, languages, doc.theme_changes, limit=EXPORT_THEMES)
+        mode = room.mode
+        for theme in room.themes:
+            themes.append(_theme_doc(theme.as_dict(), theme_text_for, doc.language))
     note_ids = {n.id for n in doc.notes}
     detected = Counter(a.language for a in analysed if a.id in note_ids)
     return dataclasses.replace(
@@ -263,4 +306,5 @@ def with_analysis(doc: HarvestDocument) -> HarvestDocument:
         themes=tuple(themes),
         cloud_terms=tuple((term, float(weight)) for term, weight in cloud.items()),
         note_languages=dict(detected.most_common()),
+        themes_mode=mode,
     )

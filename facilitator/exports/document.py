@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 # Headings and captions an export prints; the adapter fills them in the export's
 # language (facilitator.web.i18n.export_labels). Keys only here, so this stays Flask-free.
@@ -28,6 +29,7 @@ LABEL_KEYS = (
     "people",
     "tables",
     "notes",
+    "insights",  # "key insights", as a count's label
     "languages",
     "key_insights",
     "notes_per_table",
@@ -81,13 +83,16 @@ class InsightDoc:
     round: int
     text: str
     author: str | None
+    id: int | None = None  # the stored row's (its vector of meaning is keyed by it)
 
 
 @dataclass(frozen=True)
 class ThemeDoc:
-    label: str  # top terms, e.g. "buren · eenzaamheid · ontmoeting"
+    label: str  # the theme's title in the export's language where it has notes in it
     notes: int
     quote: str  # the representative note, whole (shorten it yourself to fit)
+    label_language: str | None = None  # the title's language (another: print it marked)
+    quote_language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -138,6 +143,11 @@ class HarvestDocument:
     commitments: tuple[CommitmentDoc, ...]  # visible ones, oldest first
     photos: tuple[PhotoDoc, ...]
     note_languages: dict[str, int] = field(default_factory=dict)  # detected language -> notes
+    # Read by the analysis in a worker: stored vectors of meaning (note or insight id ->
+    # bytes) and the facilitators' changes to the themes, in order.
+    meaning: dict[int, bytes] = field(default_factory=dict, repr=False)
+    theme_changes: tuple[dict[str, Any], ...] = ()
+    themes_mode: str = "words"  # "meaning" or "words": how the themes were found
 
     def label(self, key: str, **values: object) -> str:
         """A heading in the export's language, with its values filled in."""

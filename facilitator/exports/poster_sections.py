@@ -56,12 +56,14 @@ def draw_title(plan: Plan, style: Style, doc: HarvestDocument, box: Box) -> None
 
 
 def draw_numbers(plan: Plan, style: Style, doc: HarvestDocument, box: Box) -> None:
-    """Key numbers as tiles: people, tables, notes, languages."""
+    """Key numbers as tiles: people, tables, notes, key insights, languages (the same
+    count as the wall's and the summary's)."""
     plan.boxes.append(Box("numbers", box.x, box.y, box.w, box.h, "section"))
     values = [
         (doc.people, doc.label("people")),
         (doc.tables, doc.label("tables")),
         (len(doc.notes), doc.label("notes")),
+        (len(doc.insights), doc.label("insights")),
         (len(doc.languages), doc.label("languages")),
     ]
     gap = style.mm(5)
@@ -71,8 +73,8 @@ def draw_numbers(plan: Plan, style: Style, doc: HarvestDocument, box: Box) -> No
             max(text_width(f"{n:,}", "bold", size), text_width(label, "regular", style.body))
             for n, label in values
         )
-        for cols in (4, 2, 1):
-            rows = len(values) // cols
+        for cols in dict.fromkeys((len(values), (len(values) + 1) // 2, 2, 1)):
+            rows = -(-len(values) // cols)
             tile_w = (box.w - gap * (cols - 1)) / cols
             tile_h = (box.h - gap * (rows - 1)) / rows
             needed = line_height(size) + line_height(style.body) + 2 * style.mm(2)
@@ -81,8 +83,8 @@ def draw_numbers(plan: Plan, style: Style, doc: HarvestDocument, box: Box) -> No
                 return
     # Nothing fits comfortably (a very short header): one row, labels shortened.
     tile_h = min(box.h, line_height(style.pt(30)) + line_height(style.body) + 2 * style.mm(2))
-    tile_w = (box.w - gap * 3) / 4
-    _tiles(plan, style, box, values, (4, 1, tile_w, tile_h, style.pt(30)))
+    tile_w = (box.w - gap * (len(values) - 1)) / len(values)
+    _tiles(plan, style, box, values, (len(values), 1, tile_w, tile_h, style.pt(30)))
 
 
 def _tiles(

@@ -72,7 +72,9 @@ class ReportModel:
     doc: HarvestDocument
     kicker: str  # "Harvest report"
     subtitle: str  # "Antwerp · 23 May 2023"
-    numbers: tuple[tuple[str, str], ...]  # ("2,000", "notes"): people, tables, notes, languages
+    numbers: tuple[
+        tuple[str, str], ...
+    ]  # ("2,000", "notes"): people, tables, notes, insights, languages
     languages: str  # "NL · FR · EN"
     roles: tuple[tuple[str, int], ...]
     notes_per_table: tuple[tuple[str, int], ...]
@@ -238,6 +240,7 @@ def build_model(doc: HarvestDocument, progress: Progress | None = None) -> Repor
                 (doc.people, "people"),
                 (doc.tables, "tables"),
                 (len(doc.notes), "notes"),
+                (len(doc.insights), "insights"),
                 (len(doc.languages), "languages"),
             )
         ),

@@ -106,7 +106,8 @@ class AgendaUpdated(ServerEvent):
 class ProjectorUpdated(ServerEvent):
     """What the projector shows (auto, join, round, wall, harvest, spotlight, vote,
     summary), whether its map names people, the harvest wall's scope ('all',
-    't:<table>', 'r:<round>') and the spotlit table (phones follow the plenary)."""
+    't:<table>', 'r:<round>'), the spotlit table (phones follow the plenary) and the
+    language the projector shows themes in first."""
 
     name: ClassVar[str] = "projector.updated"
     receivers: ClassVar[str] = "everyone in the workshop"
@@ -114,6 +115,7 @@ class ProjectorUpdated(ServerEvent):
     show_names: bool
     scope: str
     spotlight: int | None
+    language: str
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,29 @@ class HarvestUpdated(ServerEvent):
     themes: list[dict[str, Any]]
     notes: int
     scope: str
+    mode: str
+    counts: dict[str, int]
+
+
+@dataclass(frozen=True)
+class HarvestPreparing(ServerEvent):
+    """The meaning of a workshop's texts is being computed (an imported archive's, say):
+    how many of how many are done. Sent, not stored."""
+
+    name: ClassVar[str] = "harvest.preparing"
+    receivers: ClassVar[str] = "facilitators and projectors"
+    done: int
+    total: int
+
+
+@dataclass(frozen=True)
+class ThemeChanged(ServerEvent):
+    """A facilitator renamed, merged, split off or reset the harvest's themes: the change,
+    naming the notes it applies to (applied at every drawing from then on)."""
+
+    name: ClassVar[str] = "theme.changed"
+    receivers: ClassVar[str] = "facilitators and projectors"
+    change: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -247,6 +272,8 @@ EVENT_CLASSES: tuple[type[ServerEvent], ...] = (
     AgendaUpdated,
     ProjectorUpdated,
     HarvestUpdated,
+    HarvestPreparing,
+    ThemeChanged,
     PhotoPosted,
     RoundUpdated,
     SeatAssigned,

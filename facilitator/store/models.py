@@ -12,6 +12,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -80,6 +81,8 @@ class Workshop(Base):
     show_names: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     # What the harvest wall covers: "all", "t:<table number>" or "r:<round number>".
     harvest_scope: Mapped[str] = mapped_column(String(12), default="all", server_default="all")
+    # The language the projector shows themes in first (None: the workshop's first).
+    harvest_language: Mapped[str | None] = mapped_column(String(8), nullable=True)
     # The table the plenary looks at now (its number), when the projector spotlights one.
     spotlight_table: Mapped[int | None] = mapped_column(Integer, nullable=True)
     place: Mapped[str | None] = mapped_column(String(120), nullable=True)
@@ -181,6 +184,10 @@ class Contribution(Base):
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
     hidden: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The text's meaning (harvest/meaning.py): computed once in a worker, kept with the
+    # model that made it, so restarts, imports and other workers never recompute it.
+    meaning: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    meaning_model: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class Event(Base):
@@ -242,6 +249,8 @@ class Commitment(Base):
     theme: Mapped[str | None] = mapped_column(String(120), nullable=True)
     hidden: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    meaning: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    meaning_model: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class Ballot(Base):

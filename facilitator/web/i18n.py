@@ -77,6 +77,11 @@ ERROR_MESSAGES = {
     "unknown_phase": lazy_gettext("This phase is not on the agenda."),
     "too_many_notes": lazy_gettext("You are posting very fast. Please wait a moment."),
     "bad_scope": lazy_gettext("Choose the whole workshop, one table or one round."),
+    "bad_theme_notes": lazy_gettext("Choose a theme from the harvest."),
+    "bad_theme_title": lazy_gettext("A theme's title must be text."),
+    "empty_theme_title": lazy_gettext("Please give the theme a title."),
+    "theme_title_too_long": lazy_gettext("A theme's title can be at most 80 characters."),
+    "same_theme": lazy_gettext("Choose two different themes to merge."),
     "photo_too_large": lazy_gettext(
         "This photo is too large. Please send a smaller one, or take it again at a lower "
         "resolution."
@@ -298,6 +303,26 @@ def js_strings() -> dict[str, str]:
         "sum_tables_one": gettext("conversation table"),
         "sum_notes": gettext("notes written"),
         "sum_notes_one": gettext("note written"),
+        "sum_insights": gettext("key insights"),
+        "sum_insights_one": gettext("key insight"),
+        "insights_count": gettext("{count} key insights"),
+        "insights_count_one": gettext("1 key insight"),
+        "themes_by_meaning": gettext(
+            "Themes by meaning: notes on one subject meet whatever their language."
+        ),
+        "themes_by_words": gettext(
+            "Themes by shared words: the language model is not available on this server, "
+            "so notes in different languages may form separate themes."
+        ),
+        "themes_preparing": gettext("Preparing the harvest: {done} of {total} texts read"),
+        "theme_new_title": gettext("New title for this theme"),
+        "theme_rename": gettext("Rename"),
+        "theme_merge_with": gettext("Merge with"),
+        "theme_merge": gettext("Merge"),
+        "theme_show_notes": gettext("Show its notes"),
+        "theme_hide_notes": gettext("Hide its notes"),
+        "theme_split": gettext("Make a theme of the ticked notes"),
+        "tick_notes_first": gettext("Tick one or more notes first."),
         "sum_languages": gettext("languages"),
         "sum_languages_one": gettext("language"),
         "summary_no_themes": gettext("Themes appear once enough notes are in."),
@@ -344,6 +369,7 @@ def export_labels() -> dict[str, str]:
         "people": gettext("people"),
         "tables": gettext("tables"),
         "notes": gettext("notes"),
+        "insights": gettext("key insights"),
         "languages": gettext("languages"),
         "key_insights": gettext("Key insights"),
         "notes_per_table": gettext("Notes per table"),

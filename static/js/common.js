@@ -174,6 +174,8 @@ const Fac = (() => {
     "message.broadcast": (state, data) => { state.message = data.text; },
     "agenda.updated": (state, data) => { state.agenda = data.agenda; },
     "projector.updated": (state, data) => { state.projector = data; },
+    // Applied at the next drawing of the wall (harvest.updated): numbered all the same.
+    "theme.changed": () => {},
     /* plenary: dot-voting and commitments */
     "ballot.updated": (state, data) => {
       const ballot = data.ballot;
@@ -367,10 +369,53 @@ const Fac = (() => {
       .sort((a, b) => b.dots - a.dots || a.index - b.index);
   }
 
-  /** How a ballot option reads: a theme by its label (its quote below), a key insight by
-   *  its words ("Key insight · table 3, round 1" below). */
-  function optionParts(option) {
-    if (option.kind !== "insight") return { title: option.label || option.text || "", detail: option.text || "" };
+  /** A text in the reader's language where there is one, else in the first language
+   *  present: [text, its language]. */
+  function inLanguage(byLanguage, language) {
+    if (!byLanguage) return ["", null];
+    if (byLanguage[language]) return [byLanguage[language], language];
+    const first = Object.keys(byLanguage)[0];
+    return first ? [byLanguage[first], first] : ["", null];
+  }
+
+  /** A harvest theme for one reader: its title and quote in their language where the
+   *  theme has notes in it, otherwise in its own (the `...Language` says which). */
+  function themeText(theme, language) {
+    const [title, titleLanguage] = inLanguage(theme.titles, language);
+    const quotes = {};
+    for (const [code, quote] of Object.entries(theme.quotes || {})) quotes[code] = quote.text;
+    const [quote, quoteLanguage] = inLanguage(quotes, language);
+    return {
+      title: title || theme.label || "",
+      titleLanguage: title ? titleLanguage : null,
+      quote: quote || theme.quote || "",
+      quoteLanguage: quote ? quoteLanguage : theme.quote_language || null,
+    };
+  }
+
+  /** An element holding `text` in `textLanguage`, marked "(NL)" when that is not the
+   *  reader's: `lang` lets the browser hyphenate and a screen reader pronounce it. */
+  function inLanguageEl(tag, attrs, text, textLanguage, language) {
+    const node = el(tag, textLanguage ? { ...attrs, lang: textLanguage } : attrs, text);
+    if (textLanguage && textLanguage !== language) {
+      node.append(" ", el("span", { class: "lang-mark" }, `(${textLanguage.toUpperCase()})`));
+    }
+    return node;
+  }
+
+  /** How a ballot option reads: a theme by its title (its quote below) in the reader's
+   *  language, a key insight by its words ("Key insight · table 3, round 1" below). */
+  function optionParts(option, language) {
+    if (option.kind !== "insight") {
+      const [title, titleLanguage] = inLanguage(option.titles, language);
+      const [text, textLanguage] = inLanguage(option.texts, language);
+      return {
+        title: title || option.label || option.text || "",
+        detail: text || option.text || "",
+        titleLanguage: title ? titleLanguage : null,
+        detailLanguage: text ? textLanguage : null,
+      };
+    }
     let table = option.table;
     let round = option.round;
     const parsed = /^(\d+)\D+(\d+)$/.exec(option.label || "");
@@ -388,6 +433,7 @@ const Fac = (() => {
   return {
     t, count: countText, el, $, uuid, announce, applyEvent, catchUp, connect, renderTimer, roundLabel,
     question, remainingSeconds, formatSeconds, phaseTitle, byVotes, ranked, optionParts,
+    themeText, inLanguageEl,
   };
 })();
 

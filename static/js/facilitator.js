@@ -16,6 +16,9 @@
     onEvent: (_name, _data, state) => render(state),
   });
 
+  // The theme controls (themes_console.js) share this connection.
+  window.FacConsole = { conn, lang };
+
   function send(event, payload, onOk) {
     conn.socket.timeout(10000).emit(event, payload, (err, ack) => {
       if (err) { showError(t("error_generic")); return; }

@@ -472,10 +472,13 @@
       next.onload = () => { img.src = url; img.hidden = false; };
       next.src = url;
     }
-    img.alt = `${t("cloud_alt")}: ${wall.themes.map((theme) => theme.label).join(", ")}`;
-    $("room-themes").replaceChildren(...wall.themes.slice(0, 4).map((theme) => {
+    const lang = language();
+    const texts = wall.themes.slice(0, 4).map((theme) => Fac.themeText(theme, lang));
+    img.alt = `${t("cloud_alt")}: ${texts.map((text) => text.title).join(", ")}`;
+    $("room-themes").replaceChildren(...texts.map((text) => {
       const li = el("li", {});
-      li.append(el("strong", {}, theme.label), el("q", {}, theme.quote));
+      li.append(Fac.inLanguageEl("strong", {}, text.title, text.titleLanguage, lang),
+        Fac.inLanguageEl("q", {}, text.quote, text.quoteLanguage, lang));
       return li;
     }));
   }
@@ -538,10 +541,10 @@
       const id = `dot-opt-${index}`;
       const li = el("li", { "data-option": option.key, "data-dots": n });
       const box = el("div", { class: "dot-option", "data-dots": n, role: "group", "aria-labelledby": id });
-      const parts = Fac.optionParts(option);
+      const parts = Fac.optionParts(option, language());
       const text = el("div", { class: "opt-text", id });
-      text.append(el("strong", {}, parts.title));
-      if (parts.detail && parts.detail !== parts.title) text.append(el("span", { class: "opt-detail" }, parts.detail));
+      text.append(Fac.inLanguageEl("strong", {}, parts.title, parts.titleLanguage, language()));
+      if (parts.detail && parts.detail !== parts.title) text.append(Fac.inLanguageEl("span", { class: "opt-detail" }, parts.detail, parts.detailLanguage, language()));
       const pips = el("span", { class: "pips", "aria-hidden": "true" }, "●".repeat(n));
       const stepper = el("div", { class: "stepper" });
       const minus = el("button", {
@@ -570,7 +573,7 @@
     }
   }
 
-  const optionLabel = (option) => Fac.optionParts(option).title;
+  const optionLabel = (option) => Fac.optionParts(option, language()).title;
 
   function changeDots(key, delta) {
     const state = conn.live.state;
@@ -624,14 +627,14 @@
     $("result-bars").replaceChildren(...rows.map((row) => {
       const li = el("li", { class: "result-row", "data-option": row.key, "data-dots": row.dots });
       const head = el("div", { class: "result-head" });
-      const parts = Fac.optionParts(row);
-      head.append(el("strong", {}, parts.title), el("span", { class: "result-count" }, Fac.count("dots_n", row.dots)));
+      const parts = Fac.optionParts(row, language());
+      head.append(Fac.inLanguageEl("strong", {}, parts.title, parts.titleLanguage, language()), el("span", { class: "result-count" }, Fac.count("dots_n", row.dots)));
       const bar = el("div", { class: "result-bar", "aria-hidden": "true" });
       const fill = el("span", {});
       fill.style.width = `${Math.round((row.dots / most) * 100)}%`;
       bar.append(fill);
       li.append(head);
-      if (parts.detail && parts.detail !== parts.title) li.append(el("span", { class: "opt-detail" }, parts.detail));
+      if (parts.detail && parts.detail !== parts.title) li.append(Fac.inLanguageEl("span", { class: "opt-detail" }, parts.detail, parts.detailLanguage, language()));
       li.append(bar);
       if (mine[row.key]) li.append(el("span", { class: "mine-mark", "data-test": "my-dots-mark" }, Fac.count("your_dots", mine[row.key])));
       return li;
@@ -727,7 +730,7 @@
     const select = $("commit-theme");
     if (document.activeElement === select) return;
     const wall = conn.live.harvest;
-    const labels = wall && wall.themes ? wall.themes.map((theme) => theme.label) : [];
+    const labels = wall && wall.themes ? wall.themes.map((theme) => Fac.themeText(theme, language()).title) : [];
     const chosen = select.value;
     const have = [...select.options].map((o) => o.value).join("\n");
     if (have === ["", ...labels].join("\n")) return;

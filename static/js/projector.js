@@ -12,6 +12,7 @@
     onEvent: (name, data, state) => {
       if (name === "projector.updated") manualView = null;
       render(state);
+      if (name === "projector.updated") renderHarvest(lastHarvest);
       if (name === "note.posted") flash(data.note.client_id);
       plenaryEvent(name, state);
     },
@@ -115,11 +116,14 @@
 
   /* --- the harvest wall: a cloud drawn off the server's hub, swapped in when loaded --- */
 
-  conn.socket.on("harvest.updated", (payload) => {
-    const data = payload.data;
+  let lastHarvest = null; // redrawn when the facilitator picks another language
+  conn.socket.on("harvest.updated", (payload) => renderHarvest(payload.data));
+
+  function renderHarvest(data) {
     const state = conn.live.state;
     // Two scopes may be drawn: the phones' whole workshop, and the one chosen here.
-    if (!state || data.scope !== state.projector.scope) return;
+    if (!data || !state || data.scope !== state.projector.scope) return;
+    lastHarvest = data;
     const img = $("cloud");
     const url = `/p/${main.dataset.code}/harvest/${data.digest}.png`;
     if (!img.src.endsWith(url)) {
@@ -127,16 +131,48 @@
       next.onload = () => { img.src = url; img.hidden = false; $("cloud-waiting").hidden = true; };
       next.src = url; // load first, then swap: no flicker
     }
-    $("cloud-caption").textContent = data.themes.map((theme) => theme.label).join(", ");
+    const lang = harvestLanguage(state);
+    $("cloud-caption").textContent = data.themes.map((theme) => Fac.themeText(theme, lang).title).join(", ");
     img.alt = t("cloud_alt");
-    $("harvest-count").textContent = Fac.count("notes_count", data.notes);
+    $("harvest-count").textContent = countsText(data.counts, data.notes);
     $("themes-waiting").hidden = data.themes.length > 0;
-    $("themes").replaceChildren(...data.themes.map((theme) => {
-      const li = el("li", {});
-      li.append(el("h3", {}, theme.label), el("blockquote", {}, theme.quote));
-      return li;
-    }));
-  });
+    // The other languages' titles beside each theme while there is room for them.
+    const others = data.themes.length <= 4 ? state.workshop.languages.filter((code) => code !== lang) : [];
+    $("themes").replaceChildren(...data.themes.map((theme) => themeItem(theme, lang, others, "h3", "blockquote")));
+  }
+
+  /** The language the facilitator chose for the themes (default: the workshop's first). */
+  function harvestLanguage(state) {
+    if (!state) return document.documentElement.lang;
+    return (state.projector && state.projector.language) || state.workshop.languages[0];
+  }
+
+  /** "128 notes · 18 key insights": the same count as the summary, poster and report. */
+  function countsText(counts, notes) {
+    if (!counts) return Fac.count("notes_count", notes);
+    const parts = [Fac.count("notes_count", counts.notes)];
+    if (counts.insights) parts.push(Fac.count("insights_count", counts.insights));
+    return parts.join(" · ");
+  }
+
+  /** One theme: its title and quote in `lang` (marked when in another), and the titles it
+   *  has in the `others` languages below, smaller. */
+  function themeItem(theme, lang, others, titleTag, quoteTag) {
+    const text = Fac.themeText(theme, lang);
+    const li = el("li", { "data-theme": theme.key || "" });
+    li.append(Fac.inLanguageEl(titleTag, {}, text.title, text.titleLanguage, lang));
+    const extra = others.filter((code) => theme.titles && theme.titles[code] && code !== text.titleLanguage);
+    if (extra.length && !theme.renamed) {
+      const line = el("p", { class: "other-titles" });
+      extra.forEach((code, i) => {
+        if (i) line.append(" · ");
+        line.append(el("span", { lang: code }, `${code.toUpperCase()}: ${theme.titles[code]}`));
+      });
+      li.append(line);
+    }
+    if (text.quote) li.append(Fac.inLanguageEl(quoteTag, {}, text.quote, text.quoteLanguage, lang));
+    return li;
+  }
 
   /** "Table 3, all rounds", "Round 2: <question>" or "The whole workshop". */
   function scopeLabel(state) {
@@ -265,12 +301,8 @@
     swapImage("spotlight-photo", photo ? `/j/${code}/photos/${photo.id}.jpg` : null, t("tablecloth_of", { table }));
     const themes = ((data && data.themes) || (wall && wall.themes) || []).slice(0, photo ? 0 : 3);
     $("spotlight-themes").hidden = !themes.length;
-    $("spotlight-themes").replaceChildren(...themes.map((theme) => {
-      const li = el("li", {});
-      li.append(el("strong", {}, theme.label));
-      if (theme.quote) li.append(el("q", {}, theme.quote));
-      return li;
-    }));
+    const lang = harvestLanguage(conn.live.state);
+    $("spotlight-themes").replaceChildren(...themes.map((theme) => themeItem(theme, lang, [], "strong", "q")));
   }
 
   let tableWall = null; // {table, digest, themes, notes}: the harvest wall drawn for the spotlit table
@@ -310,10 +342,11 @@
     $("vote-bars").classList.toggle("roomy", rows.length <= 4);
     $("vote-bars").replaceChildren(...rows.map((row) => {
       const li = el("li", { class: "vote-row", "data-option": row.key, "data-dots": row.dots });
-      const parts = Fac.optionParts(row);
+      const lang = harvestLanguage(state);
+      const parts = Fac.optionParts(row, lang);
       const label = el("div", { class: "vote-label" });
-      label.append(el("strong", {}, parts.title));
-      if (parts.detail && parts.detail !== parts.title) label.append(el("span", {}, parts.detail));
+      label.append(Fac.inLanguageEl("strong", {}, parts.title, parts.titleLanguage, lang));
+      if (parts.detail && parts.detail !== parts.title) label.append(Fac.inLanguageEl("span", {}, parts.detail, parts.detailLanguage, lang));
       const bar = el("div", { class: "vote-bar" });
       const track = el("span", { class: "vote-track" });
       const fill = el("span", { class: "vote-fill" });
@@ -343,6 +376,7 @@
       [n.people, Fac.count("sum_people", n.people)],
       [n.tables, Fac.count("sum_tables", n.tables)],
       [n.notes, Fac.count("sum_notes", n.notes)],
+      [n.insights || 0, Fac.count("sum_insights", n.insights || 0)],
       [(n.languages || []).length, Fac.count("sum_languages", (n.languages || []).length)],
     ];
     $("summary-numbers").replaceChildren(...numbers.flatMap(([value, label]) => {
@@ -350,12 +384,10 @@
       wrap.append(el("dt", {}, label), el("dd", {}, String(value)));
       return [wrap];
     }));
-    $("summary-themes").replaceChildren(...(summary.themes.length ? summary.themes.slice(0, 4).map((theme) => {
-      const li = el("li", {});
-      li.append(el("h3", {}, theme.label));
-      if (theme.quote) li.append(el("blockquote", {}, theme.quote));
-      return li;
-    }) : [el("li", { class: "summary-empty" }, t("summary_no_themes"))]));
+    const lang = harvestLanguage(conn.live.state);
+    $("summary-themes").replaceChildren(...(summary.themes.length
+      ? summary.themes.slice(0, 4).map((theme) => themeItem(theme, lang, [], "h3", "blockquote"))
+      : [el("li", { class: "summary-empty" }, t("summary_no_themes"))]));
     const priorities = summary.priorities.slice(0, 5);
     const most = Math.max(1, ...priorities.map((p) => p.dots));
     $("summary-priorities").replaceChildren(...(priorities.length ? priorities.map((p) => {

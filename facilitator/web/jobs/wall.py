@@ -18,20 +18,22 @@ from __future__ import annotations
 
 import json
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import select
 
+from facilitator.cafe import harvest, themes
+from facilitator.cafe.harvest import harvest_notes
 from facilitator.harvest.base import Note
 from facilitator.harvest.wall import Wall, digest_of, render_wall
 from facilitator.store import events
 from facilitator.store.files import write_atomically
-from facilitator.store.models import CafeTable, Contribution, Participant, Round, Workshop
-from facilitator.store.queries import current_round, votes_per_note
+from facilitator.store.models import Workshop
+from facilitator.store.queries import current_round
 from facilitator.web.extensions import socketio
-from facilitator.web.jobs import offload
+from facilitator.web.jobs import meaning, offload
 from facilitator.web.notify import notify
 from facilitator.web.work import unit_of_work
 
@@ -73,38 +75,8 @@ def _keep_drawing(app: Flask, workshop_id: int) -> None:
 
 
 def wall_notes(session: Any, workshop_id: int, scope: str = "all") -> list[Note]:
-    """Every visible note and key insight of a scope, as the harvest reads them."""
-    votes = votes_per_note()
-    rows = session.execute(
-        select(Contribution.id, Contribution.text, Participant.language, votes.c.votes)
-        .join(Participant, Participant.id == Contribution.participant_id)
-        .outerjoin(votes, votes.c.contribution_id == Contribution.id)
-        .where(
-            Contribution.workshop_id == workshop_id,
-            Contribution.hidden.is_(False),
-            Contribution.kind.in_(("note", "insight")),
-            *_scope_filter(workshop_id, scope),
-        )
-        .order_by(Contribution.id)
-    )
-    # Upvotes break ties when a theme picks its representative quote.
-    return [Note(id=r.id, text=r.text, language=r.language, upvotes=r.votes or 0) for r in rows]
-
-
-def _scope_filter(workshop_id: int, scope: str) -> list[Any]:
-    """The WHERE clause of a scope: a table (all its rounds) or a round (its question)."""
-    kind, _, number = scope.partition(":")
-    if kind == "t":
-        table = select(CafeTable.id).where(
-            CafeTable.workshop_id == workshop_id, CafeTable.number == int(number)
-        )
-        return [Contribution.table_id.in_(table.scalar_subquery())]
-    if kind == "r":
-        cafe_round = select(Round.id).where(
-            Round.workshop_id == workshop_id, Round.number == int(number)
-        )
-        return [Contribution.round_id.in_(cafe_round.scalar_subquery())]
-    return []
+    """Every visible note and latest key insight of a scope, as the harvest reads them."""
+    return harvest_notes(session, workshop_id, scope)
 
 
 def wall_path(app: Flask, workshop_id: int, digest: str) -> Path:
@@ -114,16 +86,22 @@ def wall_path(app: Flask, workshop_id: int, digest: str) -> Path:
 
 def _draw_once(app: Flask, workshop_id: int) -> None:
     with app.app_context():
+        meaning.fill_vectors(app, workshop_id)  # what was posted since: its meaning first
         with unit_of_work(app) as session:
             workshop = session.get(Workshop, workshop_id)
-            scope = workshop.harvest_scope
+            scopes = sorted({workshop.harvest_scope, "all"})
             languages = workshop.languages.split(",")
             seq = workshop.last_seq
             phones_look = _phones_look(session, workshop)
-            notes = {s: wall_notes(session, workshop_id, s) for s in {scope, "all"}}
+            notes = {s: wall_notes(session, workshop_id, s) for s in scopes}
+            counts = {s: harvest.counts(session, workshop_id, s) for s in scopes}
+            changes = themes.overrides(session, workshop_id)
+        vectors = _vectors(app, workshop_id, [note.id for note in notes["all"]])
         sent = []
-        for drawn_scope, scope_notes in sorted(notes.items()):
-            data = _drawn(app, workshop_id, scope_notes, languages) | {"scope": drawn_scope}
+        for drawn_scope in scopes:
+            drawing = Drawing(notes[drawn_scope], languages, vectors, changes)
+            data = _drawn(app, workshop_id, drawing)
+            data |= {"scope": drawn_scope, "counts": counts[drawn_scope]}
             # Phones show the whole workshop's cloud between rounds only: while a round
             # runs, sending every redraw to every phone would only spend the Wi-Fi.
             to_phones = drawn_scope == "all" and phones_look
@@ -134,22 +112,51 @@ def _draw_once(app: Flask, workshop_id: int) -> None:
         notify(sent)
 
 
+def _vectors(app: Flask, workshop_id: int, ids: list[int]) -> dict[int, bytes]:
+    """The stored vectors of these notes; those posted since the last fill first get theirs
+    (a note that arrived while the previous batch was computed)."""
+    with unit_of_work(app) as session:
+        vectors = meaning.vectors_of(session, ids)
+    if len(vectors) < len(ids) and meaning.fill_vectors(app, workshop_id):
+        with unit_of_work(app) as session:
+            vectors = meaning.vectors_of(session, ids)
+    return vectors
+
+
+@dataclass(frozen=True)
+class Drawing:
+    """What one drawing is made from: a scope's notes, the workshop's languages, the
+    stored vectors (of any of the workshop's notes) and the facilitators' changes."""
+
+    notes: list[Note]
+    languages: list[str]
+    vectors: dict[int, bytes]
+    changes: list[dict[str, Any]]
+
+    def scope_vectors(self) -> dict[int, bytes]:
+        """The vectors of this scope's notes only: what the worker is sent."""
+        return {n.id: self.vectors[n.id] for n in self.notes if n.id in self.vectors}
+
+
 def _phones_look(session: Any, workshop: Workshop) -> bool:
     """Whether phones show the room's cloud now: no round is running."""
     cafe_round = current_round(session, workshop)
     return cafe_round is None or cafe_round.status != "running"
 
 
-def _drawn(app: Flask, workshop_id: int, notes: list[Note], languages: list[str]) -> dict[str, Any]:
-    """The wall of these notes: drawn in a worker, or found drawn before (same digest)."""
-    digest = digest_of(notes, languages)
+def _drawn(app: Flask, workshop_id: int, drawing: Drawing) -> dict[str, Any]:
+    """The wall of a drawing: made in a worker, or found made before (same digest)."""
+    vectors = drawing.scope_vectors()
+    digest = digest_of(drawing.notes, drawing.languages, vectors, drawing.changes)
     path = wall_path(app, workshop_id, digest)
     themes_path = path.with_suffix(".json")
     if not path.exists():
         workers = app.config["OFFLOAD_WORKERS"]
-        wall: Wall = offload.run(socketio.sleep, workers, render_wall, notes, languages)
+        args = (drawing.notes, drawing.languages, vectors, drawing.changes)
+        wall: Wall = offload.run(socketio.sleep, workers, render_wall, *args)
+        found = {"themes": wall.themes, "notes": wall.notes, "mode": wall.mode}
         # Both written whole: a second worker may read them while this one writes.
-        write_atomically(themes_path, _json({"themes": wall.themes, "notes": wall.notes}))
+        write_atomically(themes_path, _json(found))
         write_atomically(path, wall.png)
         _keep_latest(path.parent, KEEP_WALLS)
     return {"digest": digest, **_read_json(themes_path)}

@@ -3,4 +3,4 @@
 Importing this package registers every handler on the unbound SocketIO object.
 """
 
-from facilitator.web.sockets import console, core, phone, plenary  # noqa: F401  (registers)
+from facilitator.web.sockets import console, core, phone, plenary, themes  # noqa: F401  (registers)

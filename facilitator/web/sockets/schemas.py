@@ -271,6 +271,14 @@ class HarvestScope(Payload, frozen=True, kw_only=True):
     scope: Raw = None
 
 
+class HarvestLanguage(Payload, frozen=True, kw_only=True):
+    """The language the projector shows the harvest's themes in first."""
+
+    event: ClassVar[str] = "harvest.language"
+
+    language: Raw = None
+
+
 class SpotlightSet(Payload, frozen=True, kw_only=True):
     """Spotlight a table (`null` clears it)."""
 
@@ -291,6 +299,50 @@ class BallotClose(Payload, frozen=True, kw_only=True):
     """Close the open vote."""
 
     event: ClassVar[str] = "ballot.close"
+
+
+# --- the harvest's themes (facilitators): the notes a theme held name it ---------------
+
+
+class ThemeNotes(Payload, frozen=True, kw_only=True):
+    """The texts of a theme's notes (to pick some to split off)."""
+
+    event: ClassVar[str] = "theme.notes"
+
+    notes: Raw = None
+
+
+class ThemeRename(Payload, frozen=True, kw_only=True):
+    """Give the theme holding these notes the facilitator's title."""
+
+    event: ClassVar[str] = "theme.rename"
+
+    notes: Raw = None
+    title: Raw = None
+
+
+class ThemeMerge(Payload, frozen=True, kw_only=True):
+    """Make one theme of the two holding notes `a` and notes `b`."""
+
+    event: ClassVar[str] = "theme.merge"
+
+    a: Raw = None
+    b: Raw = None
+
+
+class ThemeSplit(Payload, frozen=True, kw_only=True):
+    """Take these notes out of their theme into one of their own (title optional)."""
+
+    event: ClassVar[str] = "theme.split"
+
+    notes: Raw = None
+    title: Raw = None
+
+
+class ThemeReset(Payload, frozen=True, kw_only=True):
+    """Forget every change made to the themes."""
+
+    event: ClassVar[str] = "theme.reset"
 
 
 SCHEMAS: dict[str, type[Payload]] = {cls.event: cls for cls in Payload.__subclasses__()}
