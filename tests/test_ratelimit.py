@@ -19,7 +19,7 @@ from facilitator.cafe import notes
 from facilitator.config import defaults
 from facilitator.store.models import Contribution, Participant
 from facilitator.web import ratelimit
-from tests.conftest import REDIS_URL, Helpers, make_app, need
+from tests.conftest import REDIS_URL, Helpers, make_app, need, redis_available
 
 
 def count(helpers: Helpers, model: Any) -> int:
@@ -154,7 +154,7 @@ def limiter_app(request, bare_app) -> Flask:
     """An app whose limiter counts in this process, or on Redis (with its own keys)."""
     if request.param == "memory":
         return bare_app()
-    if not redis_reachable():
+    if not redis_available():
         need(f"Redis is not reachable at {REDIS_URL}")
     channel = f"ratelimit-test-{secrets.token_hex(4)}"
     return bare_app(MESSAGE_QUEUE=REDIS_URL, MESSAGE_QUEUE_CHANNEL=channel)
@@ -267,17 +267,8 @@ def test_without_proxy_hops_the_forwarded_header_is_ignored(app, links):
 # --- Redis ------------------------------------------------------------------------------------
 
 
-def redis_reachable() -> bool:
-    import redis
-
-    try:
-        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
-    except redis.RedisError:
-        return False
-
-
 def test_on_redis_the_limit_holds_under_concurrency_with_a_bounded_pool(bare_app):
-    if not redis_reachable():
+    if not redis_available():
         need(f"Redis is not reachable at {REDIS_URL}")
 
     def redis_app(**config: Any) -> Flask:
