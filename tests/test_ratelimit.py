@@ -228,6 +228,24 @@ def test_a_flood_of_new_ids_is_still_refused_at_the_limit(limiter_app):
     assert not ratelimit.allowed(limiter_app, "notes:1", 5)
 
 
+def test_a_claim_left_pending_by_a_killed_worker_is_waited_for_then_counted(bare_app):
+    """A worker SIGKILLed between its claim and its count leaves the claim pending: a
+    resend waits at most the Redis timeout for the outcome, then takes the claim."""
+    if not redis_available():
+        need(f"Redis is not reachable at {REDIS_URL}")
+    channel = f"ratelimit-test-{secrets.token_hex(4)}"
+    app = bare_app(
+        MESSAGE_QUEUE=REDIS_URL, MESSAGE_QUEUE_CHANNEL=channel, RATELIMIT_REDIS_TIMEOUT=0.3
+    )
+    storage = ratelimit._limiter(app).storage
+    resent = str(uuid.uuid4())
+    storage.get_connection().set(storage.prefixed_key(f"once/notes:1/{resent}"), b"pending", ex=60)
+    assert ratelimit.hit(app, "notes:1", 2, once=resent)
+    assert ratelimit.hit(app, "notes:1", 2, once=resent)  # now counted: no second wait
+    assert ratelimit.hit(app, "notes:1", 2, once=str(uuid.uuid4()))
+    assert not ratelimit.hit(app, "notes:1", 2, once=str(uuid.uuid4()))  # it counted once
+
+
 # --- behind a proxy -------------------------------------------------------------------------
 
 

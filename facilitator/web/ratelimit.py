@@ -130,20 +130,20 @@ def _hit_once_on_redis(app: Flask, item: RateLimitItemPerMinute, key: str, once:
     claim = limiter.storage.prefixed_key(f"once/{key}/{once}")
     deadline = time.monotonic() + app.config["RATELIMIT_REDIS_TIMEOUT"]
     try:
-        while time.monotonic() < deadline:
-            if client.set(claim, _PENDING, nx=True, ex=ONCE_SECONDS):
-                passed = limiter.hit(item, key)
-                if passed:
-                    client.set(claim, _COUNTED, ex=ONCE_SECONDS)
-                else:
-                    client.delete(claim)  # refused: its resend later is a new attempt
-                return passed
+        while not client.set(claim, _PENDING, nx=True, ex=ONCE_SECONDS):
             if client.get(claim) == _COUNTED:
                 return True
+            if time.monotonic() >= deadline:
+                break  # its owner died pending: the claim is this caller's now
             time.sleep(_PENDING_POLL_SECONDS)  # pending, or just refused: look again
+        passed = limiter.hit(item, key)
+        if passed:
+            client.set(claim, _COUNTED, ex=ONCE_SECONDS)
+        else:
+            client.delete(claim)  # refused: its resend later is a new attempt
+        return passed
     except redis.RedisError as exc:
         raise StorageError(exc) from exc
-    return limiter.hit(item, key)
 
 
 def close(app: Flask) -> None:
