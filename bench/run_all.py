@@ -6,7 +6,8 @@ small arguments by default so the whole set takes a few minutes on a 2-core mach
 reports, the fan-out's 3,000 phones included: up to a minute or two per bench). The first
 bench that fails stops the run with its exit code, and its name is printed.
 
-Not run here: `bench.round_change --postgres` (needs PostgreSQL on 127.0.0.1:5432) and
+Not run here: `bench.round_change --postgres` and `bench.chaos`'s PostgreSQL run (they
+need PostgreSQL on 127.0.0.1:5432, the chaos run Redis too: `--full` runs it) and
 `bench.fanout_floor`, which `bench.fanout` starts itself; `bench.measure` and
 `bench.sio_client` are helpers. Figures from a quick run are a smoke test of the benches,
 not measurements to quote: quote a run with `--full` (or the bench's own command).
@@ -35,6 +36,7 @@ BENCHES: list[tuple[str, list[str]]] = [
     ("harvest_loop", ["--seconds", "8", "--rate", "10", "--tables", "4"]),
     ("fanout", ["--sizes", "300", "--repeats", "2"]),
     ("idle_sockets", ["--steps", "500", "1000", "--timeout", "3"]),
+    ("chaos", ["--phones", "50", "--notes", "10", "--stores", "sqlite"]),
 ]
 # Benches whose defaults write files to /tmp: keep them in the temporary folder.
 OUT_ARGS = {"harvest", "report"}

@@ -46,6 +46,16 @@ def postgres_available() -> bool:
         return False
 
 
+def redis_available() -> bool:
+    """Whether Redis answers at REDIS_URL (within a second)."""
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
 @pytest.fixture(scope="session")
 def postgres_ok() -> bool:
     return postgres_available()

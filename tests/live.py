@@ -85,7 +85,7 @@ def start_serve(
         text=True,
     )
     deadline = time.monotonic() + 30
-    while not _answers(f"{base}/healthz"):
+    while not answers(f"{base}/healthz"):
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
             log.close()
@@ -142,7 +142,7 @@ def _wait_for_links(process: subprocess.Popen[str], log_path: Path, base: str) -
         if process.poll() is not None:
             raise RuntimeError(f"server exited early:\n{log_path.read_text()}")
         links = dict(LINK.findall(log_path.read_text()))
-        if len(links) == 3 and _answers(f"{base}/healthz"):
+        if len(links) == 3 and answers(f"{base}/healthz"):
             return links
         time.sleep(0.1)
     process.kill()
@@ -150,7 +150,7 @@ def _wait_for_links(process: subprocess.Popen[str], log_path: Path, base: str) -
     raise RuntimeError(f"server did not start in time:\n{log_path.read_text()}")
 
 
-def _answers(url: str) -> bool:
+def answers(url: str) -> bool:
     try:
         with urllib.request.urlopen(url, timeout=1) as response:
             return response.status == 200

@@ -15,10 +15,11 @@ from flask import Flask
 from limits import strategies
 from sqlalchemy import func, select
 
+from facilitator.cafe import notes
 from facilitator.config import defaults
 from facilitator.store.models import Contribution, Participant
 from facilitator.web import ratelimit
-from tests.conftest import REDIS_URL, Helpers, make_app, need
+from tests.conftest import REDIS_URL, Helpers, make_app, need, redis_available
 
 
 def count(helpers: Helpers, model: Any) -> int:
@@ -122,6 +123,129 @@ def test_only_new_notes_count_and_a_resend_is_always_answered(app, helpers, link
     assert count(helpers, Contribution) == 2
 
 
+def test_a_note_whose_write_failed_is_not_counted_again_when_resent(
+    app, helpers, links, monkeypatch
+):
+    """The phone resends a note it got no stored ack for (its write failed, or is still
+    running on another connection): that is still one note, not two."""
+    app.config["NOTES_PER_MINUTE"] = 2
+    phone = helpers.join(links.join_code)
+    table = phone.snapshot()["seat"]["table"]
+    real_post_note = notes.post_note
+
+    def fails_once(*args: Any, **kwargs: Any) -> Any:
+        monkeypatch.setattr(notes, "post_note", real_post_note)
+        raise RuntimeError("the database went away mid-write")
+
+    monkeypatch.setattr(notes, "post_note", fails_once)
+    first = str(uuid.uuid4())
+    assert phone.post("one", table, first)["error"] == "server_error"
+    assert phone.post("one", table, first)["ok"]  # the resend: counted already
+    assert phone.post("two", table)["ok"]  # so there is room for a second note
+    assert phone.post("three", table)["error"] == "too_many_notes"
+    assert count(helpers, Contribution) == 2
+
+
+# --- counted once per client id, in memory and on Redis ----------------------------------------
+
+
+@pytest.fixture(params=["memory", "redis"])
+def limiter_app(request, bare_app) -> Flask:
+    """An app whose limiter counts in this process, or on Redis (with its own keys)."""
+    if request.param == "memory":
+        return bare_app()
+    if not redis_available():
+        need(f"Redis is not reachable at {REDIS_URL}")
+    channel = f"ratelimit-test-{secrets.token_hex(4)}"
+    return bare_app(MESSAGE_QUEUE=REDIS_URL, MESSAGE_QUEUE_CHANNEL=channel)
+
+
+def test_the_same_client_id_sent_fifty_times_counts_once(limiter_app):
+    resent = str(uuid.uuid4())
+    assert all(ratelimit.hit(limiter_app, "notes:1", 3, once=resent) for _ in range(50))
+    new_ids = [str(uuid.uuid4()) for _ in range(3)]
+    # Two new ids still fit in the minute; the third is refused.
+    assert [ratelimit.hit(limiter_app, "notes:1", 3, once=i) for i in new_ids] == [
+        True,
+        True,
+        False,
+    ]
+    # The ids already counted still pass; the refused one is still refused.
+    assert ratelimit.hit(limiter_app, "notes:1", 3, once=resent)
+    assert ratelimit.hit(limiter_app, "notes:1", 3, once=new_ids[0])
+    assert not ratelimit.hit(limiter_app, "notes:1", 3, once=new_ids[2])
+
+
+def test_one_client_id_counts_apart_for_each_key(limiter_app):
+    """A claim is per phone: another phone's note with that id is its own."""
+    same = str(uuid.uuid4())
+    assert ratelimit.hit(limiter_app, "notes:1", 1, once=same)
+    assert ratelimit.hit(limiter_app, "notes:2", 1, once=same)
+    assert not ratelimit.hit(limiter_app, "notes:2", 1, once=str(uuid.uuid4()))
+
+
+def test_concurrent_resends_of_one_id_count_once(limiter_app):
+    """Fifty copies of one note at the same moment (a phone reconnecting while its
+    first attempts are still running): all pass, and they count as one note."""
+    resent = str(uuid.uuid4())
+    start = threading.Barrier(50)
+    results: list[bool] = []
+
+    def resend() -> None:
+        start.wait()
+        results.append(ratelimit.hit(limiter_app, "notes:1", 2, once=resent))
+
+    threads = [threading.Thread(target=resend) for _ in range(50)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert results == [True] * 50
+    assert ratelimit.hit(limiter_app, "notes:1", 2, once=str(uuid.uuid4()))
+    assert not ratelimit.hit(limiter_app, "notes:1", 2, once=str(uuid.uuid4()))
+
+
+def test_a_flood_of_new_ids_is_still_refused_at_the_limit(limiter_app):
+    """Twenty new notes at once, each sent twice at once: five notes pass, no more."""
+    ids = [str(uuid.uuid4()) for _ in range(20)]
+    start = threading.Barrier(40)
+    passed: list[str] = []
+    lock = threading.Lock()
+
+    def post(client_id: str) -> None:
+        start.wait()
+        if ratelimit.hit(limiter_app, "notes:1", 5, once=client_id):
+            with lock:
+                passed.append(client_id)
+
+    threads = [threading.Thread(target=post, args=(i,)) for i in ids + ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert len(set(passed)) == 5
+    assert len(passed) == 10  # both copies of a passing note pass
+    assert not ratelimit.allowed(limiter_app, "notes:1", 5)
+
+
+def test_a_claim_left_pending_by_a_killed_worker_is_waited_for_then_counted(bare_app):
+    """A worker SIGKILLed between its claim and its count leaves the claim pending: a
+    resend waits at most the Redis timeout for the outcome, then takes the claim."""
+    if not redis_available():
+        need(f"Redis is not reachable at {REDIS_URL}")
+    channel = f"ratelimit-test-{secrets.token_hex(4)}"
+    app = bare_app(
+        MESSAGE_QUEUE=REDIS_URL, MESSAGE_QUEUE_CHANNEL=channel, RATELIMIT_REDIS_TIMEOUT=0.3
+    )
+    storage = ratelimit._limiter(app).storage
+    resent = str(uuid.uuid4())
+    storage.get_connection().set(storage.prefixed_key(f"once/notes:1/{resent}"), b"pending", ex=60)
+    assert ratelimit.hit(app, "notes:1", 2, once=resent)
+    assert ratelimit.hit(app, "notes:1", 2, once=resent)  # now counted: no second wait
+    assert ratelimit.hit(app, "notes:1", 2, once=str(uuid.uuid4()))
+    assert not ratelimit.hit(app, "notes:1", 2, once=str(uuid.uuid4()))  # it counted once
+
+
 # --- behind a proxy -------------------------------------------------------------------------
 
 
@@ -161,17 +285,8 @@ def test_without_proxy_hops_the_forwarded_header_is_ignored(app, links):
 # --- Redis ------------------------------------------------------------------------------------
 
 
-def redis_reachable() -> bool:
-    import redis
-
-    try:
-        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
-    except redis.RedisError:
-        return False
-
-
 def test_on_redis_the_limit_holds_under_concurrency_with_a_bounded_pool(bare_app):
-    if not redis_reachable():
+    if not redis_available():
         need(f"Redis is not reachable at {REDIS_URL}")
 
     def redis_app(**config: Any) -> Flask:
@@ -187,11 +302,12 @@ def test_on_redis_the_limit_holds_under_concurrency_with_a_bounded_pool(bare_app
     assert ratelimit.hit(redis_app(), "burst", 5)
 
 
-def test_an_unreachable_redis_lets_everything_through_with_one_warning(bare_app, caplog):
+@pytest.mark.parametrize("once", [None, "a-client-id"])
+def test_an_unreachable_redis_lets_everything_through_with_one_warning(bare_app, caplog, once):
     # Port 1 on localhost: nothing listens, the connection is refused at once.
     app = bare_app(MESSAGE_QUEUE="redis://127.0.0.1:1/0", RATELIMIT_REDIS_TIMEOUT=0.5)
     with caplog.at_level(logging.WARNING):
-        results = [ratelimit.hit(app, "k", 1) for _ in range(5)]
+        results = [ratelimit.hit(app, "k", 1, once=once) for _ in range(5)]
     assert results == [True] * 5
     warnings = [r for r in caplog.records if "rate limits are off" in r.getMessage()]
     assert len(warnings) == 1

@@ -24,17 +24,19 @@ def _contribute(
     """Check a note's fields and store it (or find the stored one for a resend).
 
     `limit` (key, per minute) counts a new note, never a resend, in one atomic hit
-    before any write: the phone keeps a refused note for later. The hit stays outside
-    the transaction because the limiter may switch greenthreads (its memory storage
-    starts a timer thread, Redis is network I/O), and a greenthread that switches while
-    holding SQLite's write lock stalls every other writer of the process."""
+    before any write: the phone keeps a refused note for later. A resend of a stored
+    note is not counted, nor one of a note still being written (the limiter counts
+    each client id once). The hit stays outside the transaction because the limiter
+    may switch greenthreads (its memory storage starts a timer thread, Redis is network
+    I/O), and a greenthread that switches while holding SQLite's write lock stalls
+    every other writer of the process."""
     client_id = notes.clean_client_id(payload.client_id)
     text = notes.clean_text(payload.text, current_app.config["NOTE_MAX_CHARS"])
     late_minutes = current_app.config["LATE_NOTE_MINUTES"]
     if limit is not None:
         with unit_of_work() as db:
             resend = notes.is_stored(db, ident["workshop_id"], client_id)
-        if not resend and not ratelimit.hit(current_app, *limit):
+        if not resend and not ratelimit.hit(current_app, *limit, once=client_id):
             raise DomainError("too_many_notes")
     with unit_of_work() as db:
         workshop = db.get(Workshop, ident["workshop_id"])
