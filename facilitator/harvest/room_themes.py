@@ -54,6 +54,7 @@ class RoomConfig:
     merge_cosine: float = 0.2
     title_words: int = 5
     restarts: int = 10
+    centre: bool = True  # off only to measure what centring brings
     seed: int = 0
 
 
@@ -118,7 +119,10 @@ def _kmeans(points: np.ndarray, k: int, config: RoomConfig) -> np.ndarray:
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # duplicate points: fewer distinct clusters
-        model = KMeans(n_clusters=k, n_init=config.restarts, random_state=config.seed)
+        # Restarts matter on a few hundred notes (NMI 0.56 with 4, 0.64 with 10 on the
+        # labelled set); on thousands one start is already stable and each costs seconds.
+        restarts = config.restarts if len(points) <= 1000 else max(2, config.restarts // 4)
+        model = KMeans(n_clusters=k, n_init=restarts, random_state=config.seed)
         return np.asarray(model.fit_predict(points))
 
 
@@ -382,7 +386,7 @@ def apply_overrides(
 def _groups_by_meaning(
     rows: list[int], vectors: np.ndarray, languages: Sequence[str], config: RoomConfig
 ) -> tuple[list[list[int]], np.ndarray]:
-    points = centred(vectors, languages, config)
+    points = centred(vectors, languages, config) if config.centre else vectors
     labels = merge_close(points, cluster(points, config), config)
     groups = [[rows[i] for i in np.flatnonzero(labels == g)] for g in sorted(set(labels.tolist()))]
     return groups, points
