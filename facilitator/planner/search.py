@@ -11,6 +11,7 @@ import random
 from dataclasses import dataclass
 
 from facilitator.planner.lattice import lattice_rounds
+from facilitator.planner.routes import RouteSearch
 from facilitator.planner.start import SAMPLE, Bound, bound, construct, place
 from facilitator.planner.state import State
 from facilitator.planner.types import Problem
@@ -54,7 +55,15 @@ def solve(problem: Problem, seed: int, effort: float) -> list[list[int]]:
             limit = plan.spent + plan.evaluations // (2 * problem.rounds)
             Search(state, rng, plan, None, [r]).run(limit, patience=plan.polish)
     whole = bound(problem, targets)
-    return Search(state, rng, plan, whole, list(range(problem.rounds))).run(plan.evaluations)
+    everything = list(range(problem.rounds))
+    if not problem.new_tables:
+        return Search(state, rng, plan, whole, everything).run(plan.evaluations)
+    # Under the new-tables rule the moves above reach a plan without returns; the route
+    # exchanges then take repeats away without bringing a return back.
+    Search(state, rng, plan, whole, everything).run(plan.spent + plan.evaluations // 3)
+    routes = RouteSearch(state, rng, everything)
+    routes.run(plan.evaluations - plan.spent, plan.patience, whole.repeats)
+    return state.seat
 
 
 def budget(problem: Problem, effort: float) -> Budget:
@@ -149,7 +158,8 @@ class Search:
         if not self.urgent:
             return True
         s, b = self.state, self.bound
-        return b is not None and s.hard == 0 and s.repeats <= b.repeats
+        rule_kept = not s.problem.new_tables or s.revisits == 0
+        return b is not None and s.hard == 0 and s.repeats <= b.repeats and rule_kept
 
     def _step(self) -> None:
         state = self.state
