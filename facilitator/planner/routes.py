@@ -133,7 +133,7 @@ class RouteSearch:
     def _priced(self, seats: Seats) -> Exchange:
         """The exchange with what it changes in the cost (tried, then undone)."""
         state = self.state
-        self.spent += 1
+        self.spent += len(seats)  # each seat changed costs about one evaluation
         before = tuple((i, q, state.seat[q][i]) for i, q, _t in seats)
         self._seat(seats)
         change = state.cost() - self.cost
