@@ -172,6 +172,7 @@ def start(run: Run, folder: Path, workers: int, port: int, demo: bool) -> dict[s
     state: dict[str, Any] = {
         "base": base,
         "workers": [f"127.0.0.1:{p}" for p in ports],
+        "pids": [p.pid for name, p in run.processes if name != "nginx"],
         "access_log": str(folder / "access.log"),
         "folder": str(folder),
         "channel": env.get("FACILITATOR_MESSAGE_QUEUE_CHANNEL", "facilitator"),
