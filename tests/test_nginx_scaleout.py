@@ -26,7 +26,13 @@ import requests
 import socketio as socketio_client
 from requests.adapters import HTTPAdapter
 
-from tests.conftest import REDIS_URL, _drop_postgres_schema, _fresh_postgres_schema, need
+from tests.conftest import (
+    REDIS_URL,
+    _drop_postgres_schema,
+    _fresh_postgres_schema,
+    need,
+    postgres_available,
+)
 from tests.test_scaleout import redis_available
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,8 +65,6 @@ def browser(address: str) -> requests.Session:
 def deployment(tmp_path_factory):
     if shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists():
         need("nginx is not installed (Debian: apt-get install nginx-light)")
-    from tests.conftest import postgres_available
-
     if not postgres_available():
         need("PostgreSQL is not reachable on 127.0.0.1:5432")
     if not redis_available():
