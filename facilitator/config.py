@@ -276,8 +276,8 @@ SETTINGS: tuple[Setting, ...] = (
         "PROXY_HOPS",
         0,
         INT,
-        "Proxies in front whose `X-Forwarded-For` entry is trusted as the caller's address "
-        "(1 behind `deploy/nginx.conf`); 0: the header is ignored",
+        "Proxies in front whose `X-Forwarded-For/-Proto/-Host/-Port` entries are trusted "
+        "(1 behind `deploy/nginx.conf`); 0: the headers are ignored",
     ),
     Setting("DB_POOL_SIZE", 10, INT, "PostgreSQL connections each worker process keeps open"),
     Setting(
