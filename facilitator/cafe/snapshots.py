@@ -214,6 +214,29 @@ def _earlier_rounds(session: Session, cafe_round: Round) -> list[int]:
     return list(session.scalars(query))
 
 
+def table_contents(
+    session: Session, cafe_round: Round, tables: Sequence[CafeTable]
+) -> dict[int, dict[str, Any]]:
+    """What a phone holds of its table this round, for every table at once (by table id).
+
+    Built once per round change from four queries, whatever the number of tables: the
+    seat message carries it so a phone shows its new table without a snapshot.
+    """
+    numbers = {t.number: t.id for t in tables}
+    contents: dict[int, dict[str, Any]] = {
+        t.id: {"notes": [], "insight": None, "photos": [], "handover": []} for t in tables
+    }
+    for note in _notes(session, [cafe_round.id], None):
+        contents[numbers[note["table"]]]["notes"].append(note)
+    for insight in _notes(session, [cafe_round.id], None, kind="insight"):
+        contents[numbers[insight["table"]]]["insight"] = insight  # the latest wins
+    for photo in photos_of(session, [cafe_round.id], None):
+        contents[numbers[photo["table"]]]["photos"].append(photo)
+    for note in _notes(session, _earlier_rounds(session, cafe_round), None):
+        contents[numbers[note["table"]]]["handover"].append(note)
+    return contents
+
+
 def participant_snapshot(
     session: Session, workshop: Workshop, person: Participant
 ) -> dict[str, Any]:
