@@ -17,7 +17,7 @@ from facilitator.store import events
 from facilitator.store.db import make_engine, make_session_factory, migrate, session_scope
 from facilitator.store.models import Contribution, Participant, Round
 from facilitator.store.queries import current_round, table_of
-from tests.js_reducer import apply_events, catch_up
+from tests.js_reducer import apply_event, apply_events, catch_up
 
 TIMER_ACTIONS = {
     "start": rounds.start_round,
@@ -420,3 +420,28 @@ def test_a_late_note_reaches_the_hosts_briefing_not_this_rounds_notes(tmp_path):
             staff = _catch_up(before[role], replay, workshop.last_seq)
             assert _without_clock(staff) == _without_clock(staff_snapshot(s, workshop, role))
     engine.dispose()
+
+
+def test_the_phones_reducer_applies_the_seat_message_of_its_own_new_table():
+    """`round.seats` names the phone: its new seat and the table's contents replace the
+    old table's (a guest keeps no briefing, a host does); a message naming only others
+    changes nothing."""
+    before = _phone_at_table_2(8, [_note(1)], None)
+    before["my_votes"] = [1]
+    seat = {"round": 2, "table": 4, "table_name": "4", "host": "Els"}
+    data = {
+        "round": {"id": 8, "number": 2, "status": "pending"},
+        "seats": {"p1": seat, "p2": seat},
+        "notes": [_note(5, seq_table=4, round_id=8)],
+        "insight": None,
+        "photos": [],
+        "handover": [_note(3, seq_table=4)],
+    }
+    guest = apply_event(before, "round.seats", 9, data)
+    assert guest["seat"] == seat and guest["round"]["id"] == 8 and guest["seq"] == 9
+    assert [n["id"] for n in guest["notes"]] == [5]
+    assert guest["my_votes"] == [] and guest["handover"] is None
+    host = apply_event({**before, "me": {**before["me"], "is_host": True}}, "round.seats", 9, data)
+    assert [n["id"] for n in host["handover"]] == [3]
+    others = {**data, "seats": {"p2": seat}}
+    assert apply_event(before, "round.seats", 9, others) == {**before, "seq": 9}
