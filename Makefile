@@ -33,12 +33,12 @@ test: setup
 	$(BIN)/pytest -q
 
 lint: setup
-	$(BIN)/ruff check facilitator tests bench
-	$(BIN)/ruff format --check facilitator tests bench
+	$(BIN)/ruff check facilitator tests bench deploy
+	$(BIN)/ruff format --check facilitator tests bench deploy
 
 format: setup
-	$(BIN)/ruff check --fix facilitator tests bench
-	$(BIN)/ruff format facilitator tests bench
+	$(BIN)/ruff check --fix facilitator tests bench deploy
+	$(BIN)/ruff format facilitator tests bench deploy
 
 bench: setup
 	$(BIN)/python -m bench.run_all $(BENCH_ARGS)

@@ -4,8 +4,10 @@ For N simulated phones (1,000 and 3,000 by default) connected to ONE server work
 (`python -m facilitator serve`: eventlet, SQLite in a temp dir), measures the time from
 the moment the facilitator's client emits `plan.apply` (with the plan it previewed just
 before, as the console does) to the arrival of each phone's
-new seat (its table's `round.seats` message naming it), and reports p50/p99/max
-(nearest rank, over the phones served) and how many phones got their seat. The
+new table with its contents (its table's `round.seats` message naming it and carrying
+the table's notes, insight, photos and briefing: what the phone's reducer applies to
+show it, with no snapshot), and reports p50/p99/max (nearest rank, over the phones
+served) and how many phones got it; it exits non-zero when any phone did not. The
 facilitator's ack (sent by the server once the round change is stored and every emit
 queued) splits that into handler and write-out time.
 
@@ -257,9 +259,10 @@ def app_server(tmp: Path, secret: str) -> Iterator[int]:
 class Tally:
     """A watcher that stamps each phone once when the awaited event arrives, if armed."""
 
-    def __init__(self, event: str, keyed: bool = False) -> None:
+    def __init__(self, event: str, keyed: bool = False, contents: bool = False) -> None:
         self.head = f'["{event}"'
         self.keyed = keyed  # the message must name the phone (its public id)
+        self.contents = contents  # ... and carry its new table's notes and briefing
         self.pending = 0
         self.armed = False
         self.done = asyncio.Event()
@@ -273,6 +276,8 @@ class Tally:
     def __call__(self, phone: Phone, rest: str, now: float) -> None:
         if self.keyed and f'"{getattr(phone, "key", "")}"' not in rest:
             return
+        if self.contents and '"notes":' not in rest:
+            return  # a seat without its table's contents: the phone would still need a sync
         if self.armed and phone.mark is None and rest.startswith(self.head):
             phone.mark = now
             self.pending -= 1
@@ -383,7 +388,7 @@ async def measure_app(port: int, secret: str, seeded: Seeded, repeats: int) -> l
         auth={"code": code, "role": "facilitator"},
         watch=_ignore,
     )
-    tally = Tally("round.seats", keyed=True)
+    tally = Tally("round.seats", keyed=True, contents=True)
     jobs = [
         _phone(port, _participant_cookie(secret, code, pid), _auth(code), tally, pid)
         for pid in seeded.public_ids
@@ -463,12 +468,19 @@ def main() -> None:
     print(f"load average before: {os.getloadavg()[0]:.2f} (2 cores: keep other work off)")
     print(f"medians of {args.repeats} runs, ms from emit to arrival; served = fewest in a run")
     print(f"{'':>6} {'phones':>6} {'p50':>8} {'p99':>8} {'max':>8} {'ack':>8} {'served':>10}")
+    short = []
     for people in args.sizes:
         floor, app = run_size(people, args.repeats)
         print(_line("floor", people, floor))
         print(_line("app", people, app))
         print(f"{'':>6} {people:>6} p99 ratio app/floor: {app.p99 / floor.p99:.2f}", flush=True)
+        for label, summary in (("floor", floor), ("app", app)):
+            if summary.served < summary.total or summary.total < people:
+                short.append(f"{label} at {people}: {summary.served}/{people} phones served")
     print(f"total {time.monotonic() - started:.0f} s, load average after: {os.getloadavg()[0]:.2f}")
+    if short:
+        # Figures over the phones that made it would flatter the server: no result.
+        sys.exit("FAILED: not every phone connected and reached its new table: " + "; ".join(short))
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ Instances: Kirkman's 15 schoolgirls (5 tables of 3, 7 rounds); 32 golfers (8 tab
 of 4, up to 10 rounds); cafés of 30 to 3,000 people with a host per table, tables of
 4 to 6 seats, 4 rounds, Dutch, French and English speakers (some bilingual) and six
 roles; and one round change as the server makes it. Run:
-`.venv/bin/python -m bench.rotation [--repeats N]`.
+`.venv/bin/python -m bench.rotation [--repeats N] [--only new-tables]`.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 
 from facilitator.planner.rotation import (
+    Constraints,
     Person,
     PlanScore,
     TableInfo,
@@ -302,6 +303,49 @@ def one_round(repeats: int) -> None:
             )
 
 
+def new_tables(repeats: int) -> None:
+    """The new-tables rule (nobody but a host back at a table) against the planner without."""
+    print("\n### The new-tables rule (on by default when rounds <= tables)\n")
+    print("| instance | rule | repeats | revisits | time | time, rule / without |")
+    print("| --- | --- | ---: | ---: | ---: | ---: |")
+    cases = {
+        "30 people, 6 tables of 5, 6 rounds": (*golfers(30, 6), 6),
+        "30 with a host per table, 6 tables, 6 rounds": (*_hosted(30, 6), 6),
+        "300 with a host per table, 30 tables of 10, 4 rounds": (*_hosted(300, 30), 4),
+    }
+    for name, (people, tables, rounds) in cases.items():
+        seconds = {}
+        for rule in (False, True):
+            wishes = Constraints(new_tables=rule)
+
+            def plan(p: list[Person], t: list[TableInfo], r: int, seed: int) -> Seatings:
+                return plan_rounds(p, t, [], r, wishes, seed=seed).seatings  # noqa: B023
+
+            score, seconds[rule] = measure(plan, people, tables, rounds, repeats)
+            if rule and score.revisits:
+                raise SystemExit(f"{name}: the rule left {score.revisits} revisits")
+            ratio = f"{seconds[True] / seconds[False]:.2f}x" if rule else ""
+            print(
+                f"| {name} | {'on' if rule else 'off'} | {score.repeats} | {score.revisits} |"
+                f" {_ms(seconds[rule])} | {ratio} |"
+            )
+    people, tables = golfers(30, 6)
+    for rule in (False, True):
+        wishes = Constraints(new_tables=rule)
+        found = [plan_rounds(people, tables, [], 6, wishes, seed=s).score for s in range(6)]
+        print(
+            f"\n30/6/6, rule {'on' if rule else 'off'}, seeds 0-5: repeats"
+            f" {', '.join(str(f.repeats) for f in found)}; revisits"
+            f" {', '.join(str(f.revisits) for f in found)}."
+        )
+
+
+def _hosted(people: int, count: int) -> tuple[list[Person], list[TableInfo]]:
+    seats = -(-people // count)
+    guests = [Person(i, host_table=i if i < count else None) for i in range(people)]
+    return guests, [TableInfo(t, seats) for t in range(count)]
+
+
 def _ms(seconds: float) -> str:
     ms = seconds * 1000
     return f"{ms:,.0f} ms" if ms >= 10 else f"{ms:.1f} ms" if ms >= 1 else f"{ms:.2f} ms"
@@ -310,7 +354,12 @@ def _ms(seconds: float) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeats", type=int, default=3, help="runs per timing (median)")
+    parser.add_argument("--only", choices=["new-tables"], help="run one section only")
     args = parser.parse_args()
+    if args.only == "new-tables":
+        new_tables(args.repeats)
+        return
+    new_tables(args.repeats)
     kirkman(args.repeats)
     golf(args.repeats)
     cafes([30, 60, 120, 500, 3000], 4, args.repeats)

@@ -25,11 +25,15 @@ def _parser() -> argparse.ArgumentParser:
         ("demo", "load the demo workshop and serve it"),
     ):
         command = commands.add_parser(name, help=text)
-        command.add_argument("--host", default=settings["HOST"])
-        command.add_argument("--port", type=int, default=settings["PORT"])
+        command.add_argument(
+            "--host", default=settings["HOST"], help="address to listen on (%(default)s)"
+        )
+        command.add_argument(
+            "--port", type=int, default=settings["PORT"], help="port to listen on (%(default)s)"
+        )
     register_plan(commands)
     create_user = commands.add_parser("create-user", help="add an organiser who logs in at /o")
-    create_user.add_argument("username")
+    create_user.add_argument("username", help="the name they log in with")
     create_user.add_argument(
         "--password-stdin",
         action="store_true",

@@ -190,7 +190,8 @@ SETTINGS: tuple[Setting, ...] = (
         "ASYNC_MODE",
         "eventlet",
         _choice("eventlet", "gevent", "threading"),
-        "Flask-SocketIO's server; `threading` is for tests",
+        "Flask-SocketIO's server: eventlet, or gevent (`pip install -e .[gevent]`), the"
+        " alternative now that eventlet is no longer maintained; `threading` is for tests",
     ),
     Setting(
         "MESSAGE_QUEUE",
@@ -259,7 +260,7 @@ SETTINGS: tuple[Setting, ...] = (
         "EVENTLET_MAX_SIZE",
         10_000,
         INT,
-        "Most simultaneous connections the eventlet server accepts",
+        "Most simultaneous connections the server accepts (eventlet or gevent)",
     ),
     # Above the 30 s of silence Engine.IO itself allows a client (ping interval 10 + ping
     # timeout 20), so a polling phone's keep-alive connections, quiet between pongs, are
@@ -268,14 +269,15 @@ SETTINGS: tuple[Setting, ...] = (
         "EVENTLET_SOCKET_TIMEOUT",
         40,
         INT,
-        "Seconds a connection may stay silent while a request is read or answered (0: never)",
+        "Seconds a connection may stay silent while a request is read or answered (0: never;"
+        " eventlet only)",
     ),
     Setting(
         "PROXY_HOPS",
         0,
         INT,
-        "Proxies in front whose `X-Forwarded-For` entry is trusted as the caller's address "
-        "(1 behind `deploy/nginx.conf`); 0: the header is ignored",
+        "Proxies in front whose `X-Forwarded-For/-Proto/-Host/-Port` entries are trusted "
+        "(1 behind `deploy/nginx.conf`); 0: the headers are ignored",
     ),
     Setting("DB_POOL_SIZE", 10, INT, "PostgreSQL connections each worker process keeps open"),
     Setting(

@@ -56,6 +56,9 @@ def serve(
     socket meanwhile, and on an upgraded WebSocket Engine.IO sets its own timeout
     (ping interval + ping timeout) in place of this one (tests/test_idle_sockets.py).
     """
+    if socketio.async_mode == "gevent":
+        _serve_gevent(app, host, port, max_size)
+        return
     if socketio.async_mode != "eventlet":
         socketio.run(app, host=host, port=port, log_output=False)
         return
@@ -71,3 +74,19 @@ def serve(
         max_size=max_size,
         socket_timeout=socket_timeout or None,
     )
+
+
+def _serve_gevent(app: Any, host: str, port: int, max_size: int) -> None:
+    """gevent's WSGI server, WebSockets through simple-websocket as Flask-SocketIO does it.
+
+    Nagle off and at most `max_size` connections, as under eventlet. The socket timeout
+    is eventlet's alone: gevent's server has none, so idle sockets rely on Engine.IO's
+    ping timeout once upgraded (docs/ARCHITECTURE.md, choosing gevent).
+    """
+    from gevent import pywsgi
+    from gevent.pool import Pool
+
+    server = pywsgi.WSGIServer((host, port), app, log=None, spawn=Pool(max_size))
+    server.init_socket()
+    server.socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    server.serve_forever()

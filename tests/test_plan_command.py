@@ -5,6 +5,9 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import re
+import subprocess
+import sys
 from collections import Counter
 
 import pytest
@@ -169,3 +172,51 @@ def test_bad_arguments_exit_with_code_2(argv, capsys):
         run(*argv)
     assert exit_.value.code == 2
     assert "usage:" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("effort", ["nan", "inf", "-inf", "0", "-1", "lots"])
+def test_an_effort_that_is_not_a_positive_number_is_refused(effort, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        run("--people", "10", "--tables", "2", "--rounds", "1", f"--effort={effort}")
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert "--effort" in err and repr(effort) in err and "Traceback" not in err
+
+
+def test_every_option_is_explained_in_the_help(capsys):
+    with pytest.raises(SystemExit):
+        run("--help")
+    out = capsys.readouterr().out
+    options = re.findall(r"^  (-[-\w]+(?:, -[-\w]+)*)(.*)$", out, re.MULTILINE)
+    assert len(options) >= 12
+    for option, rest in options:
+        described = rest.split(None, 1)[1:] if rest.strip() else []
+        assert described or option == "--new-tables, --no-new-tables", option
+
+
+def test_by_default_nobody_returns_to_a_table_when_rounds_fit_the_tables(capsys):
+    ruled = as_json(capsys, "--people", "12", "--tables", "3", "--rounds", "3", "--effort", "0.2")
+    assert ruled["score"]["revisits"] == 0
+    assert run("--people", "12", "--tables", "3", "--rounds", "3", "--effort", "0.2") == 0
+    assert "new tables (nobody but a host returns to a table): on" in capsys.readouterr().out
+    assert run("--people", "12", "--tables", "3", "--rounds", "4", "--effort", "0.2") == 0
+    assert "a table): off" in capsys.readouterr().out  # four rounds at three tables
+
+
+def test_the_printed_routes_say_the_rule_in_their_language(tmp_path, capsys):
+    argv = ("--people", "12", "--tables", "3", "--rounds", "2", "--out", str(tmp_path))
+    assert run(*argv, "--lang", "nl", "--effort", "0.2") == 0
+    assert "Alle anderen zitten elke ronde aan een nieuwe tafel." in (
+        tmp_path / "routes.html"
+    ).read_text(encoding="utf-8")
+
+
+def test_a_closed_pipe_ends_the_command_quietly():
+    command = [sys.executable, "-m", "facilitator.cli", "plan", "--people", "300"]
+    command += ["--tables", "30", "--rounds", "4", "--effort", "0.05", "--json"]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as child:
+        child.stdout.close()  # like `| head -0`: nobody reads the plan
+        err = child.stderr.read().decode()
+        child.wait(timeout=120)
+    assert "Traceback" not in err and "BrokenPipe" not in err, err
+    assert child.returncode == 141

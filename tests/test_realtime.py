@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from facilitator.store.models import Contribution, Seat
 from facilitator.web.extensions import socketio
+from tests.js_reducer import apply_events
 
 
 def refused(sock) -> bool:
@@ -240,6 +241,34 @@ def test_next_round_tells_each_phone_its_own_new_table(helpers, links):
         assert seat["round"] == 2
         assert seat["table"] != before[phone.public_id]
         assert phone.snapshot()["seat"] == seat
+
+
+def test_after_next_round_each_phone_holds_its_new_tables_notes_without_a_snapshot(helpers, links):
+    """The seat message carries the new table's contents: the browser's reducer applied
+    to the phone's old state gives what a fresh snapshot of the new table holds (a
+    host's briefing included), and the phone's catch-up from the message's number is a
+    few events, not a snapshot."""
+    hosts = [helpers.join(links.join_code, host="yes") for _ in range(2)]
+    phones = hosts + [helpers.join(links.join_code) for _ in range(8)]
+    facilitator = helpers.staff(links)
+    assert facilitator.emit("round.start", {}, callback=True)["ok"]
+    for index, phone in enumerate(phones):
+        assert phone.post(f"idea {index}")["ok"]
+    states = {p.public_id: p.snapshot() for p in phones}
+    for p in phones:
+        p.socket.get_received()
+    assert facilitator.emit("round.next", {"expected": 1}, callback=True)["ok"]
+    briefed = 0
+    for phone in phones:
+        (message,) = [m["args"][0] for m in phone.received("round.seats")]
+        state = apply_events(states[phone.public_id], [{"name": "round.seats", **message}])
+        ack = phone.socket.emit("sync", {"last_seq": state["seq"]}, callback=True)
+        assert ack["ok"] and "snapshot" not in ack, "a round change needs no snapshot"
+        fresh = phone.snapshot()
+        for key in ("round", "seat", "notes", "insight", "photos", "handover", "my_votes"):
+            assert state[key] == fresh[key], key
+        briefed += bool(state["handover"])
+    assert briefed == len(hosts)  # each host sees what their table wrote in round 1
 
 
 def test_two_facilitators_pressing_next_at_once_advance_one_round(helpers, links):

@@ -17,7 +17,7 @@ from facilitator.store import events
 from facilitator.store.db import make_engine, make_session_factory, migrate, session_scope
 from facilitator.store.models import Contribution, Participant, Round
 from facilitator.store.queries import current_round, table_of
-from tests.js_reducer import apply_events, catch_up
+from tests.js_reducer import apply_event, apply_events, catch_up
 
 TIMER_ACTIONS = {
     "start": rounds.start_round,
@@ -78,7 +78,7 @@ def _run(session, workshop, action, people):
     elif kind == "extend":
         rounds.extend_round(session, workshop, a)
     elif kind == "next":
-        seating.next_round(session, workshop, current_round(session, workshop).number)
+        return seating.next_round(session, workshop, current_round(session, workshop).number)
     elif kind == "message":
         workshops.broadcast_message(session, workshop, a)
     elif kind == "presence":
@@ -163,6 +163,23 @@ def _catch_up(state, replay, last_seq):
         ("hide", 0, None),
     ]
 )
+# A round change after the snapshot: the phone applies its seat message (its new table's
+# contents), then the events after it; a late note then reaches the briefing.
+@example(
+    actions=[
+        ("join", True, "nl"),
+        ("join", False, "en"),
+        ("start", None, None),
+        ("post", 0, True),
+        ("snapshot", None, None),
+        ("post", 1, True),
+        ("message", "pause", None),
+        ("next", None, None),
+        ("late", 2, "note"),
+        ("post", 0, True),
+        ("vote", 0, (0, True)),
+    ]
+)
 def test_snapshot_plus_replayed_events_equals_a_fresh_snapshot(tmp_path_factory, actions):
     engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('replay')}/db.sqlite3")
     migrate(engine)
@@ -175,6 +192,7 @@ def test_snapshot_plus_replayed_events_equals_a_fresh_snapshot(tmp_path_factory,
         people.append(person.id)
     watcher = people[0]  # never leaves: "leave" picks from index 1 on
     states = None
+    seats_sent = []  # the round changes' seat messages to the watcher (sent, not stored)
     for action in actions:
         with session_scope(factory) as s:
             workshop = workshops.get_by_code(s, code)
@@ -188,9 +206,13 @@ def test_snapshot_plus_replayed_events_equals_a_fresh_snapshot(tmp_path_factory,
                 continue
             try:
                 with s.begin_nested():
-                    _run(s, workshop, action, people)
+                    sent = _run(s, workshop, action, people) or []
             except DomainError:
-                pass
+                sent = []
+            public_id = s.get(Participant, watcher).public_id
+            seats_sent += [
+                e for e in sent if e.name == "round.seats" and public_id in e.data["seats"]
+            ]
     with session_scope(factory) as s:
         workshop = workshops.get_by_code(s, code)
         for role in ("facilitator", "projector"):
@@ -203,8 +225,17 @@ def test_snapshot_plus_replayed_events_equals_a_fresh_snapshot(tmp_path_factory,
         audiences = events.visible_audiences(me.id, table.id if table else None)
         mine = states["participant"]
         replay = events.events_since(s, workshop.id, mine["seq"], audiences, limit=10_000)
-        if events.seats_changed_since(s, workshop.id, mine["seq"]):
-            return  # the server answers with a fresh snapshot then (see web.sockets.core.on_sync)
+        changes = events.events_since(s, workshop.id, mine["seq"], None, limit=10_000)
+        moved = [e.seq for e in changes if e.name == "seating.changed"]
+        sent = {e.seq: e for e in seats_sent if e.seq > mine["seq"]}
+        if moved and moved[-1] not in sent:
+            return  # a move: the server answers with a fresh snapshot (web.sockets.core.on_sync)
+        if moved:
+            # The last seat change was a round change: its seat message (the new table
+            # with its contents) replaces what the phone held of its table.
+            last = sent[moved[-1]]
+            before = [e for e in replay if e.seq < last.seq]
+            replay = [*before, last, *(e for e in replay if e.seq > last.seq)]
         caught_up = _catch_up(mine, replay, workshop.last_seq)
         assert _without_clock(caught_up) == _without_clock(participant_snapshot(s, workshop, me))
     engine.dispose()
@@ -389,3 +420,28 @@ def test_a_late_note_reaches_the_hosts_briefing_not_this_rounds_notes(tmp_path):
             staff = _catch_up(before[role], replay, workshop.last_seq)
             assert _without_clock(staff) == _without_clock(staff_snapshot(s, workshop, role))
     engine.dispose()
+
+
+def test_the_phones_reducer_applies_the_seat_message_of_its_own_new_table():
+    """`round.seats` names the phone: its new seat and the table's contents replace the
+    old table's (a guest keeps no briefing, a host does); a message naming only others
+    changes nothing."""
+    before = _phone_at_table_2(8, [_note(1)], None)
+    before["my_votes"] = [1]
+    seat = {"round": 2, "table": 4, "table_name": "4", "host": "Els"}
+    data = {
+        "round": {"id": 8, "number": 2, "status": "pending"},
+        "seats": {"p1": seat, "p2": seat},
+        "notes": [_note(5, seq_table=4, round_id=8)],
+        "insight": None,
+        "photos": [],
+        "handover": [_note(3, seq_table=4)],
+    }
+    guest = apply_event(before, "round.seats", 9, data)
+    assert guest["seat"] == seat and guest["round"]["id"] == 8 and guest["seq"] == 9
+    assert [n["id"] for n in guest["notes"]] == [5]
+    assert guest["my_votes"] == [] and guest["handover"] is None
+    host = apply_event({**before, "me": {**before["me"], "is_host": True}}, "round.seats", 9, data)
+    assert [n["id"] for n in host["handover"]] == [3]
+    others = {**data, "seats": {"p2": seat}}
+    assert apply_event(before, "round.seats", 9, others) == {**before, "seq": 9}

@@ -325,3 +325,36 @@ def test_even_sizes_keep_floors_and_capacities(tables, data):
     for s, f in zip(sizes, floors, strict=True):
         for other, c in zip(sizes, capacities, strict=True):
             assert s <= other + 1 or s == f or other == c
+
+
+def _cafe_of(people: int, tables: int, hosts: bool) -> tuple[list[Person], list[TableInfo]]:
+    guests = [Person(i, host_table=i if hosts and i < tables else None) for i in range(people)]
+    return guests, [TableInfo(t, -(-people // tables)) for t in range(tables)]
+
+
+@pytest.mark.parametrize("hosts", [False, True])
+def test_with_no_more_rounds_than_tables_nobody_returns_to_a_table(hosts):
+    people, tables = _cafe_of(30, 6, hosts)
+    routes = plan_rounds(people, tables, [], 6, effort=0.2)
+    assert routes.score.revisits == 0 and routes.score.size_spread == 0
+    for person in people:
+        visited = [seating[person.id] for seating in routes.seatings]
+        expected = 1 if person.host_table is not None else 6
+        assert len(set(visited)) == expected  # hosts stay, travellers see every table
+
+
+def test_the_new_tables_rule_can_be_turned_off_for_fewer_repeats():
+    people, tables = _cafe_of(30, 6, False)
+    free = plan_rounds(people, tables, [], 6, Constraints(new_tables=False), effort=0.2)
+    ruled = plan_rounds(people, tables, [], 6, Constraints(new_tables=True), effort=0.2)
+    assert free.score.revisits > 0 and ruled.score.revisits == 0
+    assert free.score.repeats < ruled.score.repeats  # the price of new tables
+
+
+def test_the_rule_counts_the_rounds_already_held():
+    people, tables = _cafe_of(12, 3, False)
+    first = plan_rounds(people, tables, [], 2, effort=0.2).seatings
+    third = plan_round(people, tables, first, effort=0.2)  # round 3 of 3 tables: still on
+    assert third.score.revisits == 0
+    fourth = plan_round(people, tables, [*first, third.seating], effort=0.2)
+    assert fourth.score.revisits > 0  # a fourth round on three tables cannot avoid it

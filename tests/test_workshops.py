@@ -242,12 +242,13 @@ def test_next_round_keeps_hosts_and_moves_everyone_else(factory):
     assert all(after[p] != before[p] for p in travellers)
     assert max(Counter(after.values()).values()) <= 5
     table_messages = [e for e in stored if e.name == "round.seats"]
-    assert len(table_messages) == 6  # one per table they sat at
+    assert len(table_messages) == 6  # one per table they sit at now
     told = [public_id for e in table_messages for public_id in e.data["seats"]]
     assert len(told) == len(set(told)) == 24  # everyone told once
     for message in table_messages:
         ids = [int(i) for i in message.audience.removeprefix("ps:").split(",")]
-        assert len({before[i] for i in ids}) == 1  # the people of one old table
+        assert len({after[i] for i in ids}) == 1  # the people of one new table
+        assert len({seat["table"] for seat in message.data["seats"].values()}) == 1
 
 
 def current_round_number(factory, code):

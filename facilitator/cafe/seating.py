@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from facilitator.cafe import agenda, planning
 from facilitator.cafe.participants import LEFT, pick_table
 from facilitator.cafe.rounds import close, require_round
-from facilitator.cafe.snapshots import round_view, seat_view, tables_view
+from facilitator.cafe.snapshots import round_view, seat_view, table_contents, tables_view
 from facilitator.errors import DomainError
 from facilitator.store import events
 from facilitator.store.events import StoredEvent
@@ -75,7 +75,6 @@ def next_round(
     if new is None:
         raise DomainError("no_next_round")
     tables = list_tables(session, workshop.id)
-    previous = seating_of_round(session, old.id)
     if proposal is None:
         plan = planning.propose(session, workshop).seating
     else:
@@ -92,7 +91,7 @@ def next_round(
     # invariant is checked on it without reading thousands of rows back.
     people = {p.id: p for p in list_participants(session, workshop.id)}
     check_plan(plan, people.values(), tables)
-    return moved + _round_change_events(session, workshop, new, plan, previous, tables, people)
+    return moved + _round_change_events(session, workshop, new, plan, tables, people)
 
 
 def _plan_from_proposal(
@@ -256,15 +255,15 @@ def _round_change_events(
     workshop: Workshop,
     new: Round,
     plan: Mapping[int, int],
-    previous: Mapping[int, int],
     tables: list[CafeTable],
     people: Mapping[int, Participant],
 ) -> list[StoredEvent]:
-    """A new round: stored for the staff, and one message per table for the phones.
+    """A new round: stored for the staff, and one message per new table for the phones.
 
-    One message per old table, listing the new seat of each of its people and sent to
-    their personal rooms at once: a few hundred encodes for thousands of phones
-    instead of one emit per phone.
+    One message per new table, sent to the personal rooms of the people who sit there
+    now: their seat, and the table's notes, insight, photos and (for its host) the
+    briefing of earlier rounds, so a phone shows its new table without a snapshot. A
+    few hundred encodes for thousands of phones instead of one snapshot per phone.
     """
     round_data = {"round": round_view(new)}
     table_map = {"tables": tables_view(tables, people, plan)}
@@ -275,13 +274,14 @@ def _round_change_events(
     )
     seq = stored[-1].seq
     seats = _seats_by_person(plan, tables, people, new.number)
-    by_old_table: dict[int | None, dict[int, dict[str, Any]]] = {}
-    for person_id, seat in seats.items():
-        by_old_table.setdefault(previous.get(person_id), {})[person_id] = seat
-    for group in by_old_table.values():
-        audience = events.people_audience(list(group))
-        by_public_id = {people[p].public_id: seat for p, seat in group.items()}
-        data = {"round": round_data["round"], "seats": by_public_id}
+    contents = table_contents(session, new, tables)
+    by_new_table: dict[int, list[int]] = {}
+    for person_id, table_id in plan.items():
+        by_new_table.setdefault(table_id, []).append(person_id)
+    for table_id, group in by_new_table.items():
+        audience = events.people_audience(group)
+        by_public_id = {people[p].public_id: seats[p] for p in group}
+        data = {"round": round_data["round"], "seats": by_public_id, **contents[table_id]}
         stored.append(events.transient(session, workshop.id, seq, "round.seats", audience, data))
     return stored
 

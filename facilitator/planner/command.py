@@ -12,6 +12,7 @@ import html
 import io
 import json
 import math
+import os
 import re
 import sys
 from collections.abc import Callable, Sequence
@@ -48,6 +49,7 @@ class Routes:
     tables: int
     capacity: int
     score: dict[str, int | float]
+    new_tables: bool = False  # nobody but a host returns to a table
 
 
 def register(subparsers: Any) -> argparse.ArgumentParser:
@@ -62,8 +64,8 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     source.add_argument(
         "--csv", type=Path, help="guest list with columns name, host, languages, role"
     )
-    command.add_argument("--tables", type=_positive, required=True)
-    command.add_argument("--rounds", type=_positive, required=True)
+    command.add_argument("--tables", type=_positive, required=True, help="how many tables")
+    command.add_argument("--rounds", type=_positive, required=True, help="how many rounds")
     command.add_argument(
         "--capacity", type=_positive, help="seats per table (default: just enough)"
     )
@@ -72,7 +74,13 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     )
     command.add_argument("--seed", type=int, default=0, help="another seed gives another plan")
     command.add_argument(
-        "--effort", type=float, default=1.0, help="search longer (2) or shorter (0.5)"
+        "--effort", type=_effort, default=1.0, help="search longer (2) or shorter (0.5)"
+    )
+    command.add_argument(
+        "--new-tables",
+        action=argparse.BooleanOptionalAction,
+        help="everyone but the hosts visits each table at most once"
+        " (default: on when there are no more rounds than tables)",
     )
     command.add_argument("--json", action="store_true", help="print the plan and score as JSON")
     command.add_argument("--out", type=Path, help="write routes.csv and routes.html in this folder")
@@ -88,18 +96,39 @@ def run(args: argparse.Namespace) -> int:
         guests = (
             read_guests(args.csv) if args.csv else _numbered(args.people, args.hosts, args.tables)
         )
-        routes = plan(guests, args.tables, args.rounds, args.capacity, args.seed, args.effort)
+        routes = plan(
+            guests,
+            args.tables,
+            args.rounds,
+            args.capacity,
+            args.seed,
+            args.effort,
+            args.new_tables,
+        )
         if args.out:
             write_routes(args.out, routes, args.lang)
     except InputError as error:
         print(f"facilitator plan: error: {error}", file=sys.stderr)
         return 2
     if args.json:
-        print(json.dumps({"plan": routes.rounds, "score": routes.score}))
+        text = json.dumps({"plan": routes.rounds, "score": routes.score})
     elif args.out:
-        print(f"Wrote {args.out / 'routes.csv'} and {args.out / 'routes.html'}.")
+        text = f"Wrote {args.out / 'routes.csv'} and {args.out / 'routes.html'}."
     else:
-        print(_summary(routes))
+        text = _summary(routes)
+    return _print(text)
+
+
+def _print(text: str) -> int:
+    """Print to stdout; a reader that closed the pipe early (`| head -1`) is no error."""
+    try:
+        print(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # As the Python docs advise: no second error when the interpreter flushes at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141  # what a shell reports for a command ended by SIGPIPE (128 + 13)
     return 0
 
 
@@ -110,9 +139,19 @@ def plan(
     capacity: int | None = None,
     seed: int = 0,
     effort: float = 1.0,
+    new_tables: bool | None = None,
 ) -> Routes:
-    """Plan all rounds for the guest list; hosts take tables in list order."""
-    from facilitator.planner.rotation import Person, SeatingError, TableInfo, plan_rounds
+    """Plan all rounds for the guest list; hosts take tables in list order.
+
+    `new_tables`: nobody but a host returns to a table; None: when rounds <= tables.
+    """
+    from facilitator.planner.rotation import (
+        Constraints,
+        Person,
+        SeatingError,
+        TableInfo,
+        plan_rounds,
+    )
 
     hosts = [i for i, guest in enumerate(guests) if guest.host]
     if len(hosts) > tables:
@@ -127,11 +166,13 @@ def plan(
     people = [Person(i, g.languages, g.role, table_of.get(i)) for i, g in enumerate(guests)]
     try:
         layout = [TableInfo(t, capacity) for t in range(tables)]
-        result = plan_rounds(people, layout, [], rounds, seed=seed, effort=effort)
+        rule = rounds <= tables if new_tables is None else new_tables
+        wishes = Constraints(new_tables=rule)
+        result = plan_rounds(people, layout, [], rounds, wishes, seed=seed, effort=effort)
     except SeatingError as error:
         raise InputError(str(error)) from None
     seats = [[seating[i] for i in range(len(guests))] for seating in result.seatings]
-    return Routes(list(guests), seats, tables, capacity, result.score.as_dict())
+    return Routes(list(guests), seats, tables, capacity, result.score.as_dict(), rule)
 
 
 def write_routes(folder: Path, routes: Routes, lang: str) -> None:
@@ -170,9 +211,17 @@ def render_html(routes: Routes, lang: str) -> str:
         title=_("Seating plan"),
         facts="".join(f"<div><dt>{label}</dt><dd>{value}</dd></div>" for label, value in facts),
         routes_title=_("Routes"),
-        routes_intro=_("The table of each person in each round.")
-        + " "
-        + _("Table hosts stay at their own table."),
+        routes_intro=" ".join(
+            [
+                _("The table of each person in each round."),
+                _("Table hosts stay at their own table."),
+                *(
+                    [_("Everyone else sits at a new table each round.")]
+                    if routes.new_tables
+                    else []
+                ),
+            ]
+        ),
         name=_("Name"),
         head=head,
         rows=rows,
@@ -215,6 +264,8 @@ def _summary(routes: Routes) -> str:
         f"Planned {len(routes.rounds)} rounds for {len(routes.guests)} people"
         f" at {routes.tables} tables of {routes.capacity}."
     ]
+    rule = "on" if routes.new_tables else "off"
+    lines.append(f"  new tables (nobody but a host returns to a table): {rule}")
     lines += [f"  {key.replace('_', ' ')}: {value}" for key, value in routes.score.items()]
     lines.append("Use --out DIR for printable routes, --json for the plan itself.")
     return "\n".join(lines)
@@ -277,6 +328,18 @@ def _positive(text: str) -> int:
         raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def _effort(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(
+            f"must be a positive number such as 0.5 or 2, not {text!r}"
+        )
     return value
 
 

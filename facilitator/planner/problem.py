@@ -61,8 +61,18 @@ def build_problem(
         role_count=len(role_names),
         travellers=_travellers(units, pins, len(here)),
         past_tables=past_tables,
+        new_tables=new_tables_rule(constraints, len(history), rounds, capacities),
     )
     return problem, [p.id for p in here]
+
+
+def new_tables_rule(
+    constraints: Constraints, earlier: int, rounds: int, capacities: Sequence[int]
+) -> bool:
+    """Whether nobody may return to a table: as asked, else when all rounds fit the tables."""
+    if constraints.new_tables is not None:
+        return constraints.new_tables
+    return earlier + rounds <= sum(1 for c in capacities if c > 0)
 
 
 def _present(people: Sequence[Person]) -> list[Person]:

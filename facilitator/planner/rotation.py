@@ -6,9 +6,18 @@ twice, capacities hold; then keep-together and keep-apart wishes, then as few re
 encounters as possible, even tables, a shared language at every table, mixed roles and
 no return to a table already visited. Same input and seed, same plan.
 
+The new-tables rule (`Constraints.new_tables`; by default on when the rounds held and
+those planned are no more than the tables): a traveller's return to a table then
+outweighs any repeat or uneven table, as World Café travellers expect a new table each
+round. Hosts stay at their table and never count as returning; with a host at every
+table and as many rounds as tables, each traveller meets each host exactly once. Where
+the numbers make a return unavoidable (locks, uneven capacities), the fewest are kept
+and the score says how many.
+
 The planner's parts: `types` (the value types), `problem` (ids to indices, checks),
 `state` and `mix` (seats and costs kept up to date), `lattice` and `start` (where the
-search starts), `search` (tabu search), `score` (the measures, from ids alone).
+search starts), `search` (tabu search), `routes` (exchanges that keep routes new under
+the rule), `score` (the measures, from ids alone).
 """
 
 from __future__ import annotations

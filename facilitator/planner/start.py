@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from facilitator.planner.state import REPEAT, REVISIT, SIZE, State
+from facilitator.planner.state import REPEAT, SIZE, State, revisit_weight
 from facilitator.planner.types import Problem
 
 SAMPLE = 10  # tables tried per newcomer (and per search step) when there are more
@@ -128,7 +128,8 @@ def bound(problem: Problem, targets: list[list[int]]) -> Bound:
                 revisits += max(0, problem.rounds + len(problem.visited[i]) - usable)
     repeats = max((excess + 1) // 2, _crowding(problem, targets, usable))
     size_sq = sum(s * s for sizes in targets for s in sizes)
-    return Bound(SIZE * size_sq + REPEAT * repeats + REVISIT * revisits, repeats, size_sq)
+    cost = SIZE * size_sq + REPEAT * repeats + revisit_weight(problem) * revisits
+    return Bound(cost, repeats, size_sq)
 
 
 def _crowding(problem: Problem, targets: list[list[int]], usable: int) -> int:

@@ -18,6 +18,14 @@ REPEAT = 1_000
 UNCOVERED = 100
 SAME_ROLE = 30
 REVISIT = 10
+# Under the new-tables rule a return to a table outweighs any table size or repeat
+# (World Café travellers expect a new table each round); keep-apart still comes first.
+NEW_TABLE = 100_000
+
+
+def revisit_weight(problem: Problem) -> int:
+    """What one return to a table costs: a rule (new tables) or a last tie-breaker."""
+    return NEW_TABLE if problem.new_tables else REVISIT
 
 
 class State:
@@ -40,6 +48,7 @@ class State:
         self.unit_apart = [any(p.apart[i] for i in members) for members in p.units]
         self.mix = Mix(p, rounds, tables)
         self.hard = self.repeats = self.size_sq = self.revisits = 0
+        self.revisit = revisit_weight(p)
         # Tables of other rounds whose conflicts a change may have created (r * tables + t).
         self.touched: list[int] = []
 
@@ -51,7 +60,7 @@ class State:
             + REPEAT * self.repeats
             + UNCOVERED * self.mix.n_uncovered
             + SAME_ROLE * self.mix.n_mono
-            + REVISIT * self.revisits
+            + self.revisit * self.revisits
         )
 
     def add(self, r: int, i: int, t: int) -> None:
@@ -137,7 +146,7 @@ class State:
         unit_apart, unit_of = self.unit_apart, self.unit_of
         if unit_apart[unit_of[out_a[0]]] or (out_b and unit_apart[unit_of[out_b[0]]]):
             d += HARD * self._apart_delta(r, a, b, out_a, out_b)
-        d += REVISIT * (self._revisit_delta(out_a, a, b) + self._revisit_delta(out_b, b, a))
+        d += self.revisit * (self._revisit_delta(out_a, a, b) + self._revisit_delta(out_b, b, a))
         # Swapping two people who speak the same languages (have the same role) leaves
         # both tables as they were: the common case, worth skipping.
         p, mix = self.problem, self.mix
@@ -184,10 +193,10 @@ class State:
             d += HARD * self._apart_delta(r, a, b, (x,), (y,) if y >= 0 else ())
         if p.travellers[x]:
             visits = self.visits[x]
-            d += REVISIT * ((visits.get(b, 0) >= 1) - (visits[a] >= 2))
+            d += self.revisit * ((visits.get(b, 0) >= 1) - (visits[a] >= 2))
         if y >= 0 and p.travellers[y]:
             visits = self.visits[y]
-            d += REVISIT * ((visits.get(a, 0) >= 1) - (visits[b] >= 2))
+            d += self.revisit * ((visits.get(a, 0) >= 1) - (visits[b] >= 2))
         mix = self.mix
         if mix.check_languages and (y < 0 or mix.profile[x] != mix.profile[y]):
             changed = mix.change1(r, a, y, x, LANGUAGE) + mix.change1(r, b, x, y, LANGUAGE)
@@ -209,7 +218,7 @@ class State:
                 if seat[y] == t:
                     d += HARD
             if p.travellers[i] and self.visits[i].get(t, 0):
-                d += REVISIT
+                d += self.revisit
         mix, one = self.mix, len(unit) == 1
         if mix.check_languages:
             if one:
@@ -224,8 +233,10 @@ class State:
         return d
 
     def conflicted(self, r: int, t: int, urgent: bool) -> list[int]:
-        """Members of table `t` in a conflict: urgent (keep-apart, repeat) or any at all."""
+        """Members of table `t` in a conflict: urgent (keep-apart, repeat, a revisit under
+        the new-tables rule) or any at all."""
         members, seat = self.members[r][t], self.seat[r]
+        revisits = not urgent or self.problem.new_tables
         if not urgent and (self.mix.uncovered[r][t] or self.mix.mono[r][t]):
             return list(members)
         found = []
@@ -234,7 +245,7 @@ class State:
             if (
                 any(mine.get(y, 0) >= 2 and self.unit_of[y] != unit for y in members)
                 or any(seat[y] == t for y in self.problem.apart[i])
-                or (not urgent and self.problem.travellers[i] and self.visits[i][t] >= 2)
+                or (revisits and self.problem.travellers[i] and self.visits[i][t] >= 2)
             ):
                 found.append(i)
         return found

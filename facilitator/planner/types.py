@@ -31,11 +31,14 @@ class Constraints:
     """Wishes of the organiser: groups kept together, pairs kept apart, people locked.
 
     `locked` maps person -> table for the first round planned (the next one).
+    `new_tables`: everyone who moves visits each table at most once (hosts stay at
+    theirs); None turns it on when the rounds so far and those planned fit the tables.
     """
 
     together: tuple[frozenset[int], ...] = ()
     apart: tuple[frozenset[int], ...] = ()
     locked: Mapping[int, int] = field(default_factory=dict)
+    new_tables: bool | None = None
 
 
 NO_CONSTRAINTS = Constraints()
@@ -59,3 +62,4 @@ class Problem:
     role_count: int
     travellers: list[bool]  # False for people who never move (hosts): no revisits
     past_tables: list[list[list[int]]]  # who sat together in each earlier round
+    new_tables: bool = False  # a traveller back at a table weighs above any repeat

@@ -183,14 +183,16 @@ class SeatAssigned(ServerEvent):
 
 @dataclass(frozen=True)
 class RoundSeats(ServerEvent):
-    """A new round: the round, and the new seat of each person of that table by public id."""
+    """A new round at one new table: the seats there by public id and the table's contents."""
 
     name: ClassVar[str] = "round.seats"
-    receivers: ClassVar[str] = (
-        "the phones of the people of one table (where they sat until this round change)"
-    )
+    receivers: ClassVar[str] = "the phones of the people who sit at one table in the new round"
     round: dict[str, Any]
     seats: dict[str, dict[str, Any]]
+    notes: list[dict[str, Any]]
+    insight: dict[str, Any] | None
+    photos: list[dict[str, Any]]
+    handover: list[dict[str, Any]]  # earlier rounds' notes there; phones keep it for hosts
 
 
 @dataclass(frozen=True)

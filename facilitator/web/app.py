@@ -75,11 +75,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     hops = app.config["PROXY_HOPS"]
     if hops > 0:
         # Behind nginx every phone would be the proxy's address (one join limit for the
-        # whole venue): trust the last `hops` X-Forwarded-For entries, which the proxies
-        # wrote, never what a phone sent before them. Only the address: deploy/nginx.conf
-        # sets no X-Forwarded-Proto or -Host, so a phone could forge those. Outside the
-        # Socket.IO middleware, so connections see the real address too.
-        proxied = ProxyFix(app.wsgi_app, x_for=hops, x_proto=0, x_host=0)
+        # whole venue), and Socket.IO would compare the browser's Origin with the
+        # worker's own address: trust the last `hops` entries of X-Forwarded-For, -Proto,
+        # -Host and -Port, which the proxies wrote, never what a phone sent before them.
+        # Outside the Socket.IO middleware, so connections see them too.
+        proxied = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
         app.wsgi_app = proxied  # type: ignore[method-assign]
     return app
 

@@ -144,9 +144,17 @@ const Fac = (() => {
       state.round = data.round;
     },
     "seat.assigned": (state, data) => { state.seat = data.seat; state.notes = []; state.photos = []; state.insight = null; },
+    /* A new round: the phone's new seat with its table's contents, no snapshot needed. */
     "round.seats": (state, data) => {
       const seat = state.me && data.seats[state.me.public_id];
-      if (seat) { state.round = data.round; state.seat = seat; state.notes = []; state.photos = []; state.insight = null; }
+      if (!seat) return;
+      state.round = data.round;
+      state.seat = seat;
+      state.notes = data.notes || [];
+      state.photos = data.photos || [];
+      state.insight = data.insight || null;
+      state.my_votes = [];
+      state.handover = state.me.is_host ? data.handover || [] : null;
     },
     "seating.changed": (state, data) => {
       const counts = new Map((state.tables || []).map((tb) => [tb.number, tb.notes]));

@@ -15,8 +15,11 @@
   const conn = Fac.connect("participant", code, {
     onSnapshot: (state) => { render(state); noticeSeatChange(state); flushOutboxes(); },
     onEvent: (name, data, state) => {
-      // A new table: its notes (and a host's briefing) come with a fresh snapshot.
-      if (name === "seat.assigned" || name === "round.seats") { conn.sync(true); return; }
+      // A move: the new table's notes (and a host's briefing) come with a fresh snapshot.
+      if (name === "seat.assigned") { conn.sync(true); return; }
+      // A round change carries the new table's contents: show it now, then a cheap
+      // catch-up from its number (no snapshot) puts this socket in the table's room.
+      if (name === "round.seats") { render(state); noticeSeatChange(state); conn.sync(false); return; }
       if (name === "message.broadcast") Fac.announce(`${t("message_from_facilitator")}: ${data.text}`);
       render(state);
     },

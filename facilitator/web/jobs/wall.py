@@ -33,7 +33,7 @@ from facilitator.store.files import write_atomically
 from facilitator.store.models import Workshop
 from facilitator.store.queries import current_round
 from facilitator.web.extensions import socketio
-from facilitator.web.jobs import meaning, offload
+from facilitator.web.jobs import leases, meaning, offload
 from facilitator.web.notify import notify
 from facilitator.web.work import unit_of_work
 
@@ -65,7 +65,8 @@ def _keep_drawing(app: Flask, workshop_id: int) -> None:
             # This drawing reads the notes as they are now: earlier requests are served.
             _waiting.discard(workshop_id)
         try:
-            _draw_once(app, workshop_id)
+            # One worker at a time draws a workshop's wall; the others use its files.
+            leases.run_alone(app, f"wall:{workshop_id}", lambda: _draw_once(app, workshop_id))
         except Exception:  # noqa: BLE001  (a failed drawing must not stop later ones)
             app.logger.exception("drawing the harvest wall failed")
         with _lock:
