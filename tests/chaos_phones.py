@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import threading
 import time
 import uuid
 from collections import Counter
@@ -366,6 +367,25 @@ async def _run(cluster: Cluster, cfg: ChaosConfig) -> ChaosResult:
 def run_chaos(cluster: Cluster, cfg: ChaosConfig) -> ChaosResult:
     """Run the phones against a started cluster; stops its workers before judging logs."""
     try:
-        return asyncio.run(_run(cluster, cfg))
+        return _in_own_loop(lambda: _run(cluster, cfg))
     finally:
         cluster.stop()
+
+
+def _in_own_loop(make: Any) -> Any:
+    """asyncio.run in a thread of its own: the suite's browser tests keep an event loop
+    running in the main thread (Playwright's sync API), where asyncio.run refuses."""
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = asyncio.run(make())
+        except BaseException as exc:  # noqa: BLE001  (re-raised in the caller's thread)
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=run, name="chaos-phones")
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]

@@ -95,8 +95,8 @@
     const form = el("form", { class: "toolbar", "data-test": "theme-merge-form" });
     if (!others.length) return form;
     const id = `merge-${theme.key}`;
-    const select = el("select", { id, "data-test": "theme-merge-target" },
-      ...others.map((other) => el("option", { value: other.key }, Fac.themeText(other, lang).title)));
+    const select = el("select", { id, "data-test": "theme-merge-target" });
+    select.append(...others.map((other) => el("option", { value: other.key }, Fac.themeText(other, lang).title)));
     form.append(el("label", { for: id }, t("theme_merge_with")), select,
       el("button", { type: "submit", "data-test": "theme-merge" }, t("theme_merge")));
     form.addEventListener("submit", (event) => {

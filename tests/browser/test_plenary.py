@@ -195,8 +195,11 @@ def test_the_plenary_spotlight_vote_commitments_and_summary(browser, server):
     expect(commitments).to_contain_text("koffie")
     expect(commitments).to_contain_text("Els")
     expect(commitments).to_contain_text("neighbour")
-    # 5 people (two hosts and three phones), the demo's 6 tables, 9 notes, 3 languages.
-    expect(projector.locator("[data-test=summary-numbers] dd")).to_have_text(["5", "6", "9", "3"])
+    # 5 people (two hosts and three phones), the demo's 6 tables, 9 notes, 2 key insights,
+    # 3 languages.
+    expect(projector.locator("[data-test=summary-numbers] dd")).to_have_text(
+        ["5", "6", "9", "2", "3"]
+    )
     expect(projector.locator("[data-test=summary-themes] h3").first).to_be_visible()
     screenshot(projector, "projector-summary-1920x1080")
     assert_accessible(projector)

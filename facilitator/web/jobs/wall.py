@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from facilitator.cafe import harvest, themes
 from facilitator.cafe.harvest import harvest_notes
@@ -67,6 +68,13 @@ def _keep_drawing(app: Flask, workshop_id: int) -> None:
         try:
             # One worker at a time draws a workshop's wall; the others use its files.
             leases.run_alone(app, f"wall:{workshop_id}", lambda: _draw_once(app, workshop_id))
+        except PoolTimeout:
+            # Every pooled connection serves phones now: they come first. Draw again
+            # shortly (a burst of notes is what fills the pool, and it passes).
+            app.logger.warning("the harvest wall waits: the database pool is busy")
+            socketio.sleep(BUSY_RETRY_SECONDS)
+            with _lock:
+                _waiting.add(workshop_id)
         except Exception:  # noqa: BLE001  (a failed drawing must not stop later ones)
             app.logger.exception("drawing the harvest wall failed")
         with _lock:
@@ -195,6 +203,7 @@ def latest_workshop_wall(app: Flask, workshop_id: int) -> dict[str, Any] | None:
     return data
 
 
+BUSY_RETRY_SECONDS = 2.0
 KEEP_WALLS = 6  # older drawings are derived data: redrawn if ever needed (two scopes)
 
 
