@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from facilitator.harvest.base import Note
+from facilitator.harvest.meaning import MODEL_ID
 from facilitator.store.models import CafeTable, Contribution, Participant, Round
 from facilitator.store.queries import votes_per_note
 
@@ -73,6 +74,18 @@ def harvest_notes(session: Session, workshop_id: int, scope: str = "all") -> lis
     )
     # Upvotes break ties when a theme picks its representative quote.
     return [Note(id=r.id, text=r.text, language=r.language, upvotes=r.votes or 0) for r in rows]
+
+
+def stored_vectors(session: Session, workshop_id: int) -> dict[int, bytes]:
+    """The vectors of meaning of a workshop's notes and key insights (current model)."""
+    rows = session.execute(
+        select(Contribution.id, Contribution.meaning).where(
+            Contribution.workshop_id == workshop_id,
+            Contribution.meaning_model == MODEL_ID,
+            Contribution.kind.in_(THEMED_KINDS),
+        )
+    )
+    return {row.id: row.meaning for row in rows if row.meaning}
 
 
 def counts(session: Session, workshop_id: int, scope: str = "all") -> dict[str, int]:

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from facilitator.cafe.harvest import stored_vectors
 from facilitator.cafe.tablecloths import photo_file
 from facilitator.cafe.themes import overrides
 from facilitator.exports.document import (
@@ -31,7 +32,6 @@ from facilitator.exports.document import (
     Question,
     ThemeDoc,
 )
-from facilitator.harvest.meaning import MODEL_ID
 from facilitator.store.models import (
     Ballot,
     CafeTable,
@@ -93,21 +93,9 @@ def build_document(
             )
         ),
         photos=_photos(session, workshop.id, tables, rounds, sessions_dir),
-        meaning=_meaning(session, workshop.id),
+        meaning=stored_vectors(session, workshop.id),
         theme_changes=tuple(overrides(session, workshop.id)),
     )
-
-
-def _meaning(session: Session, workshop_id: int) -> dict[int, bytes]:
-    """The stored vectors of the workshop's notes and key insights (current model)."""
-    rows = session.execute(
-        select(Contribution.id, Contribution.meaning).where(
-            Contribution.workshop_id == workshop_id,
-            Contribution.meaning_model == MODEL_ID,
-            Contribution.kind.in_(("note", "insight")),
-        )
-    )
-    return {row.id: row.meaning for row in rows if row.meaning}
 
 
 def _all(session: Session, model: Any, column: Any, workshop_id: int) -> list[Any]:

@@ -129,18 +129,3 @@ def _tell_progress(app: Flask, workshop_id: int, done: int, total: int) -> None:
         seq = session.get(Workshop, workshop_id).last_seq
     data = {"done": done, "total": total}
     notify([events.transient(None, workshop_id, seq, "harvest.preparing", events.STAFF, data)])
-
-
-def vectors_of(session: Any, ids: Sequence[int]) -> dict[int, bytes]:
-    """The stored vectors (current model) of these contributions, by id."""
-    found: dict[int, bytes] = {}
-    for start in range(0, len(ids), 900):  # SQLite allows ~999 bound parameters
-        chunk = list(ids[start : start + 900])
-        rows = session.execute(
-            select(Contribution.id, Contribution.meaning).where(
-                Contribution.id.in_(chunk),
-                Contribution.meaning_model == meaning.MODEL_ID,
-            )
-        )
-        found.update({row.id: row.meaning for row in rows if row.meaning})
-    return found

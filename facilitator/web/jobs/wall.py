@@ -125,10 +125,10 @@ def _vectors(app: Flask, workshop_id: int, ids: list[int]) -> dict[int, bytes]:
     """The stored vectors of these notes; those posted since the last fill first get theirs
     (a note that arrived while the previous batch was computed)."""
     with unit_of_work(app) as session:
-        vectors = meaning.vectors_of(session, ids)
-    if len(vectors) < len(ids) and meaning.fill_vectors(app, workshop_id):
+        vectors = harvest.stored_vectors(session, workshop_id)
+    if not set(ids) <= vectors.keys() and meaning.fill_vectors(app, workshop_id):
         with unit_of_work(app) as session:
-            vectors = meaning.vectors_of(session, ids)
+            vectors = harvest.stored_vectors(session, workshop_id)
     return vectors
 
 
