@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,6 +21,8 @@ from facilitator.organise.demo import template
 from facilitator.store.db import make_engine, make_session_factory, migrate, session_scope
 from facilitator.store.models import Workshop
 from facilitator.web.app import create_app, socketio
+from facilitator.web.jobs import exports as export_jobs
+from facilitator.web.jobs import wall as wall_jobs
 
 POSTGRES_URL = os.environ.get(
     "FACILITATOR_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test"
@@ -122,12 +125,26 @@ def make_app(db_url: str, tmp_path: Any, **overrides: Any) -> Flask:
     return app
 
 
+def close_app(app: Flask, timeout: float = 30.0) -> None:
+    """Wait for the app's background walls and exports, then close its connections.
+
+    Disposing while a background task still holds a connection leaves that connection
+    to the garbage collector, which warns (an error here) in whichever test runs then.
+    """
+    deadline = time.monotonic() + timeout
+    while wall_jobs.any_drawing() or export_jobs.any_running():
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.02)
+    app.extensions["facilitator.engine"].dispose()
+
+
 @pytest.fixture
 def app(sqlite_url: str, tmp_path: Any) -> Iterator[Flask]:
     """The app on SQLite (socket and view tests)."""
     application = make_app(sqlite_url, tmp_path)
     yield application
-    application.extensions["facilitator.engine"].dispose()
+    close_app(application)
 
 
 @pytest.fixture
@@ -135,7 +152,7 @@ def app_any_store(db_url: str, tmp_path: Any) -> Iterator[Flask]:
     """The app on SQLite and on PostgreSQL."""
     application = make_app(db_url, tmp_path)
     yield application
-    application.extensions["facilitator.engine"].dispose()
+    close_app(application)
 
 
 @dataclass

@@ -44,7 +44,7 @@ from facilitator.web.auth import ORGANISER_COOKIE, issue_organiser_token
 from facilitator.web.extensions import socketio
 from facilitator.web.jobs.wall import wall_path
 from facilitator.web.sockets import schemas
-from tests.conftest import Helpers, make_app
+from tests.conftest import Helpers, close_app, make_app
 
 PASSWORD = "correct horse battery"
 COLUMNS = ("anon", "part", "proj", "faci", "orga", "x.part", "x.proj", "x.faci", "x.orga")
@@ -293,7 +293,7 @@ def _app(sqlite_url: str, tmp_path: Path) -> Flask:
 def world(sqlite_url: str, tmp_path: Path) -> Any:
     app = _app(sqlite_url, tmp_path)
     yield build_world(app)
-    app.extensions["facilitator.engine"].dispose()
+    close_app(app)
 
 
 @pytest.fixture
@@ -301,7 +301,7 @@ def socket_world(sqlite_url: str, tmp_path: Path) -> Any:
     """The world without the photo, for the socket rows (no event names a photo)."""
     app = _app(sqlite_url, tmp_path)
     yield build_world(app, photo=False)
-    app.extensions["facilitator.engine"].dispose()
+    close_app(app)
 
 
 # --- sockets -------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import pytest
 from facilitator import config
 from facilitator.config import SETTINGS, Setting, defaults, from_environment, settings_table
 from facilitator.web.app import create_app
+from tests.conftest import close_app
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
@@ -228,4 +229,4 @@ def test_the_environment_cannot_redirect_a_test_app_but_fills_in_the_rest(monkey
         assert app.config["NOTE_MAX_CHARS"] == 99
         assert app.config["SESSION_COOKIE_HTTPONLY"] is False
     finally:
-        app.extensions["facilitator.engine"].dispose()
+        close_app(app)

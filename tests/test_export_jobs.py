@@ -36,7 +36,7 @@ from facilitator.store.models import (
 )
 from facilitator.web.i18n import export_labels, export_role_labels
 from facilitator.web.jobs import exports as export_jobs
-from tests.conftest import Helpers, make_app
+from tests.conftest import Helpers, close_app, make_app
 from tests.sample_document import ENGLISH_LABELS, ROLE_LABELS
 from tests.test_photo_upload import camera_jpeg, upload
 
@@ -68,7 +68,7 @@ def app(sqlite_url: str, tmp_path: Path) -> Any:
     """CPU work in place (OFFLOAD_WORKERS=0) for speed; one test below uses a real worker."""
     application = make_app(sqlite_url, tmp_path, OFFLOAD_WORKERS=0)
     yield application
-    application.extensions["facilitator.engine"].dispose()
+    close_app(application)
 
 
 def organiser(app: Flask, name: str) -> tuple[FlaskClient, int]:
@@ -243,7 +243,7 @@ def test_a_facilitator_makes_a_png_poster_in_a_real_worker_process(sqlite_url, t
         assert response.mimetype == "image/png" and response.data.startswith(MAGIC["png"])
         response.close()
     finally:
-        worker_app.extensions["facilitator.engine"].dispose()
+        close_app(worker_app)
 
 
 def test_a_form_post_starts_an_export_too(app, helpers):
@@ -500,7 +500,7 @@ def test_one_job_per_export_on_sqlite_and_postgresql(db_url, tmp_path, monkeypat
         assert NOTES["nl"][0] in response.get_data(as_text=True)
         response.close()
     finally:
-        store_app.extensions["facilitator.engine"].dispose()
+        close_app(store_app)
 
 
 def test_starting_an_export_needs_the_csrf_token(sqlite_url, tmp_path):
@@ -521,7 +521,7 @@ def test_starting_an_export_needs_the_csrf_token(sqlite_url, tmp_path):
         assert response.status_code == 202
         assert wait_done(owner, code, response.get_json()["id"])["status"] == "done"
     finally:
-        guarded.extensions["facilitator.engine"].dispose()
+        close_app(guarded)
 
 
 def csrf_token(page: Any) -> str:

@@ -66,7 +66,7 @@ from facilitator.store.queries import current_round
 from facilitator.web.auth import ORGANISER_COOKIE, issue_organiser_token
 from facilitator.web.jobs import wall
 from facilitator.web.sockets import schemas
-from tests.conftest import Helpers, Phone, make_app
+from tests.conftest import Helpers, Phone, close_app, make_app
 from tests.test_authorisation import COLUMNS, SOCKET_EVENTS
 
 MAX_EXAMPLES = 40
@@ -295,7 +295,7 @@ def fuzz(sqlite_url: str, tmp_path: Path) -> Iterator[FuzzWorld]:
     world = build(app)
     yield world
     _wait_for_walls()
-    app.extensions["facilitator.engine"].dispose()
+    close_app(app)
 
 
 # --- what a payload may hold -------------------------------------------------------------

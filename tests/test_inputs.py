@@ -23,7 +23,7 @@ from facilitator.cafe import text as text_rules
 from facilitator.errors import DomainError
 from facilitator.organise import admin
 from facilitator.store.models import Commitment, Contribution, Dot, Participant, Workshop
-from tests.conftest import Helpers, make_app
+from tests.conftest import Helpers, close_app, make_app
 from tests.test_organiser import create, edit_form, load, organiser, post_form, spec_of
 from tests.test_plenary import seed_wall
 
@@ -47,7 +47,7 @@ def roomy(sqlite_url, tmp_path):
     helpers = Helpers(app)
     links = helpers.make_workshop()
     yield helpers, helpers.join(links.join_code, language="nl")
-    app.extensions["facilitator.engine"].dispose()
+    close_app(app)
 
 
 def count(helpers: Helpers, model: Any) -> int:

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from facilitator.store.models import Contribution, Round, Workshop, utcnow
-from tests.conftest import Helpers, make_app
+from tests.conftest import Helpers, close_app, make_app
 
 
 def send(phone: Any, event: str, text: str, table: int, written_in: int | None, **extra: Any):
@@ -138,7 +138,7 @@ def test_the_grace_period_is_a_setting(sqlite_url, tmp_path):
     ack = send(state["anna"], "note.post", "Na vijf minuten", table=2, written_in=1)
     assert ack["error"] == "round_over"
     assert notes_stored(helpers) == 0
-    app.extensions["facilitator.engine"].dispose()
+    close_app(app)
 
 
 @pytest.mark.parametrize(

@@ -38,7 +38,7 @@ from facilitator.store.models import (
     Workshop,
 )
 from facilitator.web.auth import ORGANISER_COOKIE
-from tests.conftest import Helpers, make_app
+from tests.conftest import Helpers, close_app, make_app
 
 PASSWORD = "correct horse battery"
 
@@ -160,7 +160,7 @@ def cli_users(tmp_path: Path) -> list[tuple[str, str]]:
     app = make_app(f"sqlite:///{tmp_path}/cli.sqlite3", tmp_path)
     with session_scope(app.extensions["facilitator.sessions"]) as session:
         rows = session.execute(select(User.username, User.password_hash)).all()
-    app.extensions["facilitator.engine"].dispose()
+    close_app(app)
     return [tuple(row) for row in rows]
 
 
@@ -838,7 +838,7 @@ def test_organiser_forms_need_a_csrf_token(tmp_path, sqlite_url):
     page = html(client.get("/o/new"))
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     assert client.post("/o/new", data={"source": "caring", "csrf_token": token}).status_code == 302
-    app.extensions["facilitator.engine"].dispose()
+    close_app(app)
 
 
 def test_the_pages_follow_the_chosen_language(app):

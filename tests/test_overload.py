@@ -21,12 +21,12 @@ from sqlalchemy import func, select
 from facilitator.cafe import notes, workshops
 from facilitator.store.models import Contribution
 from facilitator.web.extensions import socketio
-from facilitator.web.jobs import wall
 from tests.conftest import (
     POSTGRES_URL,
     Helpers,
     _drop_postgres_schema,
     _fresh_postgres_schema,
+    close_app,
     make_app,
     need,
 )
@@ -163,8 +163,5 @@ def test_an_exhausted_postgres_pool_answers_busy_before_the_phones_timeout(
         assert phone.post("wait for me", table=table)["ok"]
     finally:
         # The stored note asked for a harvest wall: let it finish before the schema goes.
-        deadline = time.monotonic() + 30
-        while wall._running and time.monotonic() < deadline:
-            time.sleep(0.05)
-        app.extensions["facilitator.engine"].dispose()
+        close_app(app)
         _drop_postgres_schema(schema)

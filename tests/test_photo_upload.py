@@ -10,6 +10,7 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from facilitator.store.models import Contribution, Photo
+from tests.conftest import close_app
 
 GPS_IFD = 0x8825
 
@@ -116,7 +117,7 @@ def test_a_photo_over_the_size_limit_is_refused(tmp_path, sqlite_url):
     status, body = upload(phone, links.join_code, camera_jpeg((3000, 2000)) + b"\0" * 30_000)
     assert (status, body["error"]) == (413, "photo_too_large")
     assert photo_rows(helpers) == 0
-    app.extensions["facilitator.engine"].dispose()
+    close_app(app)
 
 
 def test_bad_fields_and_the_wrong_table_are_refused(helpers, links):
@@ -212,4 +213,4 @@ def test_without_the_pages_csrf_token_a_photo_is_refused(tmp_path, sqlite_url):
     status, body = upload(phone, links.join_code, camera_jpeg(), headers={"X-CSRFToken": header})
     assert status == 200 and body["ok"]
     sock.disconnect()
-    app.extensions["facilitator.engine"].dispose()
+    close_app(app)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import make_app
+from tests.conftest import close_app, make_app
 
 HANDSHAKE = "/socket.io/?EIO=4&transport=polling"
 
@@ -13,7 +13,7 @@ HANDSHAKE = "/socket.io/?EIO=4&transport=polling"
 def proxied(sqlite_url, tmp_path):
     application = make_app(sqlite_url, tmp_path, PROXY_HOPS=1)
     yield application
-    application.extensions["facilitator.engine"].dispose()
+    close_app(application)
 
 
 def handshake(app, origin: str, forwarded: dict[str, str]) -> int:

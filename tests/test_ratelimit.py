@@ -19,7 +19,7 @@ from facilitator.cafe import notes
 from facilitator.config import defaults
 from facilitator.store.models import Contribution, Participant
 from facilitator.web import ratelimit
-from tests.conftest import REDIS_URL, Helpers, make_app, need, redis_available
+from tests.conftest import REDIS_URL, Helpers, close_app, make_app, need, redis_available
 
 
 def count(helpers: Helpers, model: Any) -> int:
@@ -264,7 +264,7 @@ def join_from(app: Flask, code: str, forwarded_for: str) -> int:
 def proxied_app(sqlite_url, tmp_path):
     application = make_app(sqlite_url, tmp_path, PROXY_HOPS=1, JOINS_PER_MINUTE=1)
     yield application
-    application.extensions["facilitator.engine"].dispose()
+    close_app(application)
 
 
 def test_behind_a_proxy_each_phone_has_its_own_join_limit(proxied_app):

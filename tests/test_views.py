@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from facilitator.store.models import Participant
-from tests.conftest import make_app
+from tests.conftest import close_app, make_app
 
 
 def count_people(helpers):
@@ -127,7 +127,7 @@ def test_join_posts_need_a_csrf_token(tmp_path, sqlite_url):
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     ok = client.post(f"/j/{links.join_code}", data={"language": "en", "csrf_token": token})
     assert ok.status_code == 302
-    app.extensions["facilitator.engine"].dispose()
+    close_app(app)
 
 
 def test_the_socket_io_client_is_served_from_npm_not_a_cdn(app, links):

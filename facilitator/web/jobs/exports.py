@@ -138,6 +138,8 @@ def start_export(
         session.add(job)
         session.flush()
         view = job_view(job, workshop.join_code)
+    with _running_lock:
+        _running_jobs.add(view["id"])  # before the task starts: no moment looks idle
     socketio.start_background_task(run_job, app, view["id"])
     return view
 
@@ -208,15 +210,35 @@ def _folder(app: Flask, workshop_id: int) -> Path:
 # --- running -----------------------------------------------------------------------------
 
 
+# Jobs running in this process: a shutdown (or a test) waits for them to let go of
+# their database connections.
+_running_jobs: set[int] = set()
+_running_lock = threading.Lock()
+
+
+def any_running() -> bool:
+    """Whether an export job of this process is still at work."""
+    with _running_lock:
+        return bool(_running_jobs)
+
+
 def run_job(app: Flask, job_id: int) -> None:
     """The background task: collect, analyse and draw in a worker, write; never raises."""
-    with app.app_context():
-        try:
-            _run(app, job_id)
-        except Exception as exc:  # noqa: BLE001  (recorded on the job, for the organiser)
-            app.logger.exception("export job %s failed", job_id)
-            code = exc.code if isinstance(exc, DomainError) else "export_failed"
-            _update(app, job_id, status="failed", step="failed", error=code, finished_at=utcnow())
+    with _running_lock:
+        _running_jobs.add(job_id)
+    try:
+        with app.app_context():
+            try:
+                _run(app, job_id)
+            except Exception as exc:  # noqa: BLE001  (recorded on the job, for the organiser)
+                app.logger.exception("export job %s failed", job_id)
+                code = exc.code if isinstance(exc, DomainError) else "export_failed"
+                _update(
+                    app, job_id, status="failed", step="failed", error=code, finished_at=utcnow()
+                )
+    finally:
+        with _running_lock:
+            _running_jobs.discard(job_id)
 
 
 def _run(app: Flask, job_id: int) -> None:

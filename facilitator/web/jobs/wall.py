@@ -60,6 +60,12 @@ def is_drawing(workshop_id: int) -> bool:
         return workshop_id in _running
 
 
+def any_drawing() -> bool:
+    """Whether this process is drawing any wall (a shutdown or a test waits for it)."""
+    with _lock:
+        return bool(_running)
+
+
 def _keep_drawing(app: Flask, workshop_id: int) -> None:
     while True:
         with _lock:
