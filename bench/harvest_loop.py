@@ -25,9 +25,11 @@ Measured, for each configuration:
   load. One probe is in flight at a time, so a hub blocked for 1 s costs one late sample,
   as a 10 ms timer inside the hub would record it.
 - freshness: from a note's ack at the phone to the projector receiving the first
-  `harvest.updated` whose `notes` count includes it (the database is fresh, notes are
-  never hidden here, and the run checks that the acked note ids are exactly 1..N, so a
-  wall of `notes` >= id includes note `id`).
+  `harvest.updated` whose themes include it: its `theme_notes` count (the notes the
+  themes were found among; by meaning, those whose vector was made) includes it (the
+  database is fresh, notes are never hidden here, the run checks that the acked note
+  ids are exactly 1..N, and vectors are made oldest first, so a count >= id includes
+  note `id`, unless a note's commit came after a later one's vector).
 - also: post-to-wall (from the note's emit, which includes the wait for its ack),
   post-to-ack at the phones, how many `harvest.updated` the projector got during the
   load (and how many distinct digests), and the lateness of this process's own 10 ms
@@ -108,17 +110,20 @@ class Posted:
 class Log:
     """Everything one configuration's clients saw, on this process's monotonic clock."""
 
-    walls: list[tuple[float, int, str]] = field(default_factory=list)  # arrival, notes, digest
+    # arrival, notes the themes were found among, digest
+    walls: list[tuple[float, int, str]] = field(default_factory=list)
     probes: list[tuple[float, float]] = field(default_factory=list)  # (sent, round trip)
     client_late: list[tuple[float, float]] = field(default_factory=list)  # (woke, late)
     posted: list[Posted] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
 
     def watch_walls(self, _phone: Phone, rest: str, now: float) -> None:
-        """The projector's watcher: note each `harvest.updated` and its note count."""
+        """The projector's watcher: note each `harvest.updated` and how many notes its
+        themes were found among (by meaning: the notes whose vector was made by then)."""
         if rest.startswith('["harvest.updated"'):
             data = json.loads(rest)[1]["data"]
-            self.walls.append((now, data["notes"], data["digest"]))
+            themed = min(data["notes"], data.get("theme_notes", data["notes"]))
+            self.walls.append((now, themed, data["digest"]))
 
     def widest_wall(self) -> int:
         return max((notes for _at, notes, _digest in self.walls), default=-1)
@@ -454,7 +459,7 @@ def report(result: Result) -> None:
     print(f"  idle probe round trip p50/p99/max: {spread(result.idle_rtt)} ms")
     print(f"  event-loop lag p50/p99/max:        {spread(result.lag)} ms", end="")
     print(f" ({len(result.lag)} probes)")
-    print(f"  freshness (ack to wall):           {spread(result.freshness)} ms", end="")
+    print(f"  freshness (ack to themes):         {spread(result.freshness)} ms", end="")
     print(f" ({len(result.freshness)} notes, {result.unseen} never on a wall)")
     print(f"  post to wall p50/p99/max:          {spread(result.post_to_wall)} ms")
     print(f"  post to ack p50/p99/max:           {spread(result.post_to_ack)} ms")

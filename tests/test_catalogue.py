@@ -86,6 +86,7 @@ def test_contents_are_checked_too_and_any_takes_anything():
         "scope": "all",
         "mode": "words",
         "counts": {"notes": 3},
+        "theme_notes": 3,
     }
     with pytest.raises(ValueError, match="field 'themes' is wrong"):
         check("harvest.updated", themes_of_numbers)

@@ -88,7 +88,7 @@ def room(helpers):
             for subject in SUBJECTS.values():
                 assert phone.post(subject[language][index])["ok"]
             phones[(language, index)] = phone
-    wall = wait_for_wall(facilitator, lambda w: w["notes"] == 18)
+    wall = wait_for_wall(facilitator, lambda w: w["notes"] == w["theme_notes"] == 18)
     return links, facilitator, phones, wall
 
 
@@ -121,7 +121,7 @@ def test_the_facilitator_renames_a_theme_and_the_title_sticks_across_redraws(roo
     assert set(mine["titles"].values()) == {"Wonen voor ouderen"}
     # Another note redraws the wall: the facilitator's title stays.
     assert phones[("en", 0)].post("Affordable homes for seniors are rare here")["ok"]
-    again = wait_for_wall(facilitator, lambda w: w["notes"] == 19)
+    again = wait_for_wall(facilitator, lambda w: w["notes"] == w["theme_notes"] == 19)
     assert [t["titles"] for t in again["themes"] if t["renamed"]] == [mine["titles"]]
 
 

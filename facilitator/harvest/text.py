@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from facilitator.harvest.base import Note, TextConfig, TextTooLong
 from facilitator.harvest.language import language_of
@@ -61,6 +62,13 @@ def analyse_note(note: Note, config: TextConfig | None = None) -> AnalysedNote:
     """Detect the note's language and return its content words with their stem keys."""
     config = config or TextConfig()
     check_length(note, config)
+    return _analysed(note, config)
+
+
+# A worker draws the same scope again with each new note: every note but the new one was
+# analysed the time before (both arguments are frozen, and so is the result).
+@lru_cache(maxsize=20_000)
+def _analysed(note: Note, config: TextConfig) -> AnalysedNote:
     raw = tokenise(note.text)
     language = language_of(note.text, raw, note.language, config)
     stops = stop_set(language, config.languages)

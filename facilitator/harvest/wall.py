@@ -34,6 +34,9 @@ class Wall:
     themes: list[dict[str, Any]]
     notes: int
     mode: str = "words"
+    # How many of the notes the themes were found among: by meaning, those with a vector
+    # (a note posted a moment ago may not have one yet).
+    theme_notes: int = 0
 
 
 def digest_of(
@@ -108,4 +111,6 @@ def render_wall(
         room = find_room_themes(notes, vectors, languages, overrides, limit=WALL_THEMES)
         themes = [wall_theme(theme.as_dict(), languages) for theme in room.themes]
         mode = room.mode
-    return Wall(digest_of(notes, languages, vectors, overrides), png, themes, len(notes), mode)
+    read = sum(1 for n in notes if n.id in (vectors or {})) if mode == "meaning" else len(notes)
+    digest = digest_of(notes, languages, vectors, overrides)
+    return Wall(digest, png, themes, len(notes), mode, read)

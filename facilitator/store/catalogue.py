@@ -131,6 +131,7 @@ class HarvestUpdated(ServerEvent):
     scope: str
     mode: str
     counts: dict[str, int]
+    theme_notes: int
 
 
 @dataclass(frozen=True)

@@ -292,25 +292,15 @@ def _run(app: Flask, job_id: int) -> None:
 
 
 # Exports get a worker process of their own (per server process), started at the first
-# export. In the shared pool a 20 s poster would hold up a round change's planning, and
-# the harvest wall, drawing back to back while notes come in, took the free worker again
-# before a waiting export ever got it (seen with one worker and eight demo bots).
-_export_worker: list[offload.Worker] = []
-_export_lock = threading.Lock()  # a green lock under eventlet: one export computes at a time
+# export: in the shared pool, the harvest wall drawing back to back while notes came in
+# took the free worker again before a waiting export ever got it (one worker, eight demo
+# bots), and a 20 s poster would hold up a round change's planning.
+_export_worker = offload.OwnWorker()
 
 
 def _in_worker(app: Flask, fn: Callable[..., T], *args: Any) -> T:
     """Run `fn(*args)` in the exports' worker process (0 OFFLOAD_WORKERS: right here)."""
-    if app.config["OFFLOAD_WORKERS"] <= 0:
-        return fn(*args)
-    with _export_lock:
-        if not _export_worker or not _export_worker[0].process.is_alive():
-            _export_worker[:] = [offload.Worker()]
-        try:
-            return _export_worker[0].call(socketio.sleep, fn, args)
-        except (EOFError, OSError):
-            _export_worker.clear()  # the process died (killed, out of memory): a new one next time
-            raise
+    return _export_worker.run(socketio.sleep, app.config["OFFLOAD_WORKERS"], fn, *args)
 
 
 def _workshop(session: Session, workshop_id: int) -> Workshop:

@@ -1,8 +1,9 @@
 """The meaning of a workshop's texts: vectors computed in a worker process, stored once.
 
-Every note, key insight and commitment gets a sentence vector (harvest/meaning.py) the
-first time its workshop's wall is drawn after it was stored; a note's post asks for that
-drawing, so the vector follows within a second or two. It is kept in the database with
+Every note, key insight and commitment gets a sentence vector (harvest/meaning.py) right
+after it is stored: the post asks for the wall, and the wall first asks `request_vectors`,
+which computes the new vectors in a worker process of their own (so the next drawing,
+in the shared pool, runs meanwhile) and then asks for the drawing. It is kept in the database with
 the name of the model that made it: a restart, a second worker or an imported archive
 that carries vectors never recomputes them. An archive from before vectors existed gets
 them in batches before its first drawing, with `harvest.preparing` telling the staff
@@ -15,24 +16,34 @@ the model).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from flask import Flask
 from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from facilitator.harvest import meaning
 from facilitator.store import events
 from facilitator.store.models import Commitment, Contribution, Workshop
 from facilitator.web.extensions import socketio
-from facilitator.web.jobs import offload
+from facilitator.web.jobs import leases, offload
 from facilitator.web.notify import notify
 from facilitator.web.work import unit_of_work
 
 BATCH = 128  # texts per worker call: ~2 s of CPU on one core, then the hub breathes
 THEMED_KINDS = ("note", "insight")
 
+BUSY_RETRY_SECONDS = 2.0
 _mode: meaning.Mode | None = None  # per process: the model either loads or it does not
+# Vectors have a process of their own: computed while the shared pool draws the wall.
+_embedder = offload.OwnWorker()
+# Per server process: which workshops' texts are being given vectors, and which want
+# another pass (coalesced like the wall's drawings).
+_running: set[int] = set()
+_waiting: set[int] = set()
+_lock = threading.Lock()  # a green lock under eventlet
 
 
 def mode(app: Flask) -> meaning.Mode:
@@ -97,6 +108,51 @@ def _store(app: Flask, batch: Sequence[tuple[str, int, str]], vectors: Sequence[
             )
 
 
+def request_vectors(app: Flask, workshop_id: int, then: Callable[[], None]) -> None:
+    """Give the workshop's new texts their vectors in the background, then call `then`
+    (which asks for the wall). Returns at once; requests made meanwhile are coalesced."""
+    with _lock:
+        if workshop_id in _running:
+            _waiting.add(workshop_id)
+            return
+        _running.add(workshop_id)
+    socketio.start_background_task(_keep_filling, app, workshop_id, then)
+
+
+def any_filling() -> bool:
+    """Whether this process is computing vectors (a shutdown or a test waits for it)."""
+    with _lock:
+        return bool(_running)
+
+
+def _keep_filling(app: Flask, workshop_id: int, then: Callable[[], None]) -> None:
+    while True:
+        with _lock:
+            _waiting.discard(workshop_id)  # this pass reads the texts as they are now
+        with app.app_context():
+            _fill_then(app, workshop_id, then)
+        with _lock:
+            if workshop_id not in _waiting:
+                _running.discard(workshop_id)
+                return
+
+
+def _fill_then(app: Flask, workshop_id: int, then: Callable[[], None]) -> None:
+    try:
+        # One worker at a time gives a workshop's texts their vectors.
+        leases.run_alone(app, f"vectors:{workshop_id}", lambda: fill_vectors(app, workshop_id))
+    except PoolTimeout:
+        # Every pooled connection serves phones now: they come first; try again shortly.
+        app.logger.warning("vectors of meaning wait: the database pool is busy")
+        socketio.sleep(BUSY_RETRY_SECONDS)
+        with _lock:
+            _waiting.add(workshop_id)
+        return
+    except Exception:  # noqa: BLE001  (the wall is drawn anyway, by words where need be)
+        app.logger.exception("computing the meaning of new texts failed")
+    then()
+
+
 def fill_vectors(app: Flask, workshop_id: int) -> int:
     """Compute and store the vectors this workshop's texts lack; how many were made.
 
@@ -115,7 +171,7 @@ def fill_vectors(app: Flask, workshop_id: int) -> int:
             break
         texts = [text for _table, _id, text in batch]
         workers = app.config["OFFLOAD_WORKERS"]
-        vectors = offload.run(socketio.sleep, workers, meaning.embed, texts)
+        vectors = _embedder.run(socketio.sleep, workers, meaning.embed, texts)
         _store(app, batch, vectors)
         done += len(batch)
         if show_progress:

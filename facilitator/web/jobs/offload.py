@@ -220,6 +220,30 @@ def run(sleep: Callable[[float], Any], workers: int, fn: Callable[..., T], *args
         pool.give_back(worker)  # alive: a dead process was replaced before this
 
 
+class OwnWorker:
+    """One kind of work with a process of its own, started at its first call.
+
+    In the shared pool a long job (a 20 s poster) would hold up a round change's
+    planning, and work that runs back to back (the wall redrawing while notes come in)
+    would take the free worker again before a waiting job ever got it.
+    """
+
+    def __init__(self) -> None:
+        self._worker: Worker | None = None
+        self._lock = threading.Lock()  # a green lock under eventlet: one call at a time
+
+    def run(
+        self, sleep: Callable[[float], Any], workers: int, fn: Callable[..., T], *args: Any
+    ) -> T:
+        """Run `fn(*args)` in this work's process (`workers` 0: right here, e.g. in tests)."""
+        if workers <= 0:
+            return fn(*args)
+        with self._lock:
+            if self._worker is None:
+                self._worker = Worker()
+            return self._worker.call(sleep, fn, args)  # a dead process is replaced there
+
+
 def warm_up(workers: int) -> None:
     """Start the worker processes now, not at the first round change."""
     if workers > 0:

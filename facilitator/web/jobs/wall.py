@@ -45,7 +45,12 @@ _lock = threading.Lock()  # a green lock under eventlet; a real one in threading
 
 
 def request_wall(app: Flask, workshop_id: int) -> None:
-    """Ask for a fresh wall; returns at once (coalesced, drawn in the background)."""
+    """Ask for a fresh wall; returns at once (new texts get their vectors first, in a
+    process of their own, then the wall is drawn; both coalesced, in the background)."""
+    meaning.request_vectors(app, workshop_id, lambda: _request_drawing(app, workshop_id))
+
+
+def _request_drawing(app: Flask, workshop_id: int) -> None:
     with _lock:
         if workshop_id in _running:
             _waiting.add(workshop_id)
@@ -61,9 +66,10 @@ def is_drawing(workshop_id: int) -> bool:
 
 
 def any_drawing() -> bool:
-    """Whether this process is drawing any wall (a shutdown or a test waits for it)."""
+    """Whether this process draws a wall or computes vectors for one (a shutdown or a
+    test waits for it)."""
     with _lock:
-        return bool(_running)
+        return bool(_running) or meaning.any_filling()
 
 
 def _keep_drawing(app: Flask, workshop_id: int) -> None:
@@ -101,9 +107,10 @@ def wall_path(app: Flask, workshop_id: int, digest: str) -> Path:
 
 def _draw_once(app: Flask, workshop_id: int) -> None:
     with app.app_context():
-        meaning.fill_vectors(app, workshop_id)  # what was posted since: its meaning first
         with unit_of_work(app) as session:
             workshop = session.get(Workshop, workshop_id)
+            if workshop is None:
+                return  # deleted since the drawing was asked for
             scopes = sorted({workshop.harvest_scope, "all"})
             languages = workshop.languages.split(",")
             seq = workshop.last_seq
@@ -111,7 +118,7 @@ def _draw_once(app: Flask, workshop_id: int) -> None:
             notes = {s: wall_notes(session, workshop_id, s) for s in scopes}
             counts = {s: harvest.counts(session, workshop_id, s) for s in scopes}
             changes = themes.overrides(session, workshop_id)
-        vectors = _vectors(app, workshop_id, [note.id for note in notes["all"]])
+            vectors = harvest.stored_vectors(session, workshop_id)
         sent = []
         for drawn_scope in scopes:
             drawing = Drawing(notes[drawn_scope], languages, vectors, changes)
@@ -125,17 +132,6 @@ def _draw_once(app: Flask, workshop_id: int) -> None:
             if drawn_scope == "all":
                 _remember_latest(app, workshop_id, data)
         notify(sent)
-
-
-def _vectors(app: Flask, workshop_id: int, ids: list[int]) -> dict[int, bytes]:
-    """The stored vectors of these notes; those posted since the last fill first get theirs
-    (a note that arrived while the previous batch was computed)."""
-    with unit_of_work(app) as session:
-        vectors = harvest.stored_vectors(session, workshop_id)
-    if not set(ids) <= vectors.keys() and meaning.fill_vectors(app, workshop_id):
-        with unit_of_work(app) as session:
-            vectors = harvest.stored_vectors(session, workshop_id)
-    return vectors
 
 
 @dataclass(frozen=True)
@@ -169,7 +165,12 @@ def _drawn(app: Flask, workshop_id: int, drawing: Drawing) -> dict[str, Any]:
         workers = app.config["OFFLOAD_WORKERS"]
         args = (drawing.notes, drawing.languages, vectors, drawing.changes)
         wall: Wall = offload.run(socketio.sleep, workers, render_wall, *args)
-        found = {"themes": wall.themes, "notes": wall.notes, "mode": wall.mode}
+        found = {
+            "themes": wall.themes,
+            "notes": wall.notes,
+            "mode": wall.mode,
+            "theme_notes": wall.theme_notes,
+        }
         # Both written whole: a second worker may read them while this one writes.
         write_atomically(themes_path, _json(found))
         write_atomically(path, wall.png)
