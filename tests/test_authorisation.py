@@ -38,6 +38,7 @@ from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from facilitator.cafe.workshops import WorkshopLinks, create_workshop, get_by_code, rotate_secrets
+from facilitator.coaching import cards
 from facilitator.organise.demo import template
 from facilitator.store.models import Ballot, Contribution, ExportJob, Participant, Seat, User
 from facilitator.web.auth import ORGANISER_COOKIE, issue_organiser_token
@@ -159,6 +160,15 @@ HTTP_ROUTES: dict[tuple[str, str], tuple[str, ...]] = {
         ("login", "login", "login", "login", "200",   "login", "login", "login", "403"),
     ("POST", "/o/w/<code>/status"):
         ("login", "login", "login", "login", "400",   "login", "login", "login", "403"),
+    # The coaching cards: THIS organiser's set; another organiser's set is unknown (404).
+    ("GET", "/o/coaching/"):
+        ("login", "login", "login", "login", "200",   "login", "login", "login", "200"),
+    ("POST", "/o/coaching/new"):
+        ("login", "login", "login", "login", "moved", "login", "login", "login", "moved"),
+    ("GET", "/o/coaching/<int:set_id>"):
+        ("login", "login", "login", "login", "200",   "login", "login", "login", "404"),
+    ("POST", "/o/coaching/<int:set_id>"):
+        ("login", "login", "login", "login", "400",   "login", "login", "login", "404"),
 }
 # fmt: on
 
@@ -181,6 +191,7 @@ class World:
     job_id: int = 0
     ballot_id: int = 0
     this_id: int = 0
+    card_set_id: int = 0
 
     def session(self):  # type: ignore[no-untyped-def]
         return self.helpers.session()
@@ -275,6 +286,7 @@ def build_world(app: Flask, photo: bool = True) -> World:
         session.add_all([job, ballot])
         session.flush()
         world.job_id, world.ballot_id = job.id, ballot.id
+        world.card_set_id = cards.create_set(session, workshop.owner_id, cards.DEFAULT).id
     folder = Path(app.config["EXPORTS_DIR"]) / str(world.this_id)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "report.html").write_text("<p>report</p>")
@@ -603,6 +615,11 @@ def http_request(world: World, method: str, rule: str) -> tuple[str, dict[str, A
         ("POST", "/o/w/<code>/invite"): (f"/o/w/{code}/invite", {}),
         ("POST", "/o/w/<code>/projector"): (f"/o/w/{code}/projector", {}),
         ("POST", "/o/w/<code>/status"): (f"/o/w/{code}/status", {"data": {"to": ""}}),
+        ("GET", "/o/coaching/"): ("/o/coaching/", {}),
+        ("POST", "/o/coaching/new"): ("/o/coaching/new", {"data": {"source": "default"}}),
+        ("GET", "/o/coaching/<int:set_id>"): (f"/o/coaching/{world.card_set_id}", {}),
+        # Saved without a name: refused (400), nothing changes.
+        ("POST", "/o/coaching/<int:set_id>"): (f"/o/coaching/{world.card_set_id}", {"data": {}}),
     }
     return requests[(method, rule)]
 

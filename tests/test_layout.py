@@ -12,9 +12,9 @@ import re
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "facilitator"
-PARTS = {"store", "cafe", "organise", "planner", "harvest", "exports", "web"}
+PARTS = {"store", "cafe", "organise", "planner", "harvest", "exports", "coaching", "web"}
 # Parts that hold the domain: pure logic and the database, no web framework.
-DOMAIN = {"store", "cafe", "organise", "planner", "harvest", "exports"}
+DOMAIN = {"store", "cafe", "organise", "planner", "harvest", "exports", "coaching"}
 # Parts that import nothing of the app but themselves.
 SELF_CONTAINED = {"planner", "harvest"}
 WEB_FRAMEWORKS = ("flask", "flask_socketio", "flask_babel", "flask_wtf", "socketio", "engineio")

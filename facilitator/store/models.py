@@ -311,3 +311,44 @@ class ExportJob(Base):
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+# --- the coaching tool (facilitator/coaching/) -----------------------------------------------
+
+
+class CoachingSet(Base):
+    """An organiser's own areas and cards, started from the shipped default or a copy."""
+
+    __tablename__ = "coaching_sets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[dict[str, str]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CoachingArea(Base):
+    """An area of reflection and action; its title per language."""
+
+    __tablename__ = "coaching_areas"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    set_id: Mapped[int] = mapped_column(
+        ForeignKey("coaching_sets.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    title: Mapped[dict[str, str]] = mapped_column(JSON)
+
+
+class CoachingCard(Base):
+    """A challenge card of an area: a reflection question or an action prompt."""
+
+    __tablename__ = "coaching_cards"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    area_id: Mapped[int] = mapped_column(
+        ForeignKey("coaching_areas.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(12))
+    text: Mapped[dict[str, str]] = mapped_column(JSON)

@@ -160,6 +160,18 @@ ERROR_MESSAGES = {
         "Complete the agenda first: every item needs a title and every round a question."
     ),
     "confirm_delete": lazy_gettext("Type the workshop's title exactly to confirm."),
+    # The coaching tool (card sets, the self-scan).
+    "unknown_card_set": lazy_gettext("This card set does not exist."),
+    "bad_card_source": lazy_gettext("Start from the default set or from one of your sets."),
+    "too_many_areas": lazy_gettext("A card set holds at most 12 areas."),
+    "too_many_cards": lazy_gettext("An area holds at most 10 cards."),
+    "unknown_area": lazy_gettext("This area is not in the card set."),
+    "bad_set_name": lazy_gettext("Give the set a name of at most 120 characters."),
+    "bad_area_title": lazy_gettext(
+        "Every area needs a title (at most 200 characters) in one language at least."
+    ),
+    "bad_card_text": lazy_gettext("A card can be at most 500 characters."),
+    "bad_card_kind": lazy_gettext("A card is a reflection question or an action prompt."),
     # Exports (poster, report, archive).
     "bad_export": lazy_gettext("Choose one of the offered exports and its options."),
     "unknown_export": lazy_gettext("There is no such export for this workshop."),

@@ -6,6 +6,7 @@ from flask import Flask
 
 from facilitator.web.pages import (
     assets,
+    coaching,
     exports,
     facilitator,
     organiser,
@@ -22,5 +23,6 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(facilitator.bp, url_prefix="/f")
     app.register_blueprint(projector.bp, url_prefix="/p")
     app.register_blueprint(organiser.bp, url_prefix="/o")
+    app.register_blueprint(coaching.bp, url_prefix="/o/coaching")
     app.register_blueprint(exports.bp, url_prefix="/x")
     app.register_blueprint(assets.bp)

@@ -1,0 +1,1 @@
+"""The coaching tool: areas of reflection and action, challenge cards and the self-scan."""
