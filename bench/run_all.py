@@ -38,6 +38,7 @@ BENCHES: list[tuple[str, list[str]]] = [
     ("idle_sockets", ["--steps", "500", "1000", "--timeout", "3"]),
     ("chaos", ["--phones", "50", "--notes", "10", "--stores", "sqlite"]),
     ("theme_quality", ["--sizes", "200,2000", "--embed", "50"]),
+    ("wall_draw", ["--notes", "100"]),
 ]
 # Benches whose defaults write files to /tmp: keep them in the temporary folder.
 OUT_ARGS = {"harvest", "report"}
