@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from facilitator.harvest.base import Note
-from facilitator.harvest.wall import digest_of, render_wall
+from facilitator.harvest.wall import cloud_digest_of, digest_of, render_wall
 from facilitator.web.jobs import wall as harvest_service
 
 LABELLED = Path(__file__).parent / "data" / "labelled_notes.json"
@@ -38,6 +38,54 @@ def test_the_digest_names_the_content():
     assert digest_of(notes, ["nl"]) == digest_of(list(notes), ["nl"])
     changed = [*notes[:-1], Note(id=notes[-1].id, text="iets anders", language="nl")]
     assert digest_of(changed, ["nl"]) != digest_of(notes, ["nl"])
+
+
+def test_a_vote_or_a_theme_change_leaves_the_cloud_as_it_is():
+    notes = labelled_notes(10)
+    voted = [*notes[:-1], Note(notes[-1].id, notes[-1].text, notes[-1].language, upvotes=3)]
+    assert cloud_digest_of(voted, ["nl"]) == cloud_digest_of(notes, ["nl"])
+    renamed = [{"kind": "rename", "notes": [1], "title": "x"}]
+    assert digest_of(notes, ["nl"], None, renamed) != digest_of(notes, ["nl"])
+    changed = [*notes[:-1], Note(id=notes[-1].id, text="iets anders", language="nl")]
+    assert cloud_digest_of(changed, ["nl"]) != cloud_digest_of(notes, ["nl"])
+
+
+def drawing_of(notes):
+    return harvest_service.Drawing(notes, ["nl", "fr", "en"], {}, [])
+
+
+def test_under_a_stream_of_notes_the_themes_follow_each_note_and_the_cloud_lags(app, monkeypatch):
+    coming = [True]
+    monkeypatch.setattr(harvest_service, "_more_notes_coming", lambda _wid: coming[0])
+    notes = labelled_notes(20)
+    folder = harvest_service.wall_path(app, 7, "x").parent
+
+    def clouds():
+        return len(list(folder.glob("*.png")))
+
+    with app.app_context():
+        first = harvest_service._drawn(app, 7, "all", drawing_of(notes[:10]))
+        assert clouds() == 1  # no cloud yet: drawn even though more notes come
+        second = harvest_service._drawn(app, 7, "all", drawing_of(notes[:11]))
+        assert second["notes"] == 11 and second["digest"] == first["digest"]
+        assert clouds() == 1  # the stream goes on: the themes are new, the cloud waits
+        coming[0] = False  # the stream pauses: the cloud catches up at once
+        third = harvest_service._drawn(app, 7, "all", drawing_of(notes[:12]))
+        assert third["notes"] == 12 and third["digest"] != first["digest"]
+        assert clouds() == 2
+        image = harvest_service.wall_path(app, 7, third["digest"])
+        assert image.read_bytes().startswith(PNG)
+
+
+def test_a_cloud_older_than_its_lag_is_redrawn_even_while_notes_come(app, monkeypatch):
+    monkeypatch.setattr(harvest_service, "_more_notes_coming", lambda _wid: True)
+    monkeypatch.setattr(harvest_service, "CLOUD_LAG_SECONDS", 0.0)
+    notes = labelled_notes(12)
+    with app.app_context():
+        first = harvest_service._drawn(app, 7, "all", drawing_of(notes[:10]))
+        time.sleep(0.01)
+        second = harvest_service._drawn(app, 7, "all", drawing_of(notes[:11]))
+    assert second["digest"] != first["digest"]
 
 
 def test_a_few_notes_draw_a_cloud_without_themes():

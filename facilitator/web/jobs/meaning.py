@@ -119,6 +119,12 @@ def request_vectors(app: Flask, workshop_id: int, then: Callable[[], None]) -> N
     socketio.start_background_task(_keep_filling, app, workshop_id, then)
 
 
+def is_busy(workshop_id: int) -> bool:
+    """Whether this process gives the workshop's texts vectors now or is asked to again."""
+    with _lock:
+        return workshop_id in _running or workshop_id in _waiting
+
+
 def any_filling() -> bool:
     """Whether this process is computing vectors (a shutdown or a test waits for it)."""
     with _lock:

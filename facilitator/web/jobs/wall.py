@@ -2,9 +2,11 @@
 
 Any change to a workshop's notes asks for a new wall. Requests are coalesced: per
 workshop at most one render runs and one waits, so a burst of 200 notes causes two
-renders, not 200. The render itself runs in a worker process (facilitator.web.jobs.offload); the
-result is written under EXPORTS_DIR/harvest/<workshop>/<digest>.png and announced with
-`harvest.updated` (sent, not stored: it is derived data).
+renders, not 200. The render itself runs in a worker process (facilitator.web.jobs.offload):
+first the themes, then the cloud, each cached by what it was made from under
+EXPORTS_DIR/harvest/<workshop>/ (`<digest>.png`, `themes-<digest>.json`), and announced
+with `harvest.updated` (sent, not stored: it is derived data). While more notes are on
+their way, the cloud is redrawn at most every CLOUD_LAG_SECONDS; the themes every time.
 
 Two scopes may be drawn per request: the projector's chosen scope (a table, a round, or
 the whole workshop) for the staff screens, and the whole workshop for the phones, which
@@ -16,8 +18,11 @@ wall is remembered in `latest-all.json` and comes with any phone's `sync` instea
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import re
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,7 +33,13 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from facilitator.cafe import harvest, themes
 from facilitator.cafe.harvest import harvest_notes
 from facilitator.harvest.base import Note
-from facilitator.harvest.wall import Wall, digest_of, render_wall
+from facilitator.harvest.wall import (
+    WallThemes,
+    cloud_digest_of,
+    digest_of,
+    find_wall_themes,
+    render_cloud,
+)
 from facilitator.store import events
 from facilitator.store.files import write_atomically
 from facilitator.store.models import Workshop
@@ -122,7 +133,7 @@ def _draw_once(app: Flask, workshop_id: int) -> None:
         sent = []
         for drawn_scope in scopes:
             drawing = Drawing(notes[drawn_scope], languages, vectors, changes)
-            data = _drawn(app, workshop_id, drawing)
+            data = _drawn(app, workshop_id, drawn_scope, drawing)
             data |= {"scope": drawn_scope, "counts": counts[drawn_scope]}
             # Phones show the whole workshop's cloud between rounds only: while a round
             # runs, sending every redraw to every phone would only spend the Wi-Fi.
@@ -155,32 +166,79 @@ def _phones_look(session: Any, workshop: Workshop) -> bool:
     return cafe_round is None or cafe_round.status != "running"
 
 
-def _drawn(app: Flask, workshop_id: int, drawing: Drawing) -> dict[str, Any]:
-    """The wall of a drawing: made in a worker, or found made before (same digest)."""
+def _drawn(app: Flask, workshop_id: int, scope: str, drawing: Drawing) -> dict[str, Any]:
+    """The wall of a drawing: its themes and its cloud, each made in a worker or found
+    made before (same digest). While more notes are on their way the cloud may be the
+    scope's previous one, at most CLOUD_LAG_SECONDS old: the themes come first."""
+    found = _themes(app, workshop_id, drawing)
+    return {"digest": _cloud(app, workshop_id, scope, drawing), **found}
+
+
+def _themes(app: Flask, workshop_id: int, drawing: Drawing) -> dict[str, Any]:
     vectors = drawing.scope_vectors()
     digest = digest_of(drawing.notes, drawing.languages, vectors, drawing.changes)
-    path = wall_path(app, workshop_id, digest)
-    themes_path = path.with_suffix(".json")
+    path = _folder(app, workshop_id) / f"themes-{digest}.json"
     if not path.exists():
-        workers = app.config["OFFLOAD_WORKERS"]
         args = (drawing.notes, drawing.languages, vectors, drawing.changes)
-        wall: Wall = offload.run(socketio.sleep, workers, render_wall, *args)
-        found = {
-            "themes": wall.themes,
-            "notes": wall.notes,
-            "mode": wall.mode,
-            "theme_notes": wall.theme_notes,
-        }
-        # Both written whole: a second worker may read them while this one writes.
-        write_atomically(themes_path, _json(found))
-        write_atomically(path, wall.png)
-        _keep_latest(path.parent, KEEP_WALLS)
-    return {"digest": digest, **_read_json(themes_path)}
+        found: WallThemes = offload.run(
+            socketio.sleep, app.config["OFFLOAD_WORKERS"], find_wall_themes, *args
+        )
+        # Written whole: a second worker may read it while this one writes.
+        write_atomically(path, _json(dataclasses.asdict(found)))
+        _keep_latest(path.parent, "themes-*.json", KEEP_WALLS)
+    return _read_json(path)
+
+
+def _cloud(app: Flask, workshop_id: int, scope: str, drawing: Drawing) -> str:
+    digest = cloud_digest_of(drawing.notes, drawing.languages)
+    path = wall_path(app, workshop_id, digest)
+    if path.exists():
+        return digest
+    previous = _previous_cloud(app, workshop_id, scope)
+    if previous is not None and _more_notes_coming(workshop_id):
+        # The next drawing is already on its way: it draws the cloud once it is due.
+        return previous
+    workers = app.config["OFFLOAD_WORKERS"]
+    png = offload.run(socketio.sleep, workers, render_cloud, drawing.notes, drawing.languages)
+    write_atomically(path, png)
+    write_atomically(_cloud_record(app, workshop_id, scope), _json({"digest": digest}))
+    _keep_latest(path.parent, "*.png", KEEP_WALLS)
+    return digest
+
+
+def _more_notes_coming(workshop_id: int) -> bool:
+    """Whether this process will draw the workshop again soon: new texts are being given
+    vectors (that pass asks for a drawing when done) or a drawing already waits."""
+    with _lock:
+        waiting = workshop_id in _waiting
+    return waiting or meaning.is_busy(workshop_id)
+
+
+def _previous_cloud(app: Flask, workshop_id: int, scope: str) -> str | None:
+    """The scope's last cloud, if it is younger than CLOUD_LAG_SECONDS and still kept."""
+    record = _cloud_record(app, workshop_id, scope)
+    try:
+        age = time.time() - record.stat().st_mtime
+        digest = str(_read_json(record)["digest"])
+    except (OSError, ValueError, KeyError):
+        return None
+    if age > CLOUD_LAG_SECONDS or not wall_path(app, workshop_id, digest).exists():
+        return None
+    return digest
+
+
+def _cloud_record(app: Flask, workshop_id: int, scope: str) -> Path:
+    """Where a scope's newest cloud is named (shared by the server's worker processes)."""
+    safe = re.sub(r"[^a-z0-9]+", "-", scope.lower())
+    return _folder(app, workshop_id) / f"cloud-{safe}.json"
+
+
+def _folder(app: Flask, workshop_id: int) -> Path:
+    return wall_path(app, workshop_id, "x").parent
 
 
 def _remember_latest(app: Flask, workshop_id: int, data: dict[str, Any]) -> None:
-    folder = wall_path(app, workshop_id, "x").parent
-    write_atomically(folder / "latest-all.json", _json(data))
+    write_atomically(_folder(app, workshop_id) / "latest-all.json", _json(data))
 
 
 # Every phone's `sync` asks for the latest wall: read the file again only when it changed
@@ -190,7 +248,7 @@ _latest: dict[Path, tuple[tuple[int, int], dict[str, Any] | None]] = {}
 
 def latest_workshop_wall(app: Flask, workshop_id: int) -> dict[str, Any] | None:
     """The newest whole-workshop wall (for a phone's snapshot), if one was drawn."""
-    path = wall_path(app, workshop_id, "x").parent / "latest-all.json"
+    path = _folder(app, workshop_id) / "latest-all.json"
     try:
         stat = path.stat()
         changed = (stat.st_ino, stat.st_mtime_ns)  # each write is a new file (os.replace)
@@ -212,14 +270,16 @@ def latest_workshop_wall(app: Flask, workshop_id: int) -> dict[str, Any] | None:
 
 BUSY_RETRY_SECONDS = 2.0
 KEEP_WALLS = 6  # older drawings are derived data: redrawn if ever needed (two scopes)
+# Under a stream of notes the cloud (~60% of a drawing) is redrawn at most this often;
+# the themes follow every note. A pause in the stream draws the cloud at once.
+CLOUD_LAG_SECONDS = 8.0
 
 
-def _keep_latest(folder: Path, keep: int) -> None:
-    """Delete all but the newest drawings of a workshop (each is ~0.3 MB)."""
-    drawings = sorted(folder.glob("*.png"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in drawings[keep:]:
+def _keep_latest(folder: Path, pattern: str, keep: int) -> None:
+    """Delete all but the newest files of a kind (a cloud is ~0.3 MB)."""
+    found = sorted(folder.glob(pattern), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in found[keep:]:
         old.unlink(missing_ok=True)
-        old.with_suffix(".json").unlink(missing_ok=True)
 
 
 def _json(value: Any) -> str:
