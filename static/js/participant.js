@@ -193,7 +193,7 @@
     if (section.hidden) return;
     $("handover-notes").replaceChildren(...notes.map((note) => {
       const li = el("li", { class: "note" });
-      li.append(el("p", {}, note.text), el("span", { class: "meta" }, note.author || t("anonymous")));
+      li.append(el("p", { lang: note.language || null }, note.text), el("span", { class: "meta" }, note.author || t("anonymous")));
       return li;
     }));
   }
@@ -443,7 +443,9 @@
     if (!state || !state.seat) { showError(t("no_seat")); return; }
     late.remove(item.client_id);
     const kind = item.kind === "insight" ? { kind: "insight" } : {};
-    notesOut.add({ client_id: Fac.uuid(), ...kind, text: item.text, ...writtenAt(state) });
+    const clientId = Fac.uuid();
+    myNotes.add(clientId);
+    notesOut.add({ client_id: clientId, ...kind, text: item.text, ...writtenAt(state) });
     textarea.focus();
   }
 
