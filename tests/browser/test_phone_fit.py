@@ -34,6 +34,17 @@ INSIGHT = "Zorg begint bij elkaar kennen, in de eigen straat"
 FIT_PROBLEMS = (Path(__file__).parent / "phone_fit.js").read_text()
 
 
+HEADING_LEVELS = """() => [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')]
+  .filter((h) => h.checkVisibility()).map((h) => Number(h.tagName[1]))"""
+
+
+def check_heading_order(page, screen):
+    """One h1 first, and no level skipped on the way down."""
+    levels = page.evaluate(HEADING_LEVELS)
+    assert levels and levels[0] == 1, (screen, levels)
+    assert all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False)), (screen, levels)
+
+
 def set_text_size(page, percent):
     """The browser's text size: its default font size (16 px is 100%)."""
     cdp = page.context.new_cdp_session(page)
@@ -43,12 +54,13 @@ def set_text_size(page, percent):
 
 def check_fit(page, screen, *, accessible=True):
     """The screen at each width and text size: nothing wider or cut; axe-core clean."""
+    check_heading_order(page, screen)
     found = {}
     for percent in TEXT_SIZES:
         set_text_size(page, percent)
         for width in WIDTHS:
             page.set_viewport_size({"width": width, "height": HEIGHTS[width]})
-            page.evaluate("() => new Promise((r) => requestAnimationFrame(() => setTimeout(r)))")
+            page.evaluate("() => { scrollTo(0, 0); return new Promise((r) => setTimeout(r, 50)); }")
             problems = page.evaluate(FIT_PROBLEMS, width)
             screenshot(page, f"fit-{screen}-{width}px-{percent}pct")
             if problems:
@@ -192,6 +204,9 @@ def test_every_phone_screen_fits_from_320px_at_double_text(browser, server):
     expect(phone.locator("[data-test=dot-options] > li").first).to_be_visible()
     check_plenary_order(phone, "vote-card", "commit-card")
     check_fit(phone, "plenary-vote")
+    phone.emulate_media(forced_colors="active")  # Windows' contrast themes, and the like
+    check_fit(phone, "plenary-vote-forced-colors")
+    phone.emulate_media(forced_colors="none")
 
     facilitator.click("[data-test=ballot-close]")
     expect(phone.locator("[data-test=vote-results]")).to_be_visible()
