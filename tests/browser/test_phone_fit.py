@@ -139,12 +139,23 @@ def check_plenary_order(phone, first, then):
         expect(phone.locator(f"[data-test={gone}]")).to_be_hidden()
 
 
+BEFORE_BODY = """new MutationObserver((changes, observer) => {
+  if (!document.body) return;
+  const root = document.documentElement;
+  window.displayBeforeBody = `${root.dataset.text} ${root.dataset.contrast}`;
+  observer.disconnect();
+}).observe(document, { childList: true, subtree: true });"""
+
+
 def check_display_choice_is_remembered(phone):
     """Larger text and high contrast, chosen on the phone, hold after a reload."""
     phone.locator("[data-test=display-options] summary").click()
     phone.check("[data-test=larger-text]")
     phone.check("[data-test=high-contrast]")
+    # What <html> says when <body> starts: nothing is painted before that.
+    phone.add_init_script(BEFORE_BODY)
     phone.reload()
+    assert phone.evaluate("window.displayBeforeBody") == "large high"
     expect(phone.locator("[data-test=connection]")).to_have_attribute("data-state", "online")
     root = phone.locator("html")
     expect(root).to_have_attribute("data-text", "large")
