@@ -354,6 +354,8 @@ def js_strings() -> dict[str, str]:
         "late_post_here": gettext("Post it at my table now"),
         "late_discard": gettext("Discard"),
         "sent_to_table": gettext("Sent to table {table} (round {round})"),
+        # phones: what a screen reader hears of a note that just arrived at the table
+        "new_note": gettext("New note from {author}: {text}"),
     }
     strings |= {f"role_{key}": str(label) for key, label in ROLE_LABELS.items()}
     return strings

@@ -324,8 +324,10 @@ const Fac = (() => {
   /** Fill a timer element; returns "pending" | "paused" | "running" | "warning" | "up". */
   function renderTimer(node, round, clockOffset) {
     if (!node) return null;
-    if (!round) { node.textContent = ""; return null; }
+    if (!round) { node.textContent = ""; node.removeAttribute("aria-label"); return null; }
     let phase;
+    // The label says what the screen shows (a paused timer kept its last running label).
+    let label = null;
     if (round.status === "pending") {
       node.textContent = `${t("not_started")} · ${formatSeconds(round.duration_seconds)}`;
       phase = "pending";
@@ -336,14 +338,14 @@ const Fac = (() => {
       const left = round.status === "running" ? remainingSeconds(round, clockOffset) : 0;
       if (left > 0) {
         node.textContent = formatSeconds(left);
-        node.setAttribute("aria-label", `${t("time_left")}: ${formatSeconds(left)}`);
+        label = `${t("time_left")}: ${formatSeconds(left)}`;
         phase = left <= 60 ? "warning" : "running";
       } else {
         node.textContent = t("times_up");
-        node.removeAttribute("aria-label");
         phase = "up";
       }
     }
+    node.setAttribute("aria-label", label || node.textContent);
     node.dataset.phase = phase;
     return phase;
   }

@@ -13,15 +13,16 @@
   let lastTimerPhase = null;
 
   const conn = Fac.connect("participant", code, {
-    onSnapshot: (state) => { render(state); noticeSeatChange(state); flushOutboxes(); },
+    onSnapshot: (state) => { render(state); knowNotes(state); noticeSeatChange(state); flushOutboxes(); },
     onEvent: (name, data, state) => {
       // A move: the new table's notes (and a host's briefing) come with a fresh snapshot.
       if (name === "seat.assigned") { conn.sync(true); return; }
       // A round change carries the new table's contents: show it now, then a cheap
       // catch-up from its number (no snapshot) puts this socket in the table's room.
-      if (name === "round.seats") { render(state); noticeSeatChange(state); conn.sync(false); return; }
+      if (name === "round.seats") { render(state); knowNotes(state); noticeSeatChange(state); conn.sync(false); return; }
       if (name === "message.broadcast") Fac.announce(`${t("message_from_facilitator")}: ${data.text}`);
       render(state);
+      if (name === "note.posted") announceNewNotes(state);
     },
     onUnauthorized: () => { window.location.href = `/j/${code}`; },
   });
@@ -53,6 +54,35 @@
     renderTimer();
     renderFormState(state);
     renderLeft(state.me.left);
+    arrangeForMoment(state);
+  }
+
+  /* The plenary: what the moment needs comes first (an open vote, then the commitment);
+     the finished round's question, timer, notes and tablecloth step aside. */
+  const ROUND_PARTS = ["round-label", "question", "timer", "host-label", "note-form", "notes-section", "insight", "tablecloth", "handover"];
+  const SHOWN_IN_ROUNDS = new Set(["round-label", "question", "timer", "host-label", "notes-section"]); // the others: their renderers decide
+
+  function plenaryMoment(state) {
+    const agenda = state.agenda;
+    const phase = agenda && agenda.phases.find((p) => p.id === agenda.current);
+    return Boolean(state.ballot) || Boolean(phase && (phase.kind === "plenary" || phase.kind === "conclusion"));
+  }
+
+  function arrangeForMoment(state) {
+    const plenary = plenaryMoment(state);
+    main.dataset.moment = plenary ? "plenary" : "round";
+    for (const part of ROUND_PARTS) {
+      if (plenary) $(part).hidden = true;
+      else if (SHOWN_IN_ROUNDS.has(part)) $(part).hidden = false;
+    }
+    if (!plenary) return;
+    const voting = Boolean(state.ballot && state.ballot.status === "open");
+    const order = voting ? ["vote-card", "commit-card", "phone-spotlight"] : ["phone-spotlight", "commit-card", "vote-card"];
+    const cards = order.map((name) => $(name));
+    const now = [...main.children].filter((node) => cards.includes(node));
+    if (now.every((node, i) => node === cards[i])) return; // moved only when needed: focus stays
+    let after = document.querySelector(".seat-card");
+    for (const card of cards) { after.after(card); after = card; }
   }
 
   /** Someone who left (or was marked gone) sees it, and can take a seat again. */
@@ -102,12 +132,35 @@
     const mine = new Set(state.my_votes || []);
     for (const note of Fac.byVotes(sent)) {
       const li = el("li", { class: "note", "data-client-id": note.client_id });
-      li.append(el("p", {}, note.text), el("span", { class: "meta" }, note.author || t("anonymous")));
+      li.append(el("p", { lang: note.language || null }, note.text), el("span", { class: "meta" }, note.author || t("anonymous")));
       li.append(voteButton(note, mine.has(note.id)));
       items.push(li);
     }
     if (!items.length) items.push(el("li", { class: "empty" }, t("no_notes")));
     list.replaceChildren(...items);
+  }
+
+  /* New notes are read out one by one in their own polite region: the list itself is not
+     live, or each redraw would read every note again. The phone's own notes are not
+     announced as new (posting says "Your note was posted"). */
+  const knownNotes = new Set();
+  const myNotes = new Set();
+
+  function knowNotes(state) {
+    knownNotes.clear();
+    for (const note of state.notes) knownNotes.add(note.id);
+  }
+
+  function announceNewNotes(state) {
+    const region = $("note-announcer");
+    for (const note of state.notes) {
+      if (knownNotes.has(note.id)) continue;
+      knownNotes.add(note.id);
+      if (myNotes.has(note.client_id)) continue;
+      const words = t("new_note", { author: note.author || t("anonymous"), text: note.text });
+      region.append(el("p", { lang: note.language || null }, words));
+      while (region.children.length > 3) region.firstElementChild.remove();
+    }
   }
 
   /** The round's key insight: everyone at the table sees it, the host writes it. */
@@ -140,7 +193,7 @@
     if (section.hidden) return;
     $("handover-notes").replaceChildren(...notes.map((note) => {
       const li = el("li", { class: "note" });
-      li.append(el("p", {}, note.text), el("span", { class: "meta" }, note.author || t("anonymous")));
+      li.append(el("p", { lang: note.language || null }, note.text), el("span", { class: "meta" }, note.author || t("anonymous")));
       return li;
     }));
   }
@@ -204,12 +257,37 @@
     $("move-title").textContent = t(stays ? "stay_at_table" : "move_to_table", { table: state.seat.table });
     $("move-host").textContent = hostText(state);
     $("move-ok").textContent = t("move_ok");
+    if (overlay.hidden) focusBeforeMove = document.activeElement;
     overlay.hidden = false;
+    setPageInert(true);
     $("move-ok").focus();
     Fac.announce($("move-title").textContent);
     if (navigator.vibrate) navigator.vibrate([300, 150, 300, 150, 300]);
   }
-  $("move-ok").addEventListener("click", () => { $("move-overlay").hidden = true; $("note-text").focus(); });
+
+  /* A modal dialog: the page behind is inert, Tab stays on OK, Escape or OK closes it and
+     the focus goes back to where it was. */
+  let focusBeforeMove = null;
+  const behindMove = () => [document.querySelector(".topbar"), main, document.querySelector(".skip-link")];
+
+  function setPageInert(inert) {
+    for (const node of behindMove()) if (node) node.inert = inert;
+  }
+
+  function closeMove() {
+    $("move-overlay").hidden = true;
+    setPageInert(false);
+    const back = focusBeforeMove && focusBeforeMove.isConnected && focusBeforeMove !== document.body
+      ? focusBeforeMove : $("note-text");
+    focusBeforeMove = null;
+    if (back && !back.closest("[hidden]")) back.focus(); else $("table-label").focus();
+  }
+
+  $("move-ok").addEventListener("click", closeMove);
+  $("move-overlay").addEventListener("keydown", (event) => {
+    if (event.key === "Escape") { event.preventDefault(); closeMove(); }
+    if (event.key === "Tab") { event.preventDefault(); $("move-ok").focus(); } // its only control
+  });
 
   /* --- posting: outbox first, then the server; resend until it answers --- */
 
@@ -259,7 +337,9 @@
     textarea.value = "";
     showCharsLeft();
     noteStatus.textContent = "";
-    notesOut.add({ client_id: Fac.uuid(), text, ...writtenAt(state) });
+    const clientId = Fac.uuid();
+    myNotes.add(clientId);
+    notesOut.add({ client_id: clientId, text, ...writtenAt(state) });
   });
 
   function showError(text) {
@@ -363,7 +443,9 @@
     if (!state || !state.seat) { showError(t("no_seat")); return; }
     late.remove(item.client_id);
     const kind = item.kind === "insight" ? { kind: "insight" } : {};
-    notesOut.add({ client_id: Fac.uuid(), ...kind, text: item.text, ...writtenAt(state) });
+    const clientId = Fac.uuid();
+    myNotes.add(clientId);
+    notesOut.add({ client_id: clientId, ...kind, text: item.text, ...writtenAt(state) });
     textarea.focus();
   }
 
