@@ -51,6 +51,8 @@ def note_view(
         "hidden": note.hidden,
         "votes": votes,
         "kind": note.kind,
+        # "paper": typed in for the table from a note written on paper.
+        "source": note.source or "phone",
     }
 
 

@@ -213,7 +213,10 @@ def _contribution(note: Contribution, photo: Photo | None, keys: _Keys) -> dict[
         "text": note.text,
         "round": keys.round[note.round_id],
         "table": keys.table[note.table_id],
-        "author": keys.person[note.participant_id],
+        # None for a note typed in from paper: it has no author, only a language.
+        "author": keys.person[note.participant_id] if note.participant_id else None,
+        "source": note.source,
+        "language": note.language,
         "hidden": note.hidden,
         "created_at": _iso(note.created_at),
         "photo": image,

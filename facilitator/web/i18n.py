@@ -218,6 +218,7 @@ def js_strings() -> dict[str, str]:
         "waiting_network": gettext("Waiting for the network…"),
         "no_notes": gettext("No notes at your table yet. Be the first!"),
         "anonymous": gettext("Anonymous"),
+        "on_paper": gettext("written on paper"),
         "chars_left": gettext("{count} characters left"),
         "people_count": gettext("{count} of {capacity} seats taken"),
         "notes_count": gettext("{count} notes"),

@@ -38,6 +38,12 @@ const Fac = (() => {
     return document.querySelector(`[data-test="${selector}"]`);
   }
 
+  /** Who wrote a note, as its meta line says: a name, "Anonymous", or the paper mark. */
+  function byline(note) {
+    if (note.source === "paper") return `✎ ${t("on_paper")}`;
+    return note.author || t("anonymous");
+  }
+
   /** A UUID from getRandomValues (crypto.randomUUID needs HTTPS, venue Wi-Fi has none). */
   function uuid() {
     const b = crypto.getRandomValues(new Uint8Array(16));
@@ -439,7 +445,7 @@ const Fac = (() => {
   }
 
   return {
-    t, count: countText, el, $, uuid, announce, applyEvent, catchUp, connect, renderTimer, roundLabel,
+    t, count: countText, el, $, uuid, byline, announce, applyEvent, catchUp, connect, renderTimer, roundLabel,
     question, remainingSeconds, formatSeconds, phaseTitle, byVotes, ranked, optionParts,
     themeText, inLanguageEl,
   };

@@ -74,7 +74,7 @@
       for (const note of notes) {
         const li = el("li", { "data-client-id": note.client_id });
         li.append(el("p", {}, note.text));
-        const meta = [note.author, note.votes ? `▲ ${note.votes}` : null].filter(Boolean).join(" · ");
+        const meta = [note.source === "paper" ? Fac.byline(note) : note.author, note.votes ? `▲ ${note.votes}` : null].filter(Boolean).join(" · ");
         if (meta) li.append(el("span", { class: "meta" }, meta));
         list.append(li);
       }
@@ -287,7 +287,7 @@
     $("spotlight-notes").replaceChildren(...notes.map((note) => {
       const li = el("li", {});
       li.append(el("p", {}, note.text));
-      const meta = [note.author, note.votes ? `▲ ${note.votes}` : null].filter(Boolean).join(" · ");
+      const meta = [note.source === "paper" ? Fac.byline(note) : note.author, note.votes ? `▲ ${note.votes}` : null].filter(Boolean).join(" · ");
       if (meta) li.append(el("span", { class: "meta" }, meta));
       return li;
     }));
