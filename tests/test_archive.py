@@ -617,3 +617,23 @@ def test_an_archive_from_before_paper_notes_still_imports(helpers, exported):
         notes = workshop_data(session, imported.id)["contributions"]
     assert len(notes) == 6
     assert {(n["source"], n["language"]) for n in notes} == {("phone", None)}
+
+
+def test_titles_per_language_travel_and_old_archives_have_none(helpers, exported):
+    def with_titles(document: dict[str, Any]) -> None:
+        document["workshop"]["titles"] = {"nl": "Zorgzame buurten", "fr": "Quartiers solidaires"}
+
+    def before_titles(document: dict[str, Any]) -> None:
+        del document["workshop"]["titles"]
+
+    sessions = Path(helpers.app.config["SESSIONS_DIR"])
+    with helpers.session() as session:
+        titled = import_archive(session, edited(with_titles)(exported), sessions)
+        old = import_archive(session, edited(before_titles)(exported), sessions)
+    with helpers.session() as session:
+        assert get_by_code(session, titled.join_code).titles == {
+            "nl": "Zorgzame buurten",
+            "fr": "Quartiers solidaires",
+        }
+        assert get_by_code(session, old.join_code).titles is None
+        assert workshop_data(session, get_by_code(session, old.join_code).id)["titles"] == {}

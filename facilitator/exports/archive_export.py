@@ -119,6 +119,7 @@ def _workshop_fields(workshop: Workshop, keys: _Keys) -> dict[str, Any]:
     # Not exported: the secret hashes, the join code, the owner and last_seq (instance state).
     return {
         "title": workshop.title,
+        "titles": dict(workshop.titles or {}),
         "languages": _codes(workshop.languages),
         "status": workshop.status,
         "place": workshop.place,

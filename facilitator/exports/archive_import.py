@@ -146,6 +146,8 @@ class _Importer:
         projector_secret = secrets.token_urlsafe(16)
         workshop = self.workshop
         workshop.title = w.text("title", Workshop.title)
+        # Archives made before titles per language have none: the title serves them all.
+        workshop.titles = (w.translations("titles") or None) if w.has("titles") else None
         workshop.join_code = new_join_code(self.session)
         workshop.languages = w.languages("languages", Workshop.languages)
         workshop.status = w.choice("status", WORKSHOP_STATUSES)

@@ -63,6 +63,8 @@ class Workshop(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
+    # The title per language where the organiser gave one; `title` is the default.
+    titles: Mapped[dict[str, str] | None] = mapped_column(JSON, nullable=True)
     join_code: Mapped[str] = mapped_column(String(12), unique=True)
     languages: Mapped[str] = mapped_column(String(40), default="nl,fr,en")
     status: Mapped[str] = mapped_column(String(12), default="open")

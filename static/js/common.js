@@ -362,7 +362,13 @@ const Fac = (() => {
   /** The current phase of the agenda, in a language. */
   function phaseTitle(agenda, language) {
     const phase = agenda && agenda.phases.find((p) => p.id === agenda.current);
-    return phase ? phase.title[language] || phase.title.en || "" : "";
+    return phase ? titleIn(phase.title, language) : "";
+  }
+
+  /** A text per language in `language`, else in the workshop's first language that has it
+      (the server keeps the keys in the workshop's order of languages). */
+  function titleIn(byLanguage, language) {
+    return (byLanguage && (byLanguage[language] || Object.values(byLanguage)[0])) || "";
   }
 
   /** Most upvoted first, then newest: the top notes float up. */
@@ -446,7 +452,7 @@ const Fac = (() => {
 
   return {
     t, count: countText, el, $, uuid, byline, announce, applyEvent, catchUp, connect, renderTimer, roundLabel,
-    question, remainingSeconds, formatSeconds, phaseTitle, byVotes, ranked, optionParts,
+    question, remainingSeconds, formatSeconds, phaseTitle, titleIn, byVotes, ranked, optionParts,
     themeText, inLanguageEl,
   };
 })();

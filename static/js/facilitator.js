@@ -86,7 +86,7 @@
     $("phases").replaceChildren(...agenda.phases.map((phase) => {
       const current = phase.id === agenda.current;
       const li = el("li", { class: current ? "current" : null, "aria-current": current ? "step" : null });
-      li.append(el("span", { class: "phase-title" }, phase.title[lang] || phase.title.en));
+      li.append(el("span", { class: "phase-title" }, Fac.titleIn(phase.title, lang)));
       li.append(el("span", { class: "muted small" }, t("minutes", { count: phase.planned_minutes })));
       const button = el("button", { type: "button", class: "small-button", "data-phase": phase.id },
         current && phase.started_at ? t("restart_phase") : t("start_phase"));

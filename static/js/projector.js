@@ -22,7 +22,8 @@
   function render(state) {
     const people = state.tables.reduce((sum, tb) => sum + tb.participants.length, 0);
     $("join-count").textContent = people ? Fac.count("people_joined", people) : "";
-    $("phase").textContent = Fac.phaseTitle(state.agenda, state.workshop.languages[0]) ? `· ${Fac.phaseTitle(state.agenda, state.workshop.languages[0])}` : "";
+    const phase = Fac.phaseTitle(state.agenda, harvestLanguage(state));  // the room's language
+    $("phase").textContent = phase ? `· ${phase}` : "";
     for (const key of ["round-label", "round-screen-label"]) $(key).textContent = Fac.roundLabel(state);
     for (const key of ["question", "round-screen-question"]) renderQuestion($(key), state);
     const banner = $("message");
