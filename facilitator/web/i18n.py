@@ -222,6 +222,7 @@ def js_strings() -> dict[str, str]:
         "no_notes": gettext("No notes at your table yet. Be the first!"),
         "anonymous": gettext("Anonymous"),
         "on_paper": gettext("written on paper"),
+        "device_wait": gettext("A note is still being sent. Switch when it is posted."),
         "chars_left": gettext("{count} characters left"),
         "people_count": gettext("{count} of {capacity} seats taken"),
         "notes_count": gettext("{count} notes"),
