@@ -70,6 +70,8 @@ def build_workshop(helpers: Helpers) -> tuple[str, int]:
     others = [helpers.join(code, name=f"P{i}", language="nl") for i in range(3)]
     staff = helpers.staff(links)
     assert staff.emit("round.start", {}, callback=True)["ok"]
+    on_paper = {"client_id": str(uuid.uuid4()), "text": "Un banc", "table": 2, "language": "fr"}
+    assert staff.emit("note.paper", on_paper, callback=True)["ok"]
     neighbour = next(p for p in others if seated_at(p) == seated_at(host))
     script_note = neighbour.post(SCRIPT)["note"]
     neighbour.post(FORMULA)
@@ -199,7 +201,9 @@ def test_an_archive_imported_into_an_empty_instance_is_the_same_workshop(
         sizes = {p.size_bytes for p in session.scalars(select(Photo))}
     assert links.join_code != code
     assert SCRIPT in [c["text"] for c in original["contributions"]]  # stored as sent
-    assert len(original["contributions"]) == 6 and len(original["upvotes"]) == 1
+    assert len(original["contributions"]) == 7 and len(original["upvotes"]) == 1
+    typed = [c for c in original["contributions"] if c["source"] == "paper"]
+    assert [(c["text"], c["language"], c["author"]) for c in typed] == [("Un banc", "fr", None)]
     assert [b["status"] for b in original["ballots"]] == ["closed", "open"]
     for note in notes:
         for thumb in (False, True):
@@ -272,7 +276,7 @@ def test_a_bare_json_imports_without_photo_files(helpers, tmp_path):
         links = import_archive(session, bare, sessions)
     with helpers.session() as session:
         imported = get_by_code(session, links.join_code)
-        assert len(workshop_data(session, imported.id)["contributions"]) == 6
+        assert len(workshop_data(session, imported.id)["contributions"]) == 7
     assert not (sessions / "photos").exists()
 
 
@@ -368,6 +372,12 @@ def host_moved(document: dict[str, Any]) -> None:
     seat["table"] = 3 - seat["table"]
 
 
+def paper_note_with_author(document: dict[str, Any]) -> None:
+    notes = document["workshop"]["contributions"]
+    phone = next(n for n in notes if n["author"])
+    phone["source"], phone["language"] = "paper", "nl"
+
+
 def duplicate_note(document: dict[str, Any]) -> None:
     notes = document["workshop"]["contributions"]
     notes.append(dict(notes[0]))
@@ -425,6 +435,19 @@ BAD_INPUTS = [
     ),
     ("dangling_scope", set_in((W, "harvest_scope"), "t:7"), "archive_malformed", "harvest_scope"),
     ("duplicate_client_id", edited(duplicate_note), "archive_malformed", "client_id"),
+    (
+        "unknown_source",
+        set_in((W, "contributions", 0, "source"), "fax"),
+        "archive_malformed",
+        "contributions[0].source",
+    ),
+    (
+        "unknown_note_language",
+        set_in((W, "contributions", 0, "language"), "xx"),
+        "archive_malformed",
+        "contributions[0].language",
+    ),
+    ("paper_with_author", edited(paper_note_with_author), "archive_malformed", "author"),
     ("seating_broken", edited(host_moved), "archive_malformed", "workshop.seats"),
     ("title_too_long", set_in((W, "title"), "x" * 201), "archive_malformed", "too_long"),
     (
@@ -575,3 +598,42 @@ def test_vectors_and_theme_changes_travel_with_the_archive(helpers, fresh_factor
     renamed = {new_ids[by_client[i]] for i in ids[:2]}
     assert set(changes[0]["note_ids"]) == renamed and changes[0]["title"] == "Buren die helpen"
     assert changes[1]["note_ids"] == [new_ids[by_client[ids[2]]]]
+
+
+def without_note_origins(document: dict[str, Any]) -> None:
+    """An archive made before paper notes: no `source` or `language`, every note a phone's."""
+    notes = document["workshop"]["contributions"]
+    notes[:] = [n for n in notes if n["source"] != "paper"]
+    for note in notes:
+        del note["source"], note["language"]
+
+
+def test_an_archive_from_before_paper_notes_still_imports(helpers, exported):
+    sessions = Path(helpers.app.config["SESSIONS_DIR"])
+    with helpers.session() as session:
+        links = import_archive(session, edited(without_note_origins)(exported), sessions)
+    with helpers.session() as session:
+        imported = get_by_code(session, links.join_code)
+        notes = workshop_data(session, imported.id)["contributions"]
+    assert len(notes) == 6
+    assert {(n["source"], n["language"]) for n in notes} == {("phone", None)}
+
+
+def test_titles_per_language_travel_and_old_archives_have_none(helpers, exported):
+    def with_titles(document: dict[str, Any]) -> None:
+        document["workshop"]["titles"] = {"nl": "Zorgzame buurten", "fr": "Quartiers solidaires"}
+
+    def before_titles(document: dict[str, Any]) -> None:
+        del document["workshop"]["titles"]
+
+    sessions = Path(helpers.app.config["SESSIONS_DIR"])
+    with helpers.session() as session:
+        titled = import_archive(session, edited(with_titles)(exported), sessions)
+        old = import_archive(session, edited(before_titles)(exported), sessions)
+    with helpers.session() as session:
+        assert get_by_code(session, titled.join_code).titles == {
+            "nl": "Zorgzame buurten",
+            "fr": "Quartiers solidaires",
+        }
+        assert get_by_code(session, old.join_code).titles is None
+        assert workshop_data(session, get_by_code(session, old.join_code).id)["titles"] == {}

@@ -60,6 +60,7 @@ SOCKET_EVENTS: dict[str, tuple[str, ...]] = {
     "summary.view":       ("-", "no", "ok", "ok", "-",  "-",   "-",   "-",   "-"),
     "note.post":          ("-", "ok", "no", "no", "-",  "-",   "-",   "-",   "-"),
     "insight.post":       ("-", "ok", "no", "no", "-",  "-",   "-",   "-",   "-"),
+    "note.paper":         ("-", "ok", "no", "ok", "-",  "-",   "-",   "-",   "-"),
     "note.vote":          ("-", "ok", "no", "no", "-",  "-",   "-",   "-",   "-"),
     "participant.leave":  ("-", "ok", "no", "no", "-",  "-",   "-",   "-",   "-"),
     "participant.return": ("-", "ok", "no", "no", "-",  "-",   "-",   "-",   "-"),
@@ -114,6 +115,11 @@ HTTP_ROUTES: dict[tuple[str, str], tuple[str, ...]] = {
         ("join",  "200",   "join",  "join",  "join",  "join",  "join",  "join",  "join"),
     ("POST", "/j/<code>/photos"):
         ("403",   "200",   "403",   "403",   "403",   "403",   "403",   "403",   "403"),
+    # Only a device that joined people with "shared device" ticked switches between them.
+    ("POST", "/j/<code>/device/new"):
+        ("403",   "403",   "403",   "403",   "403",   "403",   "403",   "403",   "403"),
+    ("POST", "/j/<code>/device/<public_id>"):
+        ("403",   "403",   "403",   "403",   "403",   "403",   "403",   "403",   "403"),
     ("GET", "/j/<code>/photos/<int:photo_id>.jpg"):
         ("403",   "200",   "200",   "200",   "403",   "403",   "403",   "403",   "403"),
     ("GET", "/f/<code>"):
@@ -341,6 +347,12 @@ def socket_payload(world: World, event: str) -> dict[str, Any]:
         "summary.view": {},
         "note.post": {"client_id": str(uuid.uuid4()), "text": "authorised?", "table": table},
         "insight.post": {"client_id": str(uuid.uuid4()), "text": "key point", "table": table},
+        "note.paper": {
+            "client_id": str(uuid.uuid4()),
+            "text": "from paper",
+            "table": table,
+            "language": "nl",
+        },
         "note.vote": {"note": world.note_id},
         "participant.leave": {},
         "participant.return": {},
@@ -586,6 +598,11 @@ def http_request(world: World, method: str, rule: str) -> tuple[str, dict[str, A
         ("POST", "/j/<code>"): (f"/j/{code}", {"data": {"language": "en"}}),
         ("GET", "/w/<code>"): (f"/w/{code}", {}),
         ("POST", "/j/<code>/photos"): (f"/j/{code}/photos", {"photo_form": table}),
+        ("POST", "/j/<code>/device/new"): (f"/j/{code}/device/new", {}),
+        ("POST", "/j/<code>/device/<public_id>"): (
+            f"/j/{code}/device/{world.public_ids['part']}",
+            {},
+        ),
         ("GET", "/j/<code>/photos/<int:photo_id>.jpg"): (
             f"/j/{code}/photos/{world.photo_id}.jpg",
             {},
@@ -676,6 +693,8 @@ UNKNOWN_CODE: dict[tuple[str, str], str] = {
     ("POST", "/j/<code>"): "404",
     ("GET", "/w/<code>"): "404",
     ("POST", "/j/<code>/photos"): "404",
+    ("POST", "/j/<code>/device/new"): "404",
+    ("POST", "/j/<code>/device/<public_id>"): "404",
     ("GET", "/j/<code>/photos/<int:photo_id>.jpg"): "404",
     ("GET", "/f/<code>"): "404",
     ("GET", "/f/<code>/<secret>"): "404",

@@ -344,6 +344,8 @@ def test_a_closed_workshop_takes_nothing_new_from_the_people_still_in_it(app, he
         "vote": emit(host, "note.vote", {"note": note["note"]["id"]}),
     }
     table = host.snapshot()["seat"]["table"]
+    written = {"client_id": str(uuid.uuid4()), "text": "Op papier", "language": "nl"}
+    refusals["paper"] = emit(host, "note.paper", written | {"table": table})
     form = {"client_id": str(uuid.uuid4()), "table": str(table), "photo": (io.BytesIO(jpeg()), "c")}
     photo = host.http.post(f"/j/{links.join_code}/photos", data=form)
     assert photo.status_code == 400

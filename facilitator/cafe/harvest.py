@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from facilitator.harvest.base import Note
 from facilitator.harvest.meaning import MODEL_ID
 from facilitator.store.models import CafeTable, Contribution, Participant, Round
-from facilitator.store.queries import votes_per_note
+from facilitator.store.queries import NOTE_LANGUAGE, votes_per_note
 
 THEMED_KINDS = ("note", "insight")
 
@@ -66,8 +66,8 @@ def harvest_notes(session: Session, workshop_id: int, scope: str = "all") -> lis
     """Every visible note and latest key insight of a scope, as the harvest reads them."""
     votes = votes_per_note()
     rows = session.execute(
-        select(Contribution.id, Contribution.text, Participant.language, votes.c.votes)
-        .join(Participant, Participant.id == Contribution.participant_id)
+        select(Contribution.id, Contribution.text, NOTE_LANGUAGE.label("language"), votes.c.votes)
+        .outerjoin(Participant, Participant.id == Contribution.participant_id)
         .outerjoin(votes, votes.c.contribution_id == Contribution.id)
         .where(*_harvested(workshop_id, scope))
         .order_by(Contribution.id)

@@ -48,7 +48,7 @@ def _contributions(
     votes = votes_per_note()
     query = (
         select(Contribution, Participant.display_name, Round.number, votes.c.votes)
-        .join(Participant, Participant.id == Contribution.participant_id)
+        .outerjoin(Participant, Participant.id == Contribution.participant_id)
         .join(Round, Round.id == Contribution.round_id)
         .outerjoin(votes, votes.c.contribution_id == Contribution.id)
         .where(

@@ -20,7 +20,7 @@ def photos_of(
     query = (
         select(Contribution, Photo, Participant, CafeTable)
         .join(Photo, Photo.contribution_id == Contribution.id)
-        .join(Participant, Participant.id == Contribution.participant_id)
+        .outerjoin(Participant, Participant.id == Contribution.participant_id)
         .join(CafeTable, CafeTable.id == Contribution.table_id)
         .where(Contribution.round_id.in_(round_ids), Contribution.kind == "photo")
         .order_by(Contribution.id)
@@ -43,7 +43,7 @@ def notes_of(
     votes = votes_per_note()
     query = (
         select(Contribution, Participant, CafeTable, func.coalesce(votes.c.votes, 0))
-        .join(Participant, Participant.id == Contribution.participant_id)
+        .outerjoin(Participant, Participant.id == Contribution.participant_id)
         .join(CafeTable, CafeTable.id == Contribution.table_id)
         .outerjoin(votes, votes.c.contribution_id == Contribution.id)
         .where(Contribution.round_id.in_(round_ids), Contribution.kind == kind)
@@ -100,7 +100,7 @@ def my_table(
     numbers = [cafe_round.number] if not person.is_host else None
     query = (
         select(Contribution, Participant, Photo, func.coalesce(votes.c.votes, 0), mine.c[0])
-        .join(Participant, Participant.id == Contribution.participant_id)
+        .outerjoin(Participant, Participant.id == Contribution.participant_id)
         .join(Round, Round.id == Contribution.round_id)
         .outerjoin(Photo, Photo.contribution_id == Contribution.id)
         .outerjoin(votes, votes.c.contribution_id == Contribution.id)

@@ -20,6 +20,7 @@ from facilitator.errors import DomainError
 from facilitator.store import events
 from facilitator.store.events import StoredEvent
 from facilitator.store.models import Contribution, Event, Participant, Workshop
+from facilitator.store.queries import NOTE_LANGUAGE
 
 KINDS = ("rename", "merge", "split", "reset")
 TITLE_MAX_CHARS = 80
@@ -74,8 +75,8 @@ def notes_of(session: Session, workshop: Workshop, notes: object) -> list[dict[s
     """The texts of a theme's notes (to pick some to split off), in the order given."""
     ids = _note_ids(session, workshop, notes)
     rows = session.execute(
-        select(Contribution.id, Contribution.text, Participant.language)
-        .join(Participant, Participant.id == Contribution.participant_id)
+        select(Contribution.id, Contribution.text, NOTE_LANGUAGE.label("language"))
+        .outerjoin(Participant, Participant.id == Contribution.participant_id)
         .where(Contribution.id.in_(ids[:MAX_SHOWN]))
         .order_by(Contribution.id)
     )

@@ -51,6 +51,8 @@ def note_view(
         "hidden": note.hidden,
         "votes": votes,
         "kind": note.kind,
+        # "paper": typed in for the table from a note written on paper.
+        "source": note.source or "phone",
     }
 
 
@@ -109,10 +111,16 @@ def tables_view(
     return result
 
 
+def title_in(workshop: Workshop, language: str | None) -> str:
+    """The workshop's title in `language` where the organiser gave one, else the default."""
+    return (workshop.titles or {}).get(language or "", "") or workshop.title
+
+
 def workshop_view(workshop: Workshop, rounds_total: int) -> dict[str, Any]:
     """The workshop's header as every screen shows it."""
     return {
         "title": workshop.title,
+        "titles": dict(workshop.titles or {}),
         "code": workshop.join_code,
         "status": workshop.status,
         "rounds_total": rounds_total,

@@ -62,6 +62,7 @@ def create_workshop(
     projector_secret = secrets.token_urlsafe(16)
     workshop = Workshop(
         title=template["title"],
+        titles=template.get("titles") or None,
         join_code=new_join_code(session),
         languages=",".join(template.get("languages", ["nl", "fr", "en"])),
         status="open",

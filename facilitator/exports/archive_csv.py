@@ -27,12 +27,13 @@ def _notes_table(data: dict[str, Any], names: dict[str, str | None]) -> CsvTable
     votes = Counter(v["note"] for v in data["upvotes"])
     header = ["client_id", "kind", "round", "table", "author", "author_name", "created_at"]
     rows = [
-        [n["client_id"], n["kind"], n["round"], n["table"], n["author"], names[n["author"]]]
+        [n["client_id"], n["kind"], n["round"], n["table"], n["author"], names.get(n["author"])]
         + [n["created_at"], n["hidden"], votes[n["client_id"]], n["text"]]
-        + [n["photo"]["file"] if n["photo"] else None]
+        + [n["photo"]["file"] if n["photo"] else None, n["source"]]
         for n in data["contributions"]
     ]
-    return "notes.csv", header + ["hidden", "votes", "text", "photo"], rows
+    # `source` last: "paper" for a note typed in from paper (no author).
+    return "notes.csv", header + ["hidden", "votes", "text", "photo", "source"], rows
 
 
 def _people_table(data: dict[str, Any]) -> CsvTable:

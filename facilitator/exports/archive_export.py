@@ -119,6 +119,7 @@ def _workshop_fields(workshop: Workshop, keys: _Keys) -> dict[str, Any]:
     # Not exported: the secret hashes, the join code, the owner and last_seq (instance state).
     return {
         "title": workshop.title,
+        "titles": dict(workshop.titles or {}),
         "languages": _codes(workshop.languages),
         "status": workshop.status,
         "place": workshop.place,
@@ -213,7 +214,10 @@ def _contribution(note: Contribution, photo: Photo | None, keys: _Keys) -> dict[
         "text": note.text,
         "round": keys.round[note.round_id],
         "table": keys.table[note.table_id],
-        "author": keys.person[note.participant_id],
+        # None for a note typed in from paper: it has no author, only a language.
+        "author": keys.person[note.participant_id] if note.participant_id else None,
+        "source": note.source,
+        "language": note.language,
         "hidden": note.hidden,
         "created_at": _iso(note.created_at),
         "photo": image,

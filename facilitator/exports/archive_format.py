@@ -23,6 +23,7 @@ WORKSHOP_STATUSES = ("draft", "open", "running", "closed")
 ROUND_STATUSES = ("pending", "running", "paused", "ended")
 PRESENCES = ("connected", "away", "left")
 KINDS = ("note", "insight", "photo")
+SOURCES = ("phone", "paper")  # where a note came from: a phone, or typed in from paper
 BALLOT_STATUSES = ("open", "closed")
 
 # Only these characters travel into member names and URLs; UUIDs and token_hex fit.

@@ -29,6 +29,7 @@ from facilitator.exports.archive_format import (
     PUBLIC_ID,
     ROUND_STATUSES,
     SCOPE,
+    SOURCES,
     TEXT_MAX_CHARS,
     WORKSHOP_STATUSES,
     malformed,
@@ -145,6 +146,8 @@ class _Importer:
         projector_secret = secrets.token_urlsafe(16)
         workshop = self.workshop
         workshop.title = w.text("title", Workshop.title)
+        # Archives made before titles per language have none: the title serves them all.
+        workshop.titles = (w.translations("titles") or None) if w.has("titles") else None
         workshop.join_code = new_join_code(self.session)
         workshop.languages = w.languages("languages", Workshop.languages)
         workshop.status = w.choice("status", WORKSHOP_STATUSES)
@@ -258,6 +261,7 @@ class _Importer:
             client_id = f.matching("client_id", CLIENT_ID)
             new_key(self.notes, client_id, f, "client_id")
             kind = f.choice("kind", KINDS)
+            source, language = self._origin(f)
             note = Contribution(
                 workshop_id=self.workshop.id,
                 client_id=client_id,
@@ -265,7 +269,9 @@ class _Importer:
                 text=f.text("text", Contribution.text),
                 round_id=find(self.rounds, f, "round", f.number("round")).id,
                 table_id=find(self.tables, f, "table", f.number("table")).id,
-                participant_id=self._person(f, "author").id,
+                participant_id=None if source == "paper" else self._person(f, "author").id,
+                source=source,
+                language=language,
                 hidden=f.flag("hidden"),
                 created_at=f.time("created_at"),
             )
@@ -278,6 +284,17 @@ class _Importer:
         for note, photo in self.photos:
             photo.contribution_id = note.id
         self._add(photo for _note, photo in self.photos)
+
+    @staticmethod
+    def _origin(f: Fields) -> tuple[str, str | None]:
+        """A note's source and own language; archives made before paper notes have neither."""
+        source = f.choice("source", SOURCES) if f.has("source") else "phone"
+        language = f.raw("language", (str,), optional=True) if f.has("language") else None
+        if language is not None and language not in LANGUAGES:
+            raise f.bad("language")
+        if source == "paper" and (language is None or f.raw("author", (str,), optional=True)):
+            raise f.bad("author")  # a paper note has a language and no author
+        return source, language
 
     @staticmethod
     def _photo(f: Fields, kind: str, client_id: str) -> Photo:

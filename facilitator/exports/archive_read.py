@@ -234,6 +234,10 @@ class Fields:
     def raw(self, key: str, kinds: tuple[type, ...], optional: bool = False) -> Any:
         return self._get(key, kinds, optional)
 
+    def has(self, key: str) -> bool:
+        """Whether the object names `key` (fields added later are absent from old archives)."""
+        return key in self._raw
+
 
 def unique(seen: set[Any], key: Any, fields: Fields, name: str) -> None:
     if key in seen:

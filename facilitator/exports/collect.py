@@ -139,7 +139,7 @@ def _visible(session: Session, workshop_id: int, kind: str) -> Any:
     """Rows of (contribution, author) of one kind, oldest first, hidden ones left out."""
     return session.execute(
         select(Contribution, Participant)
-        .join(Participant, Participant.id == Contribution.participant_id)
+        .outerjoin(Participant, Participant.id == Contribution.participant_id)
         .where(
             Contribution.workshop_id == workshop_id,
             Contribution.kind == kind,
@@ -164,11 +164,11 @@ def _notes(
         NoteDoc(
             id=note.id,
             text=note.text,
-            author=author.display_name or None,
+            author=author.display_name if author else None,
             table=tables[note.table_id],
             round=rounds[note.round_id].number,
             votes=votes.get(note.id, 0),
-            language=author.language,
+            language=note.language or (author.language if author else ""),
         )
         for note, author in _visible(session, workshop_id, "note")
     )
@@ -185,7 +185,7 @@ def _insights(
             table=key[1],
             round=key[0],
             text=note.text,
-            author=author.display_name or None,
+            author=author.display_name if author else None,
             id=note.id,
         )
     return tuple(latest[key] for key in sorted(latest))

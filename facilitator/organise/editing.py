@@ -61,6 +61,7 @@ def update_workshop(session: Session, workshop: Workshop, form_data: Mapping[str
     _check_people_fit(session, workshop, spec)
 
     workshop.title = spec["title"]
+    workshop.titles = spec.get("titles") or None
     workshop.place = spec["place"] or None
     workshop.held_on = spec["held_on"] or None
     workshop.languages = ",".join(spec["languages"])

@@ -90,6 +90,7 @@ def workshop_spec(session: Session, workshop: Workshop) -> dict[str, Any]:
     tables = list_tables(session, workshop.id)
     return {
         "title": workshop.title,
+        "titles": dict(workshop.titles or {}),
         "place": workshop.place or "",
         "held_on": workshop.held_on or "",
         "languages": workshop.languages.split(","),
@@ -147,6 +148,7 @@ def spec_from_form(form: Mapping[str, str], getlist: Callable[[str], list[str]])
         names.append(form.get(f"t{n}-name", ""))
     return {
         "title": form.get("title"),
+        "titles": {lang: form.get(f"title-{lang}", "") for lang in LANGUAGES},
         "place": form.get("place", ""),
         "held_on": form.get("held_on", ""),
         "languages": getlist("languages"),
@@ -222,6 +224,20 @@ def _per_language(
             texts[lang] = text
     if not texts:
         raise DomainError(code, field=f"{field}-{languages[0]}")
+    return texts
+
+
+def _titles(value: Any, languages: list[str]) -> dict[str, str]:
+    """The workshop's title per language: optional, each as long as the title may be."""
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise DomainError("bad_title", field="title")
+    texts = {}
+    for lang in languages:
+        text = clean_text(value.get(lang), TITLE_MAX, "bad_title", f"title-{lang}")
+        if text:
+            texts[lang] = text
     return texts
 
 
@@ -318,6 +334,7 @@ def clean_spec(raw: Mapping[str, Any]) -> dict[str, Any]:
     ]
     return {
         "title": title,
+        "titles": _titles(raw.get("titles"), languages),
         "place": place,
         "held_on": held_on,
         "languages": languages,

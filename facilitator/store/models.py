@@ -63,6 +63,8 @@ class Workshop(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
+    # The title per language where the organiser gave one; `title` is the default.
+    titles: Mapped[dict[str, str] | None] = mapped_column(JSON, nullable=True)
     join_code: Mapped[str] = mapped_column(String(12), unique=True)
     languages: Mapped[str] = mapped_column(String(40), default="nl,fr,en")
     status: Mapped[str] = mapped_column(String(12), default="open")
@@ -181,9 +183,16 @@ class Contribution(Base):
     text: Mapped[str] = mapped_column(Text)
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"))
     table_id: Mapped[int] = mapped_column(ForeignKey("cafe_tables.id", ondelete="CASCADE"))
-    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
+    # None for a note written on paper and typed in for the table (`source` "paper").
+    participant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), nullable=True
+    )
     hidden: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # "phone", or "paper": typed in by the facilitator or the table's host.
+    source: Mapped[str] = mapped_column(String(8), default="phone", server_default="phone")
+    # The note's own language when its author's is not it (a paper note has no author).
+    language: Mapped[str | None] = mapped_column(String(5), nullable=True)
     # The text's meaning (harvest/meaning.py): computed once in a worker, kept with the
     # model that made it, so restarts, imports and other workers never recompute it.
     meaning: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)

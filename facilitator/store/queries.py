@@ -8,7 +8,19 @@ from typing import Any
 from sqlalchemy import Subquery, func, select
 from sqlalchemy.orm import Session
 
-from facilitator.store.models import CafeTable, Participant, Round, Seat, Vote, Workshop
+from facilitator.store.models import (
+    CafeTable,
+    Contribution,
+    Participant,
+    Round,
+    Seat,
+    Vote,
+    Workshop,
+)
+
+# A note's language: its own (a note typed in from paper), else its author's. Queries
+# that select it join the author with an outer join: a paper note has none.
+NOTE_LANGUAGE = func.coalesce(Contribution.language, Participant.language)
 
 
 def current_round(session: Session, workshop: Workshop) -> Round | None:

@@ -18,7 +18,7 @@ from facilitator.store.db import make_engine, make_session_factory
 # registered before init_app, which copies the handler list into each new server.
 from facilitator.web import sockets  # noqa: F401
 from facilitator.web.extensions import babel, csrf, socketio
-from facilitator.web.i18n import select_locale
+from facilitator.web.i18n import select_locale, workshop_title
 from facilitator.web.on_commit import publish_on_commit
 from facilitator.web.pages import register_blueprints
 from facilitator.web.sockets.core import RevokingRedisManager
@@ -57,6 +57,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["workshop_title"] = workshop_title
     csrf.init_app(app)
     socketio.init_app(
         app,

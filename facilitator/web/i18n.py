@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from flask import current_app, g, request
-from flask_babel import gettext, lazy_gettext
+from flask_babel import get_locale, gettext, lazy_gettext
+
+from facilitator.cafe.views import title_in
+from facilitator.store.models import Workshop
 
 LANGUAGE_NAMES = {"nl": "Nederlands", "fr": "Français", "en": "English"}
 
@@ -218,6 +221,8 @@ def js_strings() -> dict[str, str]:
         "waiting_network": gettext("Waiting for the network…"),
         "no_notes": gettext("No notes at your table yet. Be the first!"),
         "anonymous": gettext("Anonymous"),
+        "on_paper": gettext("written on paper"),
+        "device_wait": gettext("A note is still being sent. Switch when it is posted."),
         "chars_left": gettext("{count} characters left"),
         "people_count": gettext("{count} of {capacity} seats taken"),
         "notes_count": gettext("{count} notes"),
@@ -402,3 +407,8 @@ def export_role_labels() -> dict[str, str]:
     return {key: str(label) for key, label in ROLE_LABELS.items()} | {
         "none": gettext("No role given")
     }
+
+
+def workshop_title(workshop: Workshop) -> str:
+    """The workshop's title in the reader's language (templates: `workshop_title(w)`)."""
+    return title_in(workshop, str(get_locale() or ""))

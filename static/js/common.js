@@ -38,6 +38,12 @@ const Fac = (() => {
     return document.querySelector(`[data-test="${selector}"]`);
   }
 
+  /** Who wrote a note, as its meta line says: a name, "Anonymous", or the paper mark. */
+  function byline(note) {
+    if (note.source === "paper") return `✎ ${t("on_paper")}`;
+    return note.author || t("anonymous");
+  }
+
   /** A UUID from getRandomValues (crypto.randomUUID needs HTTPS, venue Wi-Fi has none). */
   function uuid() {
     const b = crypto.getRandomValues(new Uint8Array(16));
@@ -358,7 +364,13 @@ const Fac = (() => {
   /** The current phase of the agenda, in a language. */
   function phaseTitle(agenda, language) {
     const phase = agenda && agenda.phases.find((p) => p.id === agenda.current);
-    return phase ? phase.title[language] || phase.title.en || "" : "";
+    return phase ? titleIn(phase.title, language) : "";
+  }
+
+  /** A text per language in `language`, else in the workshop's first language that has it
+      (the server keeps the keys in the workshop's order of languages). */
+  function titleIn(byLanguage, language) {
+    return (byLanguage && (byLanguage[language] || Object.values(byLanguage)[0])) || "";
   }
 
   /** Most upvoted first, then newest: the top notes float up. */
@@ -441,8 +453,8 @@ const Fac = (() => {
   }
 
   return {
-    t, count: countText, el, $, uuid, announce, applyEvent, catchUp, connect, renderTimer, roundLabel,
-    question, remainingSeconds, formatSeconds, phaseTitle, byVotes, ranked, optionParts,
+    t, count: countText, el, $, uuid, byline, announce, applyEvent, catchUp, connect, renderTimer, roundLabel,
+    question, remainingSeconds, formatSeconds, phaseTitle, titleIn, byVotes, ranked, optionParts,
     themeText, inLanguageEl,
   };
 })();

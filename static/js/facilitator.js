@@ -86,7 +86,7 @@
     $("phases").replaceChildren(...agenda.phases.map((phase) => {
       const current = phase.id === agenda.current;
       const li = el("li", { class: current ? "current" : null, "aria-current": current ? "step" : null });
-      li.append(el("span", { class: "phase-title" }, phase.title[lang] || phase.title.en));
+      li.append(el("span", { class: "phase-title" }, Fac.titleIn(phase.title, lang)));
       li.append(el("span", { class: "muted small" }, t("minutes", { count: phase.planned_minutes })));
       const button = el("button", { type: "button", class: "small-button", "data-phase": phase.id },
         current && phase.started_at ? t("restart_phase") : t("start_phase"));
@@ -167,6 +167,7 @@
     $("tables").replaceChildren(...cards);
     $("people-total").textContent = `(${total})`;
     tableOptions($("move-target"), state);
+    tableOptions($("paper-table"), state);
   }
 
   $("move-now").addEventListener("click", () => {
@@ -254,7 +255,7 @@
       const li = el("li", { class: note.hidden ? "hidden-note" : null, "data-note": note.id });
       const text = el("p", {}, note.text);
       const meta = el("span", { class: "meta" },
-        `${t("table_n", { table: note.table })} · ${note.author || t("anonymous")}${note.hidden ? ` · ${t("hidden")}` : ""}`);
+        `${t("table_n", { table: note.table })} · ${Fac.byline(note)}${note.hidden ? ` · ${t("hidden")}` : ""}`);
       const button = el("button", { type: "button", class: "small-button", "data-test": note.hidden ? "restore" : "hide" },
         note.hidden ? t("restore") : t("hide"));
       button.addEventListener("click", () => send(note.hidden ? "note.restore" : "note.hide", { note: note.id }));
@@ -296,6 +297,21 @@
     const input = $("broadcast-text");
     send("message.send", { text: input.value }, () => { input.value = ""; });
   });
+
+  /* A note written on paper, typed in for a table. Its id is kept until the server
+     stores it, so a retry after a lost answer is stored once. */
+  let paperId = null;
+  $("paper-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const input = $("paper-text");
+    paperId = paperId || Fac.uuid();
+    const payload = {
+      client_id: paperId, text: input.value,
+      table: Number($("paper-table").value), language: $("paper-language").value,
+    };
+    send("note.paper", payload, () => { input.value = ""; paperId = null; });
+  });
+  $("paper-text").addEventListener("input", () => { paperId = null; });
 
   /* --- the plenary: spotlight a table, run the dot-vote, read the commitments --- */
 

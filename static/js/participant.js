@@ -132,7 +132,7 @@
     const mine = new Set(state.my_votes || []);
     for (const note of Fac.byVotes(sent)) {
       const li = el("li", { class: "note", "data-client-id": note.client_id });
-      li.append(el("p", { lang: note.language || null }, note.text), el("span", { class: "meta" }, note.author || t("anonymous")));
+      li.append(el("p", { lang: note.language || null }, note.text), el("span", { class: "meta" }, Fac.byline(note)));
       li.append(voteButton(note, mine.has(note.id)));
       items.push(li);
     }
@@ -193,7 +193,7 @@
     if (section.hidden) return;
     $("handover-notes").replaceChildren(...notes.map((note) => {
       const li = el("li", { class: "note" });
-      li.append(el("p", { lang: note.language || null }, note.text), el("span", { class: "meta" }, note.author || t("anonymous")));
+      li.append(el("p", { lang: note.language || null }, note.text), el("span", { class: "meta" }, Fac.byline(note)));
       return li;
     }));
   }
@@ -752,7 +752,7 @@
     $("phone-spotlight-notes").replaceChildren(...notes.map((note) => {
       const li = el("li", { class: "note" });
       li.append(el("p", {}, note.text));
-      const meta = [note.author || t("anonymous"), note.votes ? `▲ ${note.votes}` : null].filter(Boolean).join(" · ");
+      const meta = [Fac.byline(note), note.votes ? `▲ ${note.votes}` : null].filter(Boolean).join(" · ");
       li.append(el("span", { class: "meta" }, meta));
       return li;
     }));

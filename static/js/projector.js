@@ -22,7 +22,8 @@
   function render(state) {
     const people = state.tables.reduce((sum, tb) => sum + tb.participants.length, 0);
     $("join-count").textContent = people ? Fac.count("people_joined", people) : "";
-    $("phase").textContent = Fac.phaseTitle(state.agenda, state.workshop.languages[0]) ? `· ${Fac.phaseTitle(state.agenda, state.workshop.languages[0])}` : "";
+    const phase = Fac.phaseTitle(state.agenda, harvestLanguage(state));  // the room's language
+    $("phase").textContent = phase ? `· ${phase}` : "";
     for (const key of ["round-label", "round-screen-label"]) $(key).textContent = Fac.roundLabel(state);
     for (const key of ["question", "round-screen-question"]) renderQuestion($(key), state);
     const banner = $("message");
@@ -74,7 +75,7 @@
       for (const note of notes) {
         const li = el("li", { "data-client-id": note.client_id });
         li.append(el("p", {}, note.text));
-        const meta = [note.author, note.votes ? `▲ ${note.votes}` : null].filter(Boolean).join(" · ");
+        const meta = [note.source === "paper" ? Fac.byline(note) : note.author, note.votes ? `▲ ${note.votes}` : null].filter(Boolean).join(" · ");
         if (meta) li.append(el("span", { class: "meta" }, meta));
         list.append(li);
       }
@@ -287,7 +288,7 @@
     $("spotlight-notes").replaceChildren(...notes.map((note) => {
       const li = el("li", {});
       li.append(el("p", {}, note.text));
-      const meta = [note.author, note.votes ? `▲ ${note.votes}` : null].filter(Boolean).join(" · ");
+      const meta = [note.source === "paper" ? Fac.byline(note) : note.author, note.votes ? `▲ ${note.votes}` : null].filter(Boolean).join(" · ");
       if (meta) li.append(el("span", { class: "meta" }, meta));
       return li;
     }));

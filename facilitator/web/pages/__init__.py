@@ -13,6 +13,7 @@ from facilitator.web.pages import (
     participant,
     photos,
     projector,
+    shared_device,
 )
 
 
@@ -20,6 +21,7 @@ def register_blueprints(app: Flask) -> None:
     """Attach every screen family's blueprint."""
     app.register_blueprint(participant.bp)
     app.register_blueprint(photos.bp)
+    app.register_blueprint(shared_device.bp)
     app.register_blueprint(facilitator.bp, url_prefix="/f")
     app.register_blueprint(projector.bp, url_prefix="/p")
     app.register_blueprint(organiser.bp, url_prefix="/o")

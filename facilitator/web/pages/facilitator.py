@@ -6,6 +6,7 @@ from flask import Blueprint, current_app
 from werkzeug.wrappers import Response
 
 from facilitator.web.auth import FACILITATOR
+from facilitator.web.i18n import LANGUAGE_NAMES
 from facilitator.web.pages.common import (
     caller_in,
     error_page,
@@ -37,4 +38,6 @@ def console(code: str) -> tuple[str, int]:
             "facilitator.html",
             workshop=workshop,
             message_max=current_app.config["MESSAGE_MAX_CHARS"],
+            note_max=current_app.config["NOTE_MAX_CHARS"],
+            language_names=LANGUAGE_NAMES,
         )

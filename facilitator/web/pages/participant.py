@@ -20,6 +20,7 @@ from facilitator.web.pages.common import (
     unit_of_work,
     workshop_or_404,
 )
+from facilitator.web.pages.shared_device import people_view, remember_on_device
 
 bp = Blueprint("participant", __name__)
 
@@ -102,6 +103,8 @@ def join_submit(code: str) -> Response | tuple[str, int]:
     response.set_cookie(
         "lang", person.language, max_age=current_app.config["COOKIE_MAX_AGE"], samesite="Lax"
     )
+    if form.get("shared") == "yes":  # a tablet or laptop that several people post from
+        remember_on_device(response, caller.code, person.public_id)
     return set_caller_cookie(response, caller)
 
 
@@ -122,4 +125,5 @@ def table(code: str) -> Response | tuple[str, int]:
             "participant.html",
             workshop=workshop,
             note_max=current_app.config["NOTE_MAX_CHARS"],
+            device_people=people_view(session, workshop, person.public_id),
         )

@@ -3,4 +3,11 @@
 Importing this package registers every handler on the unbound SocketIO object.
 """
 
-from facilitator.web.sockets import console, core, phone, plenary, themes  # noqa: F401  (registers)
+from facilitator.web.sockets import (  # noqa: F401  (registers)
+    console,
+    core,
+    paper,
+    phone,
+    plenary,
+    themes,
+)

@@ -34,10 +34,7 @@ def _contribute(
     text = notes.clean_text(payload.text, current_app.config["NOTE_MAX_CHARS"])
     late_minutes = current_app.config["LATE_NOTE_MINUTES"]
     if limit is not None:
-        with unit_of_work() as db:
-            resend = notes.is_stored(db, ident["workshop_id"], client_id)
-        if not resend and not ratelimit.hit(current_app, *limit, once=client_id):
-            raise DomainError("too_many_notes")
+        count_new_note(ident["workshop_id"], client_id, limit)
     with unit_of_work() as db:
         workshop = db.get(Workshop, ident["workshop_id"])
         author = db.get(Participant, ident["participant_id"])
@@ -53,6 +50,15 @@ def _contribute(
             late_minutes=late_minutes,
         )
     return result
+
+
+def count_new_note(workshop_id: int, client_id: str, limit: tuple[str, int]) -> None:
+    """Count a new note against `limit` (key, per minute), never a resend: `too_many_notes`
+    when over it (see `_contribute` for why this runs outside the transaction)."""
+    with unit_of_work() as db:
+        resend = notes.is_stored(db, workshop_id, client_id)
+    if not resend and not ratelimit.hit(current_app, *limit, once=client_id):
+        raise DomainError("too_many_notes")
 
 
 @handler("note.post", roles=(PARTICIPANT,))

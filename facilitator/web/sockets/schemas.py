@@ -102,6 +102,20 @@ class InsightPost(Payload, frozen=True, kw_only=True):
     round: Count | None = None
 
 
+class NotePaper(Payload, frozen=True, kw_only=True):
+    """A note written on paper, typed in for a table by the facilitator or its host.
+
+    `language` is the note's (one of the workshop's); `client_id` as for a phone's note.
+    """
+
+    event: ClassVar[str] = "note.paper"
+
+    client_id: Raw = None
+    text: Raw = None
+    table: Count
+    language: Raw = None
+
+
 class NoteVote(Payload, frozen=True, kw_only=True):
     """Upvote a note at one's table (`up: false` takes the vote back)."""
 
