@@ -16,7 +16,7 @@ from facilitator.store.db import make_engine, make_session_factory
 
 # Importing the socket handlers registers them on the unbound `socketio`; they must be
 # registered before init_app, which copies the handler list into each new server.
-from facilitator.web import sockets  # noqa: F401
+from facilitator.web import delivery, sockets  # noqa: F401
 from facilitator.web.extensions import babel, csrf, socketio
 from facilitator.web.i18n import select_locale, workshop_title
 from facilitator.web.on_commit import publish_on_commit
@@ -59,6 +59,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["workshop_title"] = workshop_title
     csrf.init_app(app)
+    delivery.init_app(app)
     socketio.init_app(
         app,
         async_mode=app.config["ASYNC_MODE"],

@@ -7,9 +7,11 @@ imports `facilitator.web.app` but the command line.
 from __future__ import annotations
 
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_socketio import SocketIO
 from flask_wtf.csrf import CSRFProtect
 
 socketio = SocketIO()
 babel = Babel()
 csrf = CSRFProtect()
+compress = Compress()

@@ -2,27 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from flask import Blueprint, abort, current_app, send_from_directory
+from flask import Blueprint
 from werkzeug.wrappers import Response
 
-bp = Blueprint("assets", __name__)
+from facilitator.web.delivery import asset_response, vendor_path
 
-# Only these files of node_modules are served; nothing else there is reachable.
-VENDOR_FILES = {
-    "socket.io.min.js": ("socket.io-client", "dist", "socket.io.min.js"),
-}
+bp = Blueprint("assets", __name__)
 
 
 @bp.get("/vendor/<name>")
 def vendor(name: str) -> Response:
-    """A pinned third-party browser file, e.g. the Socket.IO client."""
-    parts = VENDOR_FILES.get(name)
-    if parts is None:
-        abort(404)
-    folder = Path(current_app.config["VENDOR_DIR"]).joinpath(*parts[:-1])
-    return send_from_directory(folder, parts[-1], max_age=3600)
+    """A pinned third-party browser file, e.g. the Socket.IO client (`VENDOR_FILES`)."""
+    return asset_response(vendor_path(name))
 
 
 @bp.get("/healthz")
