@@ -81,11 +81,18 @@ def count_fitting(heights: Sequence[float], room: float, gap: float) -> int:
 
 
 def place_items(
-    plan: Plan, style: Style, area: Box, items: Sequence[Item], gap: float, total: int | None = None
+    plan: Plan,
+    style: Style,
+    area: Box,
+    items: Sequence[Item],
+    gap: float,
+    total: int | None = None,
+    more_label: Callable[[int], str] = lambda hidden: f"+{hidden}",
 ) -> int:
-    """Stack the items that fit in `area`; add "+N" when some are left out. Returns shown.
+    """Stack the items that fit in `area`; add "+N more" when some are left out. Returns shown.
 
-    `total` is the number of entries the items stand for, when fewer items were offered.
+    `total` is the number of entries the items stand for, when fewer items were offered;
+    `more_label(n)` words the count of those left out, in the export's language.
     """
     total = len(items) if total is None else total
     heights = [item.height for item in items]
@@ -100,7 +107,7 @@ def place_items(
             plan.lines(name, area.name, area.x + piece.dx, top + piece.dy, piece.lines, piece.style)
         top += item.height + gap
     if shown < total:
-        plan.lines(f"{area.name}.more", area.name, area.x, top, [f"+{total - shown}"], more)
+        plan.lines(f"{area.name}.more", area.name, area.x, top, [more_label(total - shown)], more)
     return shown
 
 

@@ -35,7 +35,7 @@ def draw_priorities(plan: Plan, style: Style, doc: HarvestDocument, box: Box) ->
         placeholder(plan, style, area, doc.label("no_items"))
         return
     colour = SECTION_COLOURS["priorities"]
-    counts = [doc.label("dots", count=p.dots) for p in doc.priorities]
+    counts = [doc.count("dots", p.dots) for p in doc.priorities]
     count_w = max(text_width(text, "bold", style.body) for text in counts) * 1.04
     label_w = area.w - count_w - style.mm(5)
     pitch = line_height(style.body)
@@ -75,7 +75,7 @@ def draw_priorities(plan: Plan, style: Style, doc: HarvestDocument, box: Box) ->
         plan.rect(bar, colour if i == 0 else tint(colour, 0.35), style.mm(1.5), kind="shape")
         top = bar.bottom + gap
     if shown < len(doc.priorities):
-        more = [f"+{len(doc.priorities) - shown}"]
+        more = [doc.count("more", len(doc.priorities) - shown)]
         plan.lines(
             "priorities.more", "priorities", area.x, top, more, ("regular", style.body, MUTED)
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from facilitator.exports.document import CommitmentDoc, HarvestDocument, Question
 from facilitator.exports.poster_blocks import (
@@ -25,6 +25,11 @@ from facilitator.exports.poster_text import (
     wrap_clamped,
 )
 from facilitator.harvest.palette import POSTER_PALETTE
+
+
+def more_label(doc: HarvestDocument) -> Callable[[int], str]:
+    """How a section says how many of its items are left out: "+5 more"."""
+    return lambda hidden: doc.count("more", hidden)
 
 
 def draw_title(plan: Plan, style: Style, doc: HarvestDocument, box: Box) -> None:
@@ -60,11 +65,11 @@ def draw_numbers(plan: Plan, style: Style, doc: HarvestDocument, box: Box) -> No
     count as the wall's and the summary's)."""
     plan.boxes.append(Box("numbers", box.x, box.y, box.w, box.h, "section"))
     values = [
-        (doc.people, doc.label("people")),
-        (doc.tables, doc.label("tables")),
-        (len(doc.notes), doc.label("notes")),
-        (len(doc.insights), doc.label("insights")),
-        (len(doc.languages), doc.label("languages")),
+        (doc.people, doc.count("people_noun", doc.people)),
+        (doc.tables, doc.count("tables_noun", doc.tables)),
+        (len(doc.notes), doc.count("notes_noun", len(doc.notes))),
+        (len(doc.insights), doc.count("insights_noun", len(doc.insights))),
+        (len(doc.languages), doc.count("languages_noun", len(doc.languages))),
     ]
     gap = style.mm(5)
     for a1_size in (72, 64, 56, 48, 40, 34, 30):
@@ -148,7 +153,7 @@ def draw_agenda(plan: Plan, style: Style, doc: HarvestDocument, box: Box) -> Non
 
     gap = style.mm(4)
     items = shrink_to_fit(item, len(doc.agenda), 3, area.h, gap, line_height(style.body))
-    place_items(plan, style, area, items, gap, len(doc.agenda))
+    place_items(plan, style, area, items, gap, len(doc.agenda), more_label(doc))
 
 
 def _question_texts(question: Question, doc: HarvestDocument) -> tuple[str, list[str]]:
@@ -194,7 +199,7 @@ def draw_questions(plan: Plan, style: Style, doc: HarvestDocument, box: Box) -> 
     gap = style.mm(5)
     more = line_height(style.body)
     items = shrink_to_fit(item, len(doc.questions), len(levels), area.h, gap, more, True)
-    place_items(plan, style, area, items, gap, len(doc.questions))
+    place_items(plan, style, area, items, gap, len(doc.questions), more_label(doc))
 
 
 def draw_themes(plan: Plan, style: Style, doc: HarvestDocument, box: Box) -> None:
@@ -207,7 +212,7 @@ def draw_themes(plan: Plan, style: Style, doc: HarvestDocument, box: Box) -> Non
 
     def item(theme_index: int, quote_lines: int) -> Item:
         theme = doc.themes[theme_index]
-        count = doc.label("theme_notes", count=theme.notes)
+        count = doc.count("notes", theme.notes)
         count_w = text_width(count, "regular", style.small) * 1.04
         label_w = area.w - count_w - style.mm(6)
         label = (fit_label(theme.label, "bold", style.body, label_w),)
@@ -227,7 +232,7 @@ def draw_themes(plan: Plan, style: Style, doc: HarvestDocument, box: Box) -> Non
     items = shrink_to_fit(
         lambda i, level: item(i, 4 - level), len(doc.themes), 3, area.h, gap, more
     )
-    place_items(plan, style, area, items, gap, len(doc.themes))
+    place_items(plan, style, area, items, gap, len(doc.themes), more_label(doc))
 
 
 def _grouped(commitments: Sequence[CommitmentDoc], anonymous: str) -> list[tuple[str, str]]:
@@ -276,7 +281,7 @@ def draw_commitments(plan: Plan, style: Style, doc: HarvestDocument, box: Box) -
     items = shrink_to_fit(
         lambda i, level: item(*grouped[i], 3 - level), len(grouped), 2, area.h, gap, more
     )
-    place_items(plan, style, area, items, gap, len(grouped))
+    place_items(plan, style, area, items, gap, len(grouped), more_label(doc))
 
 
 def draw_footer(plan: Plan, style: Style, doc: HarvestDocument, box: Box) -> None:
