@@ -430,7 +430,7 @@ def test_build_document_leaves_hidden_notes_and_commitments_out(app, helpers):
     with app.app_context(), force_locale("nl"):
         labels, roles = export_labels(), export_role_labels()
     assert set(labels) == set(LABEL_KEYS) and set(roles) == set(ROLE_KEYS)
-    assert "{number}" in labels["round_n"] and "{count}" in labels["dots"]
+    assert "{number}" in labels["round_n"] and "{count}" in labels["minutes"]
     with helpers.session() as session:
         workshop = get_by_code(session, links.join_code)
         doc = build_document(

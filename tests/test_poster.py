@@ -127,7 +127,7 @@ def test_large_workshop_fits_and_says_how_many_photos_are_left_out(
     assert_fits(plan.boxes, size, orientation)
     photos = [box for box in plan.boxes if box.kind == "image" and box.parent == "photos"]
     more = [op.text for op in plan.ops if isinstance(op, TextOp) and op.text.startswith("+")]
-    assert 4 <= len(photos) < 36
+    assert 3 <= len(photos) < 36  # text sections may take room from photos to show more
     assert f"+{36 - len(photos)}" in more
 
 

@@ -77,7 +77,7 @@ def test_html_holds_every_section(small: HarvestDocument) -> None:
         assert str(escape(_shorten(theme.quote))) in html
     for priority in small.priorities:
         assert str(escape(priority.label)) in html
-        assert small.label("dots", count=priority.dots) in html
+        assert small.count("dots", priority.dots) in html
     for commitment in small.commitments:
         assert str(escape(commitment.text)) in html
     for heading in ("agenda", "themes", "priorities", "commitments", "photos", "by_role"):

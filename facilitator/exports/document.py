@@ -11,8 +11,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from facilitator.exports.wording import counted
+
 # Headings and captions an export prints; the adapter fills them in the export's
 # language (facilitator.web.i18n.export_labels). Keys only here, so this stays Flask-free.
+# Phrases with a number in them ("1 dot") are not labels: see `HarvestDocument.count`.
 LABEL_KEYS = (
     "agenda",
     "questions",
@@ -20,16 +23,10 @@ LABEL_KEYS = (
     "table_n",  # "Table {table}"
     "word_cloud",
     "themes",
-    "theme_notes",  # "{count} notes"
     "priorities",
-    "dots",  # "{count} dots"
     "commitments",
     "photos",
     "participation",
-    "people",
-    "tables",
-    "notes",
-    "insights",  # "key insights", as a count's label
     "languages",
     "key_insights",
     "notes_per_table",
@@ -155,6 +152,10 @@ class HarvestDocument:
         for name, value in values.items():
             text = text.replace("{" + name + "}", str(value))
         return text
+
+    def count(self, key: str, count: int) -> str:
+        """A counted phrase in the export's language: "1 dot", "2 dots" (wording.COUNTED_KEYS)."""
+        return counted(self.language, key, count)
 
     def notes_per_table(self) -> dict[int, int]:
         """How many visible notes each table gave, over all rounds."""

@@ -28,7 +28,6 @@ from facilitator.exports.poster_layout import (
     ImageOp,
     Plan,
     RectOp,
-    Split,
     TextOp,
     column,
     prune,
@@ -53,25 +52,71 @@ PNG_DPI = {"A3": 200, "A2": 150, "A1": 120}  # about the same pixel count for ev
 PRODUCER = "Facilitator"
 Progress = Callable[[str, int], None]
 
-PORTRAIT = column(
-    (0.1, row((1.9, "title"), (1, "numbers"))),
-    (0.25, "questions"),
-    (0.245, row((1.05, "cloud"), (1, "themes"))),
-    (0.2, row((1.1, "agenda"), (0.9, "priorities"), (1.1, "commitments"))),
-    (0.205, row((1.45, "photos"), (1, "participation"))),
+# Each orientation's layouts, the design first; the next ones give the text sections more
+# of the page at the expense of the cloud, the photos and the charts (which scale).
+PORTRAITS = (
+    column(
+        (0.1, row((1.9, "title"), (1, "numbers"))),
+        (0.25, "questions"),
+        (0.245, row((1.05, "cloud"), (1, "themes"))),
+        (0.2, row((1.1, "agenda"), (0.9, "priorities"), (1.1, "commitments"))),
+        (0.205, row((1.45, "photos"), (1, "participation"))),
+    ),
+    column(
+        (0.1, row((1.9, "title"), (1, "numbers"))),
+        (0.22, "questions"),
+        (0.26, row((0.9, "cloud"), (1.2, "themes"))),
+        (0.27, row((1.05, "agenda"), (1.05, "priorities"), (1.1, "commitments"))),
+        (0.15, row((1.45, "photos"), (1, "participation"))),
+    ),
+    column(
+        (0.1, row((1.9, "title"), (1, "numbers"))),
+        (0.17, "questions"),
+        (0.28, row((0.75, "cloud"), (1.3, "themes"))),
+        (0.31, row((1, "agenda"), (1.1, "priorities"), (1.1, "commitments"))),
+        (0.14, row((1.45, "photos"), (1, "participation"))),
+    ),
 )
-LANDSCAPE = column(
-    (0.125, row((2.7, "title"), (1.5, "numbers"))),
-    (
-        0.875,
-        row(
-            (1.3, column((0.62, "questions"), (0.38, "agenda"))),
-            (1.2, column((0.52, "cloud"), (0.48, "photos"))),
-            (1, column((0.52, "themes"), (0.48, "participation"))),
-            (0.95, column((0.45, "priorities"), (0.55, "commitments"))),
+LANDSCAPES = (
+    column(
+        (0.125, row((2.7, "title"), (1.5, "numbers"))),
+        (
+            0.875,
+            row(
+                (1.3, column((0.62, "questions"), (0.38, "agenda"))),
+                (1.2, column((0.52, "cloud"), (0.48, "photos"))),
+                (1, column((0.52, "themes"), (0.48, "participation"))),
+                (0.95, column((0.45, "priorities"), (0.55, "commitments"))),
+            ),
+        ),
+    ),
+    column(
+        (0.125, row((2.7, "title"), (1.5, "numbers"))),
+        (
+            0.875,
+            row(
+                (1.3, column((0.62, "questions"), (0.38, "agenda"))),
+                (1, column((0.5, "cloud"), (0.5, "photos"))),
+                (1.15, column((0.66, "themes"), (0.34, "participation"))),
+                (1.1, column((0.5, "priorities"), (0.5, "commitments"))),
+            ),
+        ),
+    ),
+    column(
+        (0.125, row((2.7, "title"), (1.5, "numbers"))),
+        (
+            0.875,
+            row(
+                (1.25, column((0.6, "questions"), (0.4, "agenda"))),
+                (0.8, column((0.5, "cloud"), (0.5, "photos"))),
+                (1.25, column((0.72, "themes"), (0.28, "participation"))),
+                (1.25, column((0.52, "priorities"), (0.48, "commitments"))),
+            ),
         ),
     ),
 )
+PORTRAIT, LANDSCAPE = PORTRAITS[0], LANDSCAPES[0]
+TEXT_SECTIONS = ("questions", "agenda", "themes", "priorities", "commitments")
 
 DRAW = {
     "title": draw_title,
@@ -108,6 +153,33 @@ def _has_content(doc: HarvestDocument) -> Callable[[str], bool]:
     return lambda name: not empty.get(name, False)
 
 
+def _left_out(doc: HarvestDocument, style: Style, boxes: dict[str, Box]) -> int:
+    """How many items the text sections would leave out or shorten in these boxes."""
+    scratch = Plan(0, 0, 0)
+    for name in TEXT_SECTIONS:
+        if name in boxes:
+            DRAW[name](scratch, style, doc, boxes[name])
+    more = sum(1 for box in scratch.boxes if box.name.endswith(".more"))
+    cut = sum(1 for op in scratch.ops if isinstance(op, TextOp) and op.text.endswith("…"))
+    return more * 100 + cut
+
+
+def _layout(doc: HarvestDocument, style: Style, body: Box, orientation: str) -> dict[str, Box]:
+    """The first layout (the design first) in which the text sections show everything;
+    else the one that leaves the least out."""
+    trees = PORTRAITS if orientation == "portrait" else LANDSCAPES
+    best: tuple[int, dict[str, Box]] | None = None
+    for tree in trees:
+        boxes = resolve(prune(tree, _has_content(doc)) or "title", body, style.gap)
+        missing = _left_out(doc, style, boxes)
+        if missing == 0:
+            return boxes
+        if best is None or missing < best[0]:
+            best = (missing, boxes)
+    assert best is not None
+    return best[1]
+
+
 def plan_poster(
     doc: HarvestDocument,
     size: str = "A1",
@@ -123,8 +195,7 @@ def plan_poster(
         "page", style.margin, style.margin, width - 2 * style.margin, height - 2 * style.margin
     )
     body = Box("body", page.x, page.y, page.w, page.h - footer_h - style.gap)
-    tree: Split | str = PORTRAIT if orientation == "portrait" else LANDSCAPE
-    boxes = resolve(prune(tree, _has_content(doc)) or "title", body, style.gap)
+    boxes = _layout(doc, style, body, orientation)
     for name, box in boxes.items():
         if name == "cloud" and progress:
             progress("cloud", 15)

@@ -81,11 +81,18 @@ def count_fitting(heights: Sequence[float], room: float, gap: float) -> int:
 
 
 def place_items(
-    plan: Plan, style: Style, area: Box, items: Sequence[Item], gap: float, total: int | None = None
+    plan: Plan,
+    style: Style,
+    area: Box,
+    items: Sequence[Item],
+    gap: float,
+    total: int | None = None,
+    more_label: Callable[[int], str] = lambda hidden: f"+{hidden}",
 ) -> int:
-    """Stack the items that fit in `area`; add "+N" when some are left out. Returns shown.
+    """Stack the items that fit in `area`; add "+N more" when some are left out. Returns shown.
 
-    `total` is the number of entries the items stand for, when fewer items were offered.
+    `total` is the number of entries the items stand for, when fewer items were offered;
+    `more_label(n)` words the count of those left out, in the export's language.
     """
     total = len(items) if total is None else total
     heights = [item.height for item in items]
@@ -100,7 +107,7 @@ def place_items(
             plan.lines(name, area.name, area.x + piece.dx, top + piece.dy, piece.lines, piece.style)
         top += item.height + gap
     if shown < total:
-        plan.lines(f"{area.name}.more", area.name, area.x, top, [f"+{total - shown}"], more)
+        plan.lines(f"{area.name}.more", area.name, area.x, top, [more_label(total - shown)], more)
     return shown
 
 
@@ -161,6 +168,46 @@ def shrink_to_fit(
         room -= more + gap
         shown = count_fitting([item.height for item in shortest], room, gap)
     return _shrunk(build, shown, levels, room, gap, uniform) if shown else []
+
+
+ItemBuilder = Callable[[int, int], Item]
+
+
+def fit_items(
+    plan: Plan,
+    style: Style,
+    area: Box,
+    build: Callable[[Style], ItemBuilder],
+    count: int,
+    levels: int,
+    gap: float,
+    more_label: Callable[[int], str],
+    uniform: bool = False,
+) -> int:
+    """Place all `count` items whole (level 0) at the largest text size where they fit.
+
+    When even the smallest readable size is too big, the whole items that fit are shown
+    and the rest counted ("+3 more"); `uniform` sections (and a first item too tall on
+    its own) are shortened instead, every item alike.
+
+    `build(text_style)` returns `item(i, level)` for that text size. Returns items shown.
+    """
+    design_gap = gap
+    for text in style.text_steps():
+        item, gap = build(text), design_gap * text.text_factor  # smaller text, closer items
+        items: list[Item] = []
+        for index in range(count):  # stop measuring once they overflow
+            items.append(item(index, 0))
+            if _total(items, gap) > area.h + 1e-9:
+                break
+        else:
+            return place_items(plan, text, area, items, gap, count, more_label)
+    more = line_height(text.body)
+    whole = count_fitting([i.height for i in items], area.h - more - gap, gap)
+    if whole and not uniform:  # whole items first, then the count of the rest
+        return place_items(plan, text, area, items[:whole], gap, count, more_label)
+    items = shrink_to_fit(item, count, levels, area.h, gap, more, uniform)
+    return place_items(plan, text, area, items, gap, count, more_label)
 
 
 def placeholder(plan: Plan, style: Style, area: Box, text: str) -> None:

@@ -10,7 +10,9 @@ from facilitator.exports.document import ROLE_KEYS, HarvestDocument, PriorityDoc
 from facilitator.exports.poster_blocks import count_fitting, frame, placeholder
 from facilitator.exports.poster_layout import Box, Plan
 from facilitator.exports.poster_style import MUTED, RULE, SECTION_COLOURS, Style, tint
-from facilitator.exports.poster_text import fit_label, line_height, text_width, wrap_clamped
+from facilitator.exports.poster_text import line_height, text_width, wrap_clamped
+
+WHOLE_LINES = 99  # an option's label as long as it is
 
 
 def _priority_text(priority: PriorityDoc) -> str:
@@ -21,11 +23,34 @@ def _priority_text(priority: PriorityDoc) -> str:
     return first.strip() or second.strip()
 
 
-def _priority_lines(priority: PriorityDoc, style: Style, width: float) -> list[str]:
-    """A theme's label on one line (whole terms dropped); an insight on up to two lines."""
-    if priority.kind == "theme" and priority.label.strip():
-        return [fit_label(priority.label, "bold", style.body, width)]
-    return wrap_clamped(_priority_text(priority), "bold", style.body, width, 2)
+def _priority_rows(
+    doc: HarvestDocument, text: Style, width: float, max_lines: int
+) -> tuple[list[list[str]], list[float]]:
+    """Each option's label lines (a theme's title, an insight's words) and row height."""
+    labels = [
+        wrap_clamped(_priority_text(p), "bold", text.body, width, max_lines) for p in doc.priorities
+    ]
+    bar_h = text.mm(7) * text.text_factor
+    heights = [line_height(text.body) * len(lines) + text.mm(1) + bar_h for lines in labels]
+    return labels, heights
+
+
+def _priority_fit(
+    doc: HarvestDocument, style: Style, area: Box, gap: float
+) -> tuple[Style, list[list[str]], int]:
+    """The largest text size where every option fits whole; else the smallest readable one,
+    with labels of two lines and as many options as fit."""
+    for max_lines, texts in ((WHOLE_LINES, style.text_steps()), (2, style.text_steps()[-1:])):
+        for text in texts:
+            counts = [doc.count("dots", p.dots) for p in doc.priorities]
+            count_w = max(text_width(c, "bold", text.body) for c in counts) * 1.04
+            labels, heights = _priority_rows(doc, text, area.w - count_w - style.mm(5), max_lines)
+            shown = count_fitting(heights, area.h, gap * text.text_factor)
+            if shown == len(doc.priorities):
+                return text, labels, shown
+    more = line_height(text.body)
+    gap *= text.text_factor
+    return text, labels, count_fitting(heights, area.h - more - gap, gap)
 
 
 def draw_priorities(plan: Plan, style: Style, doc: HarvestDocument, box: Box) -> None:
@@ -35,49 +60,39 @@ def draw_priorities(plan: Plan, style: Style, doc: HarvestDocument, box: Box) ->
         placeholder(plan, style, area, doc.label("no_items"))
         return
     colour = SECTION_COLOURS["priorities"]
-    counts = [doc.label("dots", count=p.dots) for p in doc.priorities]
-    count_w = max(text_width(text, "bold", style.body) for text in counts) * 1.04
-    label_w = area.w - count_w - style.mm(5)
-    pitch = line_height(style.body)
-    bar_h, gap = style.mm(7), style.mm(5)
-    labels = [_priority_lines(p, style, label_w) for p in doc.priorities]
-    heights = [pitch * len(lines) + style.mm(1) + bar_h for lines in labels]
-    shown = count_fitting(heights, area.h, gap)
-    if shown < len(doc.priorities):
-        shown = count_fitting(heights, area.h - pitch - gap, gap)
+    gap = style.mm(5)
+    text, labels, shown = _priority_fit(doc, style, area, gap)
     most = max(p.dots for p in doc.priorities) or 1
     top = area.y
-    for i, (priority, count, label) in enumerate(
-        zip(doc.priorities[:shown], counts, labels, strict=False)
-    ):
-        # The option (two lines at most) with its dots; under it, a bar as long as its share.
+    for i, (priority, label) in enumerate(zip(doc.priorities[:shown], labels, strict=False)):
+        # The option with its dots; under it, a bar as long as its share.
         used = plan.lines(
-            f"priorities.{i}.label", "priorities", area.x, top, label, style.text("bold")
+            f"priorities.{i}.label", "priorities", area.x, top, label, text.text("bold")
         )
         plan.lines(
             f"priorities.{i}.dots",
             "priorities",
             area.right,
             top,
-            [count],
-            ("bold", style.body, colour),
+            [doc.count("dots", priority.dots)],
+            ("bold", text.body, colour),
             "right",
         )
         length = max(style.mm(2), area.w * priority.dots / most)
         bar = Box(
             f"priorities.{i}.bar",
             area.x,
-            top + used + style.mm(1),
+            top + used + text.mm(1),
             length,
-            bar_h,
+            text.mm(7) * text.text_factor,
             parent="priorities",
         )
         plan.rect(bar, colour if i == 0 else tint(colour, 0.35), style.mm(1.5), kind="shape")
-        top = bar.bottom + gap
+        top = bar.bottom + gap * text.text_factor
     if shown < len(doc.priorities):
-        more = [f"+{len(doc.priorities) - shown}"]
+        more = [doc.count("more", len(doc.priorities) - shown)]
         plan.lines(
-            "priorities.more", "priorities", area.x, top, more, ("regular", style.body, MUTED)
+            "priorities.more", "priorities", area.x, top, more, ("regular", text.body, MUTED)
         )
 
 

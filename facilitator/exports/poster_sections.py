@@ -2,29 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from facilitator.exports.document import CommitmentDoc, HarvestDocument, Question
 from facilitator.exports.poster_blocks import (
     Item,
     Piece,
+    fit_items,
     frame,
-    place_items,
     placeholder,
-    shrink_to_fit,
 )
 from facilitator.exports.poster_layout import Box, Plan
 from facilitator.exports.poster_style import MUTED, SECTION_COLOURS, Style, tint
 from facilitator.exports.poster_text import (
     baseline_offset,
     clean,
-    fit_label,
     line_height,
     text_width,
     wrap,
     wrap_clamped,
 )
 from facilitator.harvest.palette import POSTER_PALETTE
+
+
+def more_label(doc: HarvestDocument) -> Callable[[int], str]:
+    """How a section says how many of its items are left out: "+5 more"."""
+    return lambda hidden: doc.count("more", hidden)
 
 
 def draw_title(plan: Plan, style: Style, doc: HarvestDocument, box: Box) -> None:
@@ -60,31 +63,41 @@ def draw_numbers(plan: Plan, style: Style, doc: HarvestDocument, box: Box) -> No
     count as the wall's and the summary's)."""
     plan.boxes.append(Box("numbers", box.x, box.y, box.w, box.h, "section"))
     values = [
-        (doc.people, doc.label("people")),
-        (doc.tables, doc.label("tables")),
-        (len(doc.notes), doc.label("notes")),
-        (len(doc.insights), doc.label("insights")),
-        (len(doc.languages), doc.label("languages")),
+        (doc.people, doc.count("people_noun", doc.people)),
+        (doc.tables, doc.count("tables_noun", doc.tables)),
+        (len(doc.notes), doc.count("notes_noun", len(doc.notes))),
+        (len(doc.insights), doc.count("insights_noun", len(doc.insights))),
+        (len(doc.languages), doc.count("languages_noun", len(doc.languages))),
     ]
-    gap = style.mm(5)
+    for text in style.text_steps():  # the labels shrink only when no tile grid fits
+        grid = _tile_grid(text, box, values)
+        if grid:
+            _tiles(plan, text, box, values, grid)
+            return
+    # Nothing fits comfortably (a very short header): one row, labels shortened.
+    text = style.text_steps()[-1]
+    tile_h = min(box.h, line_height(style.pt(30)) + line_height(text.body) + 2 * style.mm(2))
+    tile_w = (box.w - style.mm(5) * (len(values) - 1)) / len(values)
+    _tiles(plan, text, box, values, (len(values), 1, tile_w, tile_h, style.pt(30)))
+
+
+def _tile_grid(
+    text: Style, box: Box, values: Sequence[tuple[int, str]]
+) -> tuple[int, int, float, float, float] | None:
+    """The grid with the largest numbers whose every label fits its tile, if any."""
+    gap = text.mm(5)
+    label_w = max(text_width(label, "regular", text.body) for _, label in values)
     for a1_size in (72, 64, 56, 48, 40, 34, 30):
-        size = style.pt(a1_size)
-        widest = max(
-            max(text_width(f"{n:,}", "bold", size), text_width(label, "regular", style.body))
-            for n, label in values
-        )
+        size = Style(text.scale).pt(a1_size)  # numbers keep the design's sizes
+        widest = max(label_w, *(text_width(f"{n:,}", "bold", size) for n, _ in values))
         for cols in dict.fromkeys((len(values), (len(values) + 1) // 2, 2, 1)):
             rows = -(-len(values) // cols)
             tile_w = (box.w - gap * (cols - 1)) / cols
             tile_h = (box.h - gap * (rows - 1)) / rows
-            needed = line_height(size) + line_height(style.body) + 2 * style.mm(2)
-            if needed <= tile_h and widest * 1.05 + 2 * style.mm(3) <= tile_w:
-                _tiles(plan, style, box, values, (cols, rows, tile_w, tile_h, size))
-                return
-    # Nothing fits comfortably (a very short header): one row, labels shortened.
-    tile_h = min(box.h, line_height(style.pt(30)) + line_height(style.body) + 2 * style.mm(2))
-    tile_w = (box.w - gap * (len(values) - 1)) / len(values)
-    _tiles(plan, style, box, values, (len(values), 1, tile_w, tile_h, style.pt(30)))
+            needed = line_height(size) + line_height(text.body) + 2 * text.mm(2)
+            if needed <= tile_h and widest * 1.05 + 2 * text.mm(3) <= tile_w:
+                return cols, rows, tile_w, tile_h, size
+    return None
 
 
 def _tiles(
@@ -131,24 +144,30 @@ def _tiles(
         )
 
 
+WHOLE = 99  # lines: as many as the text needs (level 0 of an item is never cut)
+
+
 def draw_agenda(plan: Plan, style: Style, doc: HarvestDocument, box: Box) -> None:
     """The agenda: minutes on the left, titles wrapped on the right."""
     area = frame(plan, style, "agenda", box, doc.label("agenda"))
     if not doc.agenda:
         placeholder(plan, style, area, doc.label("no_items"))
         return
-    chip = ("bold", style.body, SECTION_COLOURS["agenda"])
     chips = [doc.label("minutes", count=item.minutes) for item in doc.agenda]
-    column = max(text_width(text, "bold", style.body) for text in chips) * 1.04 + style.mm(6)
-    width = area.w - column
 
-    def item(index: int, level: int) -> Item:
-        title = wrap_clamped(doc.agenda[index].title, "regular", style.body, width, 3 - level)
-        return Item((Piece((chips[index],), chip), Piece(tuple(title), style.text(), column)))
+    def build(text: Style) -> Callable[[int, int], Item]:
+        chip = ("bold", text.body, SECTION_COLOURS["agenda"])
+        column = max(text_width(t, "bold", text.body) for t in chips) * 1.04 + style.mm(6)
+        width = area.w - column
 
-    gap = style.mm(4)
-    items = shrink_to_fit(item, len(doc.agenda), 3, area.h, gap, line_height(style.body))
-    place_items(plan, style, area, items, gap, len(doc.agenda))
+        def item(index: int, level: int) -> Item:
+            lines = (WHOLE, 3, 2, 1)[level]
+            title = wrap_clamped(doc.agenda[index].title, "regular", text.body, width, lines)
+            return Item((Piece((chips[index],), chip), Piece(tuple(title), text.text(), column)))
+
+        return item
+
+    fit_items(plan, style, area, build, len(doc.agenda), 4, style.mm(4), more_label(doc))
 
 
 def _question_texts(question: Question, doc: HarvestDocument) -> tuple[str, list[str]]:
@@ -166,68 +185,72 @@ def draw_questions(plan: Plan, style: Style, doc: HarvestDocument, box: Box) -> 
         placeholder(plan, style, area, doc.label("no_items"))
         return
     colour = SECTION_COLOURS["questions"]
-    main, other = style.pt(32), style.pt(26)
     labels = [doc.label("round_n", number=question.round) for question in doc.questions]
-    column = max(text_width(text, "bold", style.body) for text in labels) * 1.04 + style.mm(6)
-    beside = column <= area.w * 0.22  # a narrow box puts "Round n" above the question
-    indent, start = (column, 0.0) if beside else (0.0, line_height(style.body))
-    width = area.w - indent
-    levels = ((3, 2), (3, 1), (2, 1), (3, 0), (2, 0), (1, 0))  # lines: question, translations
+    # Lines of the question and of each translation, fullest first.
+    levels = ((WHOLE, WHOLE), (3, 2), (3, 1), (2, 1), (3, 0), (2, 0), (1, 0))
 
-    def item(index: int, level: int) -> Item:
-        first, others = levels[level]
-        primary, rest = _question_texts(doc.questions[index], doc)
-        main_lines = wrap_clamped(primary, "regular", main, width, first)
-        # Beside the question, the round's name shares its first baseline.
-        nudge = baseline_offset(main) - baseline_offset(style.body) if beside else 0.0
-        pieces = [
-            Piece((labels[index],), ("bold", style.body, colour), 0.0, nudge),
-            Piece(tuple(main_lines), style.text("regular", main), indent, start),
-        ]
-        top = start + line_height(main) * len(main_lines) + style.mm(1)
-        for text in rest if others else []:
-            lines = wrap_clamped(text, "oblique", other, width, others)
-            pieces.append(Piece(tuple(lines), ("oblique", other, MUTED), indent, top))
-            top += line_height(other) * len(lines)
-        return Item(tuple(pieces))
+    def build(text: Style) -> Callable[[int, int], Item]:
+        main, other = text.pt(32), text.pt(26)
+        column = max(text_width(t, "bold", text.body) for t in labels) * 1.04 + style.mm(6)
+        beside = column <= area.w * 0.22  # a narrow box puts "Round n" above the question
+        indent, start = (column, 0.0) if beside else (0.0, line_height(text.body))
+        width = area.w - indent
 
-    gap = style.mm(5)
-    more = line_height(style.body)
-    items = shrink_to_fit(item, len(doc.questions), len(levels), area.h, gap, more, True)
-    place_items(plan, style, area, items, gap, len(doc.questions))
+        def item(index: int, level: int) -> Item:
+            first, others = levels[level]
+            primary, rest = _question_texts(doc.questions[index], doc)
+            main_lines = wrap_clamped(primary, "regular", main, width, first)
+            # Beside the question, the round's name shares its first baseline.
+            nudge = baseline_offset(main) - baseline_offset(text.body) if beside else 0.0
+            pieces = [
+                Piece((labels[index],), ("bold", text.body, colour), 0.0, nudge),
+                Piece(tuple(main_lines), text.text("regular", main), indent, start),
+            ]
+            top = start + line_height(main) * len(main_lines) + style.mm(1)
+            for translation in rest if others else []:
+                lines = wrap_clamped(translation, "oblique", other, width, others)
+                pieces.append(Piece(tuple(lines), ("oblique", other, MUTED), indent, top))
+                top += line_height(other) * len(lines)
+            return Item(tuple(pieces))
+
+        return item
+
+    count = len(doc.questions)
+    fit_items(plan, style, area, build, count, len(levels), style.mm(5), more_label(doc), True)
 
 
 def draw_themes(plan: Plan, style: Style, doc: HarvestDocument, box: Box) -> None:
-    """Themes, biggest first: label, number of notes, and a representative quote."""
+    """Themes, biggest first: title, number of notes, and a representative quote."""
     area = frame(plan, style, "themes", box, doc.label("themes"))
     if not doc.themes:
         placeholder(plan, style, area, doc.label("no_items"))
         return
     colour = SECTION_COLOURS["themes"]
+    levels = ((3, 6), (2, 3), (2, 2), (1, 1))  # lines of the title and of the quote
 
-    def item(theme_index: int, quote_lines: int) -> Item:
-        theme = doc.themes[theme_index]
-        count = doc.label("theme_notes", count=theme.notes)
-        count_w = text_width(count, "regular", style.small) * 1.04
-        label_w = area.w - count_w - style.mm(6)
-        label = (fit_label(theme.label, "bold", style.body, label_w),)
-        quote = wrap_clamped(f"“{clean(theme.quote)}”", "oblique", style.body, area.w, quote_lines)
-        top = line_height(style.body) * len(label) + style.mm(1.5)
-        nudge = baseline_offset(style.body) - baseline_offset(style.small)  # same baseline
-        pieces = [
-            Piece(label, ("bold", style.body, colour)),
-            Piece((count,), ("regular", style.small, MUTED), area.w - count_w, nudge),
-        ]
-        if quote and clean(theme.quote):
-            pieces.append(Piece(tuple(quote), style.text("oblique"), 0.0, top))
-        return Item(tuple(pieces))
+    def build(text: Style) -> Callable[[int, int], Item]:
+        def item(index: int, level: int) -> Item:
+            theme, (title_lines, quote_lines) = doc.themes[index], levels[level]
+            count = doc.count("notes", theme.notes)
+            count_w = text_width(count, "regular", text.small) * 1.04
+            label_w = area.w - count_w - style.mm(6)
+            label = tuple(wrap_clamped(theme.label, "bold", text.body, label_w, title_lines))
+            quote = wrap_clamped(
+                f"“{clean(theme.quote)}”", "oblique", text.body, area.w, quote_lines
+            )
+            top = line_height(text.body) * len(label) + style.mm(1.5)
+            nudge = baseline_offset(text.body) - baseline_offset(text.small)  # same baseline
+            pieces = [
+                Piece(label, ("bold", text.body, colour)),
+                Piece((count,), ("regular", text.small, MUTED), area.w - count_w, nudge),
+            ]
+            if quote and clean(theme.quote):
+                pieces.append(Piece(tuple(quote), text.text("oblique"), 0.0, top))
+            return Item(tuple(pieces))
 
-    gap = style.mm(6)
-    more = line_height(style.body)
-    items = shrink_to_fit(
-        lambda i, level: item(i, 4 - level), len(doc.themes), 3, area.h, gap, more
-    )
-    place_items(plan, style, area, items, gap, len(doc.themes))
+        return item
+
+    fit_items(plan, style, area, build, len(doc.themes), len(levels), style.mm(6), more_label(doc))
 
 
 def _grouped(commitments: Sequence[CommitmentDoc], anonymous: str) -> list[tuple[str, str]]:
@@ -256,27 +279,23 @@ def draw_commitments(plan: Plan, style: Style, doc: HarvestDocument, box: Box) -
     bullet = style.mm(9)
     width = area.w - bullet
 
-    def item(text: str, who: str, lines: int) -> Item:
-        body = wrap_clamped(text, "regular", style.body, width, lines)
-        signed = wrap_clamped(f"— {who}", "oblique", style.body, width, 1)
-        pieces = (
-            Piece(("•",), ("bold", style.body, colour)),
-            Piece(tuple(body), style.text(), bullet),
-            Piece(
-                tuple(signed),
-                ("oblique", style.body, MUTED),
-                bullet,
-                line_height(style.body) * len(body),
-            ),
-        )
-        return Item(pieces)
+    def build(text: Style) -> Callable[[int, int], Item]:
+        def item(index: int, level: int) -> Item:
+            words, who = grouped[index]
+            body = wrap_clamped(words, "regular", text.body, width, (WHOLE, 3, 2)[level])
+            signed = wrap_clamped(f"— {who}", "oblique", text.body, width, 1)
+            below = line_height(text.body) * len(body)
+            return Item(
+                (
+                    Piece(("•",), ("bold", text.body, colour)),
+                    Piece(tuple(body), text.text(), bullet),
+                    Piece(tuple(signed), ("oblique", text.body, MUTED), bullet, below),
+                )
+            )
 
-    gap = style.mm(5)
-    more = line_height(style.body)
-    items = shrink_to_fit(
-        lambda i, level: item(*grouped[i], 3 - level), len(grouped), 2, area.h, gap, more
-    )
-    place_items(plan, style, area, items, gap, len(grouped))
+        return item
+
+    fit_items(plan, style, area, build, len(grouped), 3, style.mm(5), more_label(doc))
 
 
 def draw_footer(plan: Plan, style: Style, doc: HarvestDocument, box: Box) -> None:

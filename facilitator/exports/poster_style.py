@@ -1,7 +1,9 @@
 """Sizes and colours of the poster, designed for A1 and scaled with the paper.
 
 On A1 the body is 28 pt (readable from about 2 m); A2 and A3 get the same design
-proportionally smaller, so the layout never changes with the paper size.
+proportionally smaller, so the layout never changes with the paper size. A section whose
+content does not fit whole sets its text smaller, step by step (`TEXT_STEPS`), but never
+below `MIN_TEXT` of the design: 18 pt on A1, 9 pt on A3, still readable at arm's length.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ A1_SHORT_SIDE = 594.0
 MUTED = "#5b6660"  # secondary text: translations, counts, captions
 RULE = "#d8d2c4"
 PAGE = "#ffffff"
+TEXT_STEPS = (1.0, 0.9, 0.8, 0.72, 0.64)  # text sizes a section may take, largest first
+MIN_TEXT = TEXT_STEPS[-1]
 
 SECTION_COLOURS = {
     "title": POSTER_PALETTE[0],
@@ -41,14 +45,28 @@ class Style:
     """Every size of the poster for one paper: points for text, millimetres otherwise."""
 
     scale: float
+    text_factor: float = 1.0  # < 1 where a section sets its text smaller to fit whole
 
     @classmethod
     def for_paper(cls, width: float, height: float) -> Style:
         return cls(min(width, height) / A1_SHORT_SIDE)
 
+    def with_text(self, factor: float) -> Style:
+        """The same paper with text `factor` of the design size (distances unchanged)."""
+        return Style(self.scale, max(MIN_TEXT, factor))
+
+    def text_steps(self) -> tuple[Style, ...]:
+        """This style at each text size a section may try, largest first."""
+        return tuple(self.with_text(factor) for factor in TEXT_STEPS)
+
+    @property
+    def min_size(self) -> float:
+        """The smallest text the poster ever prints on this paper (small text, last step)."""
+        return 24 * self.scale * MIN_TEXT
+
     def pt(self, a1_points: float) -> float:
-        """A font size given for A1, on this paper."""
-        return a1_points * self.scale
+        """A font size given for A1, on this paper, at this section's text size."""
+        return a1_points * self.scale * self.text_factor
 
     def mm(self, a1_mm: float) -> float:
         """A distance given for A1, on this paper."""

@@ -164,7 +164,7 @@ def _table_block(
     return TableBlock(
         table=table,
         heading=doc.label("table_n", table=table),
-        count=doc.label("theme_notes", count=len(mine)),
+        count=doc.count("notes", len(mine)),
         insights=tuple(i for i in insights if i.table == table),
         notes=tuple(mine),
     )
@@ -214,8 +214,7 @@ def _photos(doc: HarvestDocument, progress: Progress | None) -> tuple[PhotoBlock
 def _priorities(doc: HarvestDocument) -> tuple[PriorityRow, ...]:
     most = max((p.dots for p in doc.priorities), default=0) or 1
     return tuple(
-        PriorityRow(p, doc.label("dots", count=p.dots), max(p.dots, 0) / most)
-        for p in doc.priorities
+        PriorityRow(p, doc.count("dots", p.dots), max(p.dots, 0) / most) for p in doc.priorities
     )
 
 
@@ -235,7 +234,7 @@ def build_model(doc: HarvestDocument, progress: Progress | None = None) -> Repor
         kicker=doc.label("report_title"),
         subtitle=" · ".join(part for part in (doc.place, date) if part),
         numbers=tuple(
-            (_number(value, doc.language), doc.label(key))
+            (_number(value, doc.language), doc.count(f"{key}_noun", value))
             for value, key in (
                 (doc.people, "people"),
                 (doc.tables, "tables"),
@@ -252,9 +251,7 @@ def build_model(doc: HarvestDocument, progress: Progress | None = None) -> Repor
         agenda=tuple((a.title, doc.label("minutes", count=a.minutes)) for a in doc.agenda),
         rounds=rounds,
         photos=photos,
-        themes=tuple(
-            (t, doc.label("theme_notes", count=t.notes), _shorten(t.quote)) for t in doc.themes
-        ),
+        themes=tuple((t, doc.count("notes", t.notes), _shorten(t.quote)) for t in doc.themes),
         priorities=_priorities(doc),
         commitments=doc.commitments,
     )
