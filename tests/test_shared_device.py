@@ -80,3 +80,17 @@ def test_a_phone_of_one_person_shows_no_switch_and_cannot_take_someone_over(app,
     assert tablet.post(f"/j/{code}/device/{other.public_id}").status_code == 403
     tablet.set_cookie(f"fs_{code}", "forged.token")
     assert tablet.post(f"/j/{code}/device/{other.public_id}").status_code == 403
+
+
+def test_a_newcomer_on_a_shared_device_sits_at_its_table(app, helpers, links):
+    code = links.join_code
+    tablet = app.test_client()
+    join_shared(tablet, code, "Anne")
+    for name in ("Bram", "Chloé"):
+        tablet.post(f"/j/{code}/device/new")
+        join_shared(tablet, code, name)
+    with helpers.session() as s:
+        from facilitator.store.models import Seat
+
+        tables = s.scalars(select(Seat.table_id)).all()
+    assert len(tables) == 3 and len(set(tables)) == 1  # 6 tables of 5: all at Anne's

@@ -17,9 +17,10 @@ def test_the_organiser_gives_the_title_in_each_language_and_gets_it_back(app):
     alice = organiser(app)
     code = create(alice)
     fields = edit_form(alice, code)
-    assert fields["title-nl"] == [""]  # offered for each of the workshop's languages
+    # Offered for each of the workshop's languages, the demo's own filled in.
+    assert fields["title-nl"] == ["Zorgzame buurten in Vlaanderen en Brussel"]
     fields |= {"title": ["Caring neighbourhoods"], "title-nl": [TITLES["nl"]]}
-    fields |= {"title-fr": [TITLES["fr"]]}
+    fields |= {"title-fr": [TITLES["fr"]], "title-en": [""]}
     response = post_form(alice, code, fields)
     assert response.status_code == 302, html(response)
     assert load(app, code).titles == TITLES

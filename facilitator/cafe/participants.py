@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -31,6 +31,9 @@ class JoinRequest:
     wants_to_host: bool = False
     is_bot: bool = False
     also_speaks: tuple[str, ...] = ()
+    # A shared device: the public id of someone who joined on it; the newcomer sits at
+    # their table when it has room (a tablet stays at its table).
+    near: str | None = None
 
 
 def validate_join(request: JoinRequest, workshop: Workshop, name_max_chars: int) -> JoinRequest:
@@ -58,7 +61,7 @@ def validate_join(request: JoinRequest, workshop: Workshop, name_max_chars: int)
     also = tuple(
         lang for lang in offered if lang in request.also_speaks and lang != request.language
     )
-    return JoinRequest(request.language, name, role, request.wants_to_host, request.is_bot, also)
+    return replace(request, display_name=name, role=role, also_speaks=also)
 
 
 def join(
@@ -76,7 +79,9 @@ def join(
     if cafe_round is None:
         raise DomainError("no_round")
     tables = list_tables(session, workshop.id)
-    table = pick_table(session, tables, cafe_round.id, request.wants_to_host)
+    table = _table_of_near(session, workshop, tables, cafe_round.id, request) or pick_table(
+        session, tables, cafe_round.id, request.wants_to_host
+    )
     person = Participant(
         workshop_id=workshop.id,
         public_id=secrets.token_hex(8),
@@ -105,6 +110,27 @@ def join(
         host_data = {"table": table.number, "host": person.display_name or ""}
         items.append(("table.host_changed", events.table_audience(table.id), host_data))
     return person, events.record_many(session, workshop.id, items)
+
+
+def _table_of_near(
+    session: Session,
+    workshop: Workshop,
+    tables: list[CafeTable],
+    round_id: int,
+    request: JoinRequest,
+) -> CafeTable | None:
+    """The table of the person a shared device names, if it has a free seat."""
+    if request.near is None or request.wants_to_host:
+        return None
+    near = session.scalar(
+        select(Participant.id).where(
+            Participant.public_id == request.near, Participant.workshop_id == workshop.id
+        )
+    )
+    seating = seating_of_round(session, round_id)
+    table_id = seating.get(near) if near is not None else None
+    taken = sum(1 for seat in seating.values() if seat == table_id)
+    return next((t for t in tables if t.id == table_id and taken < t.capacity), None)
 
 
 def pick_table(

@@ -24,8 +24,8 @@ def join_on_tablet(page, server, name):
 
 
 def seen_seat(page):
-    """Online, and past the "Move to table N" card a new person on the tablet may get
-    (each person is seated on their own, not yet at the tablet's table)."""
+    """Online, and past the "Move to table N" card a person on the tablet gets when the
+    tablet's table was full and they were seated elsewhere."""
     expect(page.locator("[data-test=connection]")).to_have_attribute("data-state", "online")
     page.wait_for_timeout(300)
     if page.locator("[data-test=move-overlay]").is_visible():
@@ -59,6 +59,7 @@ def test_two_people_share_a_tablet_and_a_paper_note_reaches_their_table(browser,
     screenshot(tablet, "tablet-shared-device-800x1280")
     assert_accessible(tablet)
     table = int(re.search(r"\d+", tablet.locator("[data-test=table-label]").inner_text()).group())
+    expect(tablet.locator("[data-test=move-overlay]")).to_be_hidden()  # Bram sits at Anne's table
 
     # The facilitator types in a note written on paper at Bram's table.
     facilitator.select_option("[data-test=paper-table]", str(table))

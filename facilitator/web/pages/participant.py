@@ -20,7 +20,7 @@ from facilitator.web.pages.common import (
     unit_of_work,
     workshop_or_404,
 )
-from facilitator.web.pages.shared_device import people_view, remember_on_device
+from facilitator.web.pages.shared_device import device_people, people_view, remember_on_device
 
 bp = Blueprint("participant", __name__)
 
@@ -87,6 +87,7 @@ def join_submit(code: str) -> Response | tuple[str, int]:
             role=form.get("role") or None,
             wants_to_host=form.get("host") == "yes",
             also_speaks=tuple(form.getlist("also_speaks")[:5]),
+            near=_last_on_device(workshop.join_code) if form.get("shared") == "yes" else None,
         )
         try:
             person, stored = join(
@@ -106,6 +107,12 @@ def join_submit(code: str) -> Response | tuple[str, int]:
     if form.get("shared") == "yes":  # a tablet or laptop that several people post from
         remember_on_device(response, caller.code, person.public_id)
     return set_caller_cookie(response, caller)
+
+
+def _last_on_device(code: str) -> str | None:
+    """Who joined last on this shared device: a newcomer on it sits at their table."""
+    people = device_people(code)
+    return people[-1] if people else None
 
 
 @bp.get("/w/<code>")
