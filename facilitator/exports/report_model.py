@@ -234,7 +234,8 @@ def _photos(doc: HarvestDocument, progress: Progress | None) -> tuple[PhotoBlock
 def _priorities(doc: HarvestDocument) -> tuple[PriorityRow, ...]:
     most = max((p.dots for p in doc.priorities), default=0) or 1
     return tuple(
-        PriorityRow(p, doc.count("dots", p.dots), max(p.dots, 0) / most) for p in doc.priorities
+        PriorityRow(p, doc.count("dots", p.dots), max(p.dots, 0) / most, *_priority_words(doc, p))
+        for p in doc.priorities
     )
 
 
