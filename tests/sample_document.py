@@ -49,6 +49,7 @@ ENGLISH_LABELS = {
     "minutes": "{count} min",
     "anonymous": "Anonymous",
     "report_title": "Harvest report",
+    "contents": "Contents",
     "poster_footer": "Harvested with Facilitator",
     "hidden_left_out": "Notes taken off the wall by the facilitator are left out.",
     "no_items": "None.",

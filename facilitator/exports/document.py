@@ -34,6 +34,7 @@ LABEL_KEYS = (
     "minutes",  # "{count} min"
     "anonymous",
     "report_title",
+    "contents",  # the report's table of contents
     "poster_footer",
     "hidden_left_out",
     "no_items",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -65,6 +66,25 @@ class PriorityRow:
     priority: PriorityDoc
     dots: str  # "34 dots"
     share: float  # dots relative to the most dots, 0..1, for the bar
+    title: str = ""  # a theme's title, an insight's own words
+    detail: str = ""  # under it: a theme's quote, or where the insight came from
+
+
+_TABLE_ROUND = re.compile(r"^(\d+)\s*·\s*(\d+)$")  # ballots label insights "table·round"
+
+
+def _priority_words(doc: HarvestDocument, priority: PriorityDoc) -> tuple[str, str]:
+    """(title, detail) of a vote option, by its words, never by its "1·1" code."""
+    if priority.kind != "insight":
+        detail = priority.text if priority.text != priority.label else ""
+        return priority.label or priority.text, _shorten(detail, 200)
+    where = _TABLE_ROUND.match(priority.label.strip())
+    if where:
+        table, number = int(where.group(1)), int(where.group(2))
+        origin = doc.label("table_n", table=table) + " · " + doc.label("round_n", number=number)
+    else:
+        origin = priority.label
+    return priority.text or priority.label, origin
 
 
 @dataclass(frozen=True)
@@ -214,7 +234,8 @@ def _photos(doc: HarvestDocument, progress: Progress | None) -> tuple[PhotoBlock
 def _priorities(doc: HarvestDocument) -> tuple[PriorityRow, ...]:
     most = max((p.dots for p in doc.priorities), default=0) or 1
     return tuple(
-        PriorityRow(p, doc.count("dots", p.dots), max(p.dots, 0) / most) for p in doc.priorities
+        PriorityRow(p, doc.count("dots", p.dots), max(p.dots, 0) / most, *_priority_words(doc, p))
+        for p in doc.priorities
     )
 
 

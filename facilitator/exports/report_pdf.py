@@ -11,10 +11,17 @@ from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, CondPageBreak, Flowable, SimpleDocTemplate
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Paragraph,
+    SimpleDocTemplate,
+    TableStyle,
+)
+from reportlab.platypus.tableofcontents import TableOfContents
 
 from facilitator.exports.document import HarvestDocument
-from facilitator.exports.report_model import Progress, _shorten, _step, build_model
+from facilitator.exports.report_model import Progress, ReportModel, _shorten, _step, build_model
 from facilitator.exports.report_pdf_sections import (
     _pdf_commitments,
     _pdf_overview,
@@ -24,7 +31,15 @@ from facilitator.exports.report_pdf_sections import (
     _pdf_themes,
     _pdf_title,
 )
-from facilitator.exports.report_pdf_style import FONT, LINE, MUTED, _register_fonts
+from facilitator.exports.report_pdf_style import (
+    FONT,
+    FONT_COMMAND,
+    LINE,
+    MUTED,
+    _pdf_text,
+    _register_fonts,
+    _styles,
+)
 
 
 def _footer(title: str) -> Callable[[Canvas, BaseDocTemplate], None]:
@@ -47,6 +62,27 @@ def _footer(title: str) -> Callable[[Canvas, BaseDocTemplate], None]:
         canvas.restoreState()
 
     return draw
+
+
+def _pdf_contents(model: ReportModel) -> list[Flowable]:
+    """The contents: every section heading with its page (filled by multiBuild's passes)."""
+    s = _styles()
+    contents = TableOfContents()
+    contents.levelStyles = [s["contents"]]
+    contents.dotsMinLevel = 0
+    # Its table would otherwise set Helvetica, left unembedded.
+    contents.tableStyle = TableStyle([FONT_COMMAND, ("LEFTPADDING", (0, 0), (-1, -1), 0)])
+    return [Paragraph(_pdf_text(model.doc.label("contents")), s["h2_plain"]), contents]
+
+
+def _contents_entry(template: BaseDocTemplate) -> Callable[[Flowable], None]:
+    """After each section heading is laid out, tell the contents its page."""
+
+    def after(flowable: Flowable) -> None:
+        if isinstance(flowable, Paragraph) and flowable.style.name == "h2":
+            template.notify("TOCEntry", (0, flowable.getPlainText(), template.page))
+
+    return after
 
 
 @contextmanager
@@ -89,18 +125,19 @@ def render_report_pdf(doc: HarvestDocument, progress: Progress | None = None) ->
     )
     # The frame keeps 6 pt of padding on each side: full-width tables must fit inside it.
     width, height = template.width - 12, template.height - 12
-    story: list[Flowable] = [*_pdf_title(model, width), *_pdf_overview(model, width)]
-    # A section starts a fresh page unless most of this one is still free: big workshops
-    # read round by round, and a small one is not spread over near-empty pages.
-    fresh = height * 0.6
+    story: list[Flowable] = [*_pdf_title(model, width), *_pdf_contents(model)]
+    story += _pdf_overview(model, width)
+    # Sections follow each other: no forced breaks leaving half a page empty (headings
+    # keep with what follows them, photos keep with their captions).
     for block in model.rounds:
-        story += [CondPageBreak(fresh), *_pdf_round(model, block, first=block is model.rounds[0])]
-    story += [CondPageBreak(fresh), *_pdf_photos(model, width, height)]
-    story += [CondPageBreak(fresh), *_pdf_themes(model), *_pdf_priorities(model, width)]
+        story += _pdf_round(model, block, first=block is model.rounds[0])
+    story += _pdf_photos(model, width, height)
+    story += [*_pdf_themes(model), *_pdf_priorities(model, width)]
     story += _pdf_commitments(model)
     _step(progress, "writing", 65)
     footer = _footer(doc.title)
     with _binary_streams():
-        template.build(story, onFirstPage=footer, onLaterPages=footer)
+        template.afterFlowable = _contents_entry(template)
+        template.multiBuild(story, onFirstPage=footer, onLaterPages=footer)
     _step(progress, "done", 100)
     return buffer.getvalue()

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from reportlab.lib.colors import HexColor
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
-from facilitator.exports.report_model import ReportModel, RoundBlock, _capitalised, _shorten
+from facilitator.exports.report_model import ReportModel, RoundBlock, _capitalised
 from facilitator.exports.report_pdf_flowables import _DotBar, _Photo
 from facilitator.exports.report_pdf_style import (
     BRAND,
@@ -160,18 +160,20 @@ def _pdf_priorities(model: ReportModel, width: float) -> list[Flowable]:
     bar = width * 0.22
     rows = []
     for rank, row in enumerate(model.priorities, start=1):
-        text = f"<b>{_pdf_text(row.priority.label)}</b>"
-        if row.priority.text and row.priority.text != row.priority.label:
-            text += f'<br/><font size="8.5" color="{MUTED}">'
-            text += _pdf_text(_shorten(row.priority.text, 200)) + "</font>"
+        text = f"<b>{_pdf_text(row.title)}</b>"
+        if row.detail:
+            text += f'<br/><font size="8.5" color="{MUTED}">{_pdf_text(row.detail)}</font>'
         rows.append(
             [
-                Paragraph(str(rank), s["number"]),
+                Paragraph(str(rank), s["rank"]),
                 Paragraph(text, s["cell"]),
                 [_DotBar(row.share, bar), Paragraph(_pdf_text(row.dots), s["small"])],
             ]
         )
-    table = Table(rows, colWidths=[width * 0.08, width * 0.66, width * 0.26], hAlign="LEFT")
+    # The rank column holds "24" on one line: a fixed width, not a share of the page.
+    rank_w = 34
+    columns = [rank_w, width * 0.74 - rank_w, width * 0.26]
+    table = Table(rows, colWidths=columns, hAlign="LEFT")
     table.setStyle(
         TableStyle(
             [

@@ -19,6 +19,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 FONT = "FacilitatorSans"
 FONT_BOLD = "FacilitatorSans-Bold"
+FONT_SYMBOLS = "FacilitatorSymbols"  # emoji and symbols DejaVu lacks (Debian fonts-symbola)
+SYMBOLA = Path("/usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf")
 BRAND = "#0b6e4f"
 INK = "#14213d"
 MUTED = "#5a6473"
@@ -40,11 +42,41 @@ def _register_fonts() -> None:
     addMapping(FONT, 1, 0, FONT_BOLD)
     addMapping(FONT, 0, 1, FONT)
     addMapping(FONT, 1, 1, FONT_BOLD)
+    if SYMBOLA.exists():
+        pdfmetrics.registerFont(TTFont(FONT_SYMBOLS, str(SYMBOLA)))
+
+
+@cache
+def _dejavu_covers() -> frozenset[int]:
+    """Code points DejaVu Sans draws; others go to the symbol font, or are dropped."""
+    fonts = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    return frozenset(TTFont("probe", str(fonts / "DejaVuSans.ttf")).face.charToGlyph)
+
+
+@cache
+def _symbols_cover() -> frozenset[int]:
+    if not SYMBOLA.exists():
+        return frozenset()
+    return frozenset(TTFont("probe-symbols", str(SYMBOLA)).face.charToGlyph)
+
+
+def _with_symbols(escaped: str) -> str:
+    """Put characters DejaVu lacks (emoji) in the symbol font; drop what neither draws,
+    so no empty box is printed. Variation selectors and joiners are dropped too."""
+    plain, symbols = _dejavu_covers(), _symbols_cover()
+    out: list[str] = []
+    for char in escaped:
+        code = ord(char)
+        if code in plain or char in "\n\t":
+            out.append(char)
+        elif code in symbols:
+            out.append(f'<font name="{FONT_SYMBOLS}">{char}</font>')
+    return "".join(out)
 
 
 def _pdf_text(text: str) -> str:
     """User text made inert for Paragraph markup: <b>, & or <script> print as typed."""
-    return escape(_CONTROL.sub("", text)).replace("\n", "<br/>")
+    return _with_symbols(escape(_CONTROL.sub("", text))).replace("\n", "<br/>")
 
 
 @cache
@@ -57,7 +89,7 @@ def _styles() -> dict[str, ParagraphStyle]:
         return ParagraphStyle(name, parent=base, **kw)
 
     ink, muted, brand = HexColor(INK), HexColor(MUTED), HexColor(BRAND)
-    return {
+    styles = {
         "body": base,
         "kicker": style("kicker", fontName=FONT_BOLD, fontSize=11, textColor=brand),
         "title": style("title", fontName=FONT_BOLD, fontSize=26, leading=31, spaceBefore=4),
@@ -72,6 +104,7 @@ def _styles() -> dict[str, ParagraphStyle]:
             spaceAfter=8,
             keepWithNext=1,
         ),
+        "contents": style("contents", fontSize=10, leading=15, leftIndent=0),
         "h3": style(
             "h3", fontName=FONT_BOLD, fontSize=12, leading=16, spaceBefore=14, keepWithNext=1
         ),
@@ -99,6 +132,7 @@ def _styles() -> dict[str, ParagraphStyle]:
         "hidden": style("hidden", fontSize=8.5, leading=11.5, textColor=muted, spaceBefore=6),
         "small": style("small", fontSize=8.5, leading=11.5, textColor=muted),
         "number": style("number", fontName=FONT_BOLD, fontSize=24, leading=28, textColor=brand),
+        "rank": style("rank", fontName=FONT_BOLD, fontSize=16, leading=19, textColor=brand),
         "cell": style("cell", fontSize=9.5, leading=13),
         "cell_right": style("cell_right", fontSize=9.5, leading=13, alignment=2),
         "caption": style(
@@ -106,6 +140,9 @@ def _styles() -> dict[str, ParagraphStyle]:
         ),
         "quote": style("quote", fontSize=9.5, leading=13.5, textColor=muted, leftIndent=10),
     }
+    # The contents' own heading looks like a section's, but is not listed in itself.
+    styles["h2_plain"] = ParagraphStyle("h2_plain", parent=styles["h2"], keepWithNext=0)
+    return styles
 
 
 def _meta(note_author: str | None, votes: int, anonymous: str) -> str:

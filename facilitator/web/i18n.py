@@ -390,6 +390,7 @@ def export_labels() -> dict[str, str]:
         "minutes": gettext("{count} min"),
         "anonymous": gettext("Anonymous"),
         "report_title": gettext("Harvest report"),
+        "contents": gettext("Contents"),
         "poster_footer": gettext("Harvested with Facilitator"),
         "hidden_left_out": gettext("Notes taken off the wall by the facilitator are left out."),
         "no_items": gettext("None."),
