@@ -55,10 +55,14 @@ def settle_walls(workshop_id: int, seconds: float = 30) -> None:
     """Wait until this process draws no wall of the workshop (nor fills its vectors)."""
     import time
 
-    from facilitator.web.jobs import wall
+    from facilitator.web.jobs import meaning, wall
+
+    def busy() -> bool:
+        # A post asks for vectors first, then for the drawing: wait for both.
+        return meaning.is_busy(workshop_id) or wall.is_drawing(workshop_id)
 
     deadline = time.monotonic() + seconds
-    while wall.is_drawing(workshop_id) and time.monotonic() < deadline:
+    while busy() and time.monotonic() < deadline:
         time.sleep(0.05)
 
 
