@@ -164,6 +164,8 @@ def add_plenary_rows(session: Any, workshop_id: int, public_ids: list[str], sess
 
 
 def export(helpers: Helpers, workshop_id: int, out: Path) -> tuple[dict[str, Any], bytes]:
+    # Vectors made in the background between the two reads would make them differ.
+    settle_walls(workshop_id)
     with helpers.session() as session:
         data = workshop_data(session, workshop_id)
         write_archive(session, workshop_id, helpers.app.config["SESSIONS_DIR"], out)
