@@ -101,6 +101,8 @@ HTTP_ROUTES: dict[tuple[str, str], tuple[str, ...]] = {
         ("200",   "200",   "200",   "200",   "200",   "200",   "200",   "200",   "200"),
     ("GET", "/healthz"):
         ("200",   "200",   "200",   "200",   "200",   "200",   "200",   "200",   "200"),
+    ("GET", "/favicon.ico"):
+        ("200",   "200",   "200",   "200",   "200",   "200",   "200",   "200",   "200"),
     ("GET", "/static/<path:filename>"):
         ("200",   "200",   "200",   "200",   "200",   "200",   "200",   "200",   "200"),
     ("GET", "/vendor/<name>"):
@@ -591,6 +593,7 @@ def http_request(world: World, method: str, rule: str) -> tuple[str, dict[str, A
     requests: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {
         ("GET", "/"): ("/", {}),
         ("GET", "/healthz"): ("/healthz", {}),
+        ("GET", "/favicon.ico"): ("/favicon.ico", {}),
         ("GET", "/static/<path:filename>"): ("/static/js/common.js", {}),
         ("GET", "/vendor/<name>"): ("/vendor/socket.io.min.js", {}),
         ("GET", "/join"): (f"/join?code={code}", {}),
