@@ -88,7 +88,11 @@ def room(helpers):
             for subject in SUBJECTS.values():
                 assert phone.post(subject[language][index])["ok"]
             phones[(language, index)] = phone
-    wall = wait_for_wall(facilitator, lambda w: w["notes"] == w["theme_notes"] == 18)
+    # By meaning: until most notes have their vectors a drawing groups them by words, and
+    # a change made to such a wall names a group that the meaning wall does not have.
+    wall = wait_for_wall(
+        facilitator, lambda w: w["mode"] == "meaning" and w["notes"] == w["theme_notes"] == 18
+    )
     return links, facilitator, phones, wall
 
 
