@@ -42,6 +42,11 @@ def text_in(texts: Mapping[str, str], language: str) -> str:
     return next((texts[lang] for lang in LANGUAGES if texts.get(lang)), "")
 
 
+def area_key(area: CoachingArea) -> str:
+    """The key self-scans compare an area by: the shipped one, else the area's own."""
+    return area.key or f"area-{area.id}"
+
+
 def owned_sets(session: Session, owner_id: int) -> list[CoachingSet]:
     """An organiser's sets, oldest first."""
     query = select(CoachingSet).where(CoachingSet.owner_id == owner_id).order_by(CoachingSet.id)
@@ -76,7 +81,10 @@ def set_content(session: Session, card_set: CoachingSet) -> dict[str, Any]:
     return {
         "id": card_set.id,
         "name": dict(card_set.name),
-        "areas": [{"id": a.id, "title": dict(a.title), "cards": by_area[a.id]} for a in areas],
+        "areas": [
+            {"id": a.id, "key": area_key(a), "title": dict(a.title), "cards": by_area[a.id]}
+            for a in areas
+        ],
     }
 
 
@@ -97,7 +105,9 @@ def _store_set(session: Session, owner_id: int, content: Mapping[str, Any]) -> C
     session.add(card_set)
     session.flush()
     for position, area in enumerate(content["areas"]):
-        row = CoachingArea(set_id=card_set.id, position=position, title=dict(area["title"]))
+        row = CoachingArea(
+            set_id=card_set.id, position=position, title=dict(area["title"]), key=area.get("key")
+        )
         session.add(row)
         session.flush()
         for index, card in enumerate(area["cards"]):

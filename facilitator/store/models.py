@@ -92,6 +92,10 @@ class Workshop(Base):
     owner_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), nullable=True
     )
+    # The card set of the coaching phase (None: the shipped default set).
+    coaching_set_id: Mapped[int | None] = mapped_column(
+        ForeignKey("coaching_sets.id", ondelete="SET NULL"), nullable=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -155,6 +159,10 @@ class Participant(Base):
     is_bot: Mapped[bool] = mapped_column(Boolean, default=False)
     presence: Mapped[str] = mapped_column(String(12), default="connected")
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The neighbourhood project the person says they come from (optional).
+    project_id: Mapped[int | None] = mapped_column(
+        ForeignKey("projects.id", ondelete="SET NULL"), nullable=True, index=True
+    )
 
 
 class Seat(Base):
@@ -347,6 +355,9 @@ class CoachingArea(Base):
     )
     position: Mapped[int] = mapped_column(Integer)
     title: Mapped[dict[str, str]] = mapped_column(JSON)
+    # Stable across copies of a set (the shipped areas have one each): self-scans of
+    # different workshops compare by it. None for an area an organiser added.
+    key: Mapped[str | None] = mapped_column(String(40), nullable=True)
 
 
 class CoachingCard(Base):
@@ -361,3 +372,74 @@ class CoachingCard(Base):
     position: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(12))
     text: Mapped[dict[str, str]] = mapped_column(JSON)
+
+
+class CoachingDraw(Base):
+    """A card drawn for the room (no table) or dealt to one table in the coaching phase.
+    Its text and area are copied: a later edit of the set does not rewrite what was used."""
+
+    __tablename__ = "coaching_draws"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(
+        ForeignKey("workshops.id", ondelete="CASCADE"), index=True
+    )
+    card_id: Mapped[int | None] = mapped_column(
+        ForeignKey("coaching_cards.id", ondelete="SET NULL"), nullable=True
+    )
+    table_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cafe_tables.id", ondelete="CASCADE"), nullable=True
+    )
+    area_key: Mapped[str] = mapped_column(String(40))
+    area_title: Mapped[dict[str, str]] = mapped_column(JSON)
+    kind: Mapped[str] = mapped_column(String(12))
+    text: Mapped[dict[str, str]] = mapped_column(JSON)
+    drawn_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SelfScanAnswer(Base):
+    """One person's score (1-5) for one area of the self-scan, with an optional note.
+    Pseudonymous: shown only in aggregate, never below coaching.selfscan.MIN_ANSWERS."""
+
+    __tablename__ = "selfscan_answers"
+    __table_args__ = (UniqueConstraint("workshop_id", "participant_id", "area_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(
+        ForeignKey("workshops.id", ondelete="CASCADE"), index=True
+    )
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
+    area_key: Mapped[str] = mapped_column(String(40))
+    area_title: Mapped[dict[str, str]] = mapped_column(JSON)
+    score: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    client_id: Mapped[str] = mapped_column(String(64))
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Project(Base):
+    """A neighbourhood project of the programme, followed by one coach."""
+
+    __tablename__ = "projects"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    municipality: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    languages: Mapped[str] = mapped_column(String(40), default="nl", server_default="nl")
+    coach_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class WorkshopProject(Base):
+    """A workshop took part for this project (a workshop may serve several)."""
+
+    __tablename__ = "workshop_projects"
+
+    workshop_id: Mapped[int] = mapped_column(
+        ForeignKey("workshops.id", ondelete="CASCADE"), primary_key=True
+    )
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
