@@ -278,7 +278,7 @@ def build(app: Flask) -> FuzzWorld:
 def _wait_for_walls(timeout: float = 20.0) -> None:
     """Harvest walls draw in background threads; let them finish before the app goes."""
     deadline = time.monotonic() + timeout
-    while wall._running and time.monotonic() < deadline:
+    while wall.any_drawing() and time.monotonic() < deadline:
         time.sleep(0.05)
 
 

@@ -107,7 +107,7 @@ def test_a_burst_of_requests_draws_at_most_twice(app, monkeypatch):
     while harvest_service.any_drawing() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert draws == [7, 7]  # one running, one waiting: not 200
-    assert 7 not in harvest_service._running and 7 not in harvest_service._waiting
+    assert not harvest_service._drawings.is_busy(7)
 
 
 def wait_for(client, name, seconds=20):
@@ -177,7 +177,7 @@ def test_requests_from_many_threads_never_draw_one_workshop_twice_at_once(app, m
     for thread in threads:
         thread.join()
     deadline = time.monotonic() + 5
-    while 9 in harvest_service._running and time.monotonic() < deadline:
+    while harvest_service.is_drawing(9) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert max(overlaps) == 1
 

@@ -16,34 +16,30 @@ the model).
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from flask import Flask
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from facilitator.harvest import meaning
 from facilitator.store import events
 from facilitator.store.models import Commitment, Contribution, Workshop
 from facilitator.web.extensions import socketio
-from facilitator.web.jobs import leases, offload
+from facilitator.web.jobs import offload
+from facilitator.web.jobs.coalesce import Coalescer, pass_alone
 from facilitator.web.notify import notify
 from facilitator.web.work import unit_of_work
 
 BATCH = 128  # texts per worker call: ~2 s of CPU on one core, then the hub breathes
 THEMED_KINDS = ("note", "insight")
 
-BUSY_RETRY_SECONDS = 2.0
 _mode: meaning.Mode | None = None  # per process: the model either loads or it does not
 # Vectors have a process of their own: computed while the shared pool draws the wall.
 _embedder = offload.OwnWorker()
-# Per server process: which workshops' texts are being given vectors, and which want
-# another pass (coalesced like the wall's drawings).
-_running: set[int] = set()
-_waiting: set[int] = set()
-_lock = threading.Lock()  # a green lock under eventlet
+# Per server process: the workshops whose texts are being given vectors, coalesced like
+# the wall's drawings.
+_filling = Coalescer()
 
 
 def mode(app: Flask) -> meaning.Mode:
@@ -111,52 +107,26 @@ def _store(app: Flask, batch: Sequence[tuple[str, int, str]], vectors: Sequence[
 def request_vectors(app: Flask, workshop_id: int, then: Callable[[], None]) -> None:
     """Give the workshop's new texts their vectors in the background, then call `then`
     (which asks for the wall). Returns at once; requests made meanwhile are coalesced."""
-    with _lock:
-        if workshop_id in _running:
-            _waiting.add(workshop_id)
-            return
-        _running.add(workshop_id)
-    socketio.start_background_task(_keep_filling, app, workshop_id, then)
+    _filling.request(workshop_id, lambda: _fill_then(app, workshop_id, then))
 
 
 def is_busy(workshop_id: int) -> bool:
     """Whether this process gives the workshop's texts vectors now or is asked to again."""
-    with _lock:
-        return workshop_id in _running or workshop_id in _waiting
+    return _filling.is_busy(workshop_id)
 
 
 def any_filling() -> bool:
     """Whether this process is computing vectors (a shutdown or a test waits for it)."""
-    with _lock:
-        return bool(_running)
-
-
-def _keep_filling(app: Flask, workshop_id: int, then: Callable[[], None]) -> None:
-    while True:
-        with _lock:
-            _waiting.discard(workshop_id)  # this pass reads the texts as they are now
-        with app.app_context():
-            _fill_then(app, workshop_id, then)
-        with _lock:
-            if workshop_id not in _waiting:
-                _running.discard(workshop_id)
-                return
+    return _filling.any_running()
 
 
 def _fill_then(app: Flask, workshop_id: int, then: Callable[[], None]) -> None:
-    try:
-        # One worker at a time gives a workshop's texts their vectors.
-        leases.run_alone(app, f"vectors:{workshop_id}", lambda: fill_vectors(app, workshop_id))
-    except PoolTimeout:
-        # Every pooled connection serves phones now: they come first; try again shortly.
-        app.logger.warning("vectors of meaning wait: the database pool is busy")
-        socketio.sleep(BUSY_RETRY_SECONDS)
-        with _lock:
-            _waiting.add(workshop_id)
-        return
-    except Exception:  # noqa: BLE001  (the wall is drawn anyway, by words where need be)
-        app.logger.exception("computing the meaning of new texts failed")
-    then()
+    # One worker at a time gives a workshop's texts their vectors; the wall is drawn
+    # after, even where they failed (by words where need be).
+    lease, fill = f"vectors:{workshop_id}", lambda: fill_vectors(app, workshop_id)
+    with app.app_context():
+        if pass_alone(app, _filling, workshop_id, lease, fill, "vectors of meaning"):
+            then()
 
 
 def fill_vectors(app: Flask, workshop_id: int) -> int:

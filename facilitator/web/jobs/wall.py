@@ -21,14 +21,12 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from facilitator.cafe import harvest, themes
 from facilitator.cafe.harvest import harvest_notes
@@ -45,65 +43,42 @@ from facilitator.store.files import write_atomically
 from facilitator.store.models import Workshop
 from facilitator.store.queries import current_round
 from facilitator.web.extensions import socketio
-from facilitator.web.jobs import leases, meaning, offload
+from facilitator.web.jobs import meaning, offload
+from facilitator.web.jobs.coalesce import Coalescer, pass_alone
 from facilitator.web.notify import notify
 from facilitator.web.work import unit_of_work
-
-# Per server process: which workshops are being drawn, and which want another go.
-_running: set[int] = set()
-_waiting: set[int] = set()
-_lock = threading.Lock()  # a green lock under eventlet; a real one in threading mode
 
 
 def request_wall(app: Flask, workshop_id: int) -> None:
     """Ask for a fresh wall; returns at once (new texts get their vectors first, in a
     process of their own, then the wall is drawn; both coalesced, in the background)."""
-    meaning.request_vectors(app, workshop_id, lambda: _request_drawing(app, workshop_id))
 
+    def draw() -> None:
+        _drawings.request(workshop_id, lambda: _draw_alone(app, workshop_id))
 
-def _request_drawing(app: Flask, workshop_id: int) -> None:
-    with _lock:
-        if workshop_id in _running:
-            _waiting.add(workshop_id)
-            return
-        _running.add(workshop_id)
-    socketio.start_background_task(_keep_drawing, app, workshop_id)
+    meaning.request_vectors(app, workshop_id, draw)
 
 
 def is_drawing(workshop_id: int) -> bool:
     """Whether this process is drawing (or about to draw) the workshop's wall."""
-    with _lock:
-        return workshop_id in _running
+    return _drawings.is_running(workshop_id)
 
 
 def any_drawing() -> bool:
     """Whether this process draws a wall or computes vectors for one (a shutdown or a
     test waits for it)."""
-    with _lock:
-        return bool(_running) or meaning.any_filling()
+    return _drawings.any_running() or meaning.any_filling()
 
 
-def _keep_drawing(app: Flask, workshop_id: int) -> None:
-    while True:
-        with _lock:
-            # This drawing reads the notes as they are now: earlier requests are served.
-            _waiting.discard(workshop_id)
-        try:
-            # One worker at a time draws a workshop's wall; the others use its files.
-            leases.run_alone(app, f"wall:{workshop_id}", lambda: _draw_once(app, workshop_id))
-        except PoolTimeout:
-            # Every pooled connection serves phones now: they come first. Draw again
-            # shortly (a burst of notes is what fills the pool, and it passes).
-            app.logger.warning("the harvest wall waits: the database pool is busy")
-            socketio.sleep(BUSY_RETRY_SECONDS)
-            with _lock:
-                _waiting.add(workshop_id)
-        except Exception:  # noqa: BLE001  (a failed drawing must not stop later ones)
-            app.logger.exception("drawing the harvest wall failed")
-        with _lock:
-            if workshop_id not in _waiting:
-                _running.discard(workshop_id)
-                return
+# Per server process: the workshops being drawn, coalesced (a burst of 200 notes causes
+# two drawings, not 200).
+_drawings = Coalescer()
+
+
+def _draw_alone(app: Flask, workshop_id: int) -> None:
+    # One worker at a time draws a workshop's wall; the others use its files.
+    lease, draw = f"wall:{workshop_id}", lambda: _draw_once(app, workshop_id)
+    pass_alone(app, _drawings, workshop_id, lease, draw, "the harvest wall")
 
 
 def wall_notes(session: Any, workshop_id: int, scope: str = "all") -> list[Note]:
@@ -209,9 +184,7 @@ def _cloud(app: Flask, workshop_id: int, scope: str, drawing: Drawing) -> str:
 def _more_notes_coming(workshop_id: int) -> bool:
     """Whether this process will draw the workshop again soon: new texts are being given
     vectors (that pass asks for a drawing when done) or a drawing already waits."""
-    with _lock:
-        waiting = workshop_id in _waiting
-    return waiting or meaning.is_busy(workshop_id)
+    return _drawings.is_waiting(workshop_id) or meaning.is_busy(workshop_id)
 
 
 def _previous_cloud(app: Flask, workshop_id: int, scope: str) -> str | None:
@@ -268,7 +241,6 @@ def latest_workshop_wall(app: Flask, workshop_id: int) -> dict[str, Any] | None:
     return data
 
 
-BUSY_RETRY_SECONDS = 2.0
 KEEP_WALLS = 6  # older drawings are derived data: redrawn if ever needed (two scopes)
 # Under a stream of notes the cloud (~60% of a drawing) is redrawn at most this often;
 # the themes follow every note. A pause in the stream draws the cloud at once.
