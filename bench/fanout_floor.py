@@ -1,7 +1,8 @@
 """The floor of the fan-out bench: a bare python-socketio server on eventlet.
 
 Any client may connect. The event `broadcast` (payload: any object) makes the server
-emit one `tick` event carrying that object to every other connected client, then ack.
+emit one `tick` event carrying that object to every other connected client, then ack;
+`sync` is answered at once (the least a reconnecting phone can be given: bench.reconnect).
 No Flask, no store, no rooms: the least one worker can do to reach N sockets.
 
 Run: `.venv/bin/python -m bench.fanout_floor PORT` (bench.fanout starts it itself).
@@ -32,6 +33,10 @@ def make_server() -> socketio.Server:
     def broadcast(sid: str, data: Any) -> dict[str, bool]:
         sio.emit("tick", data, skip_sid=sid)
         return {"ok": True}
+
+    @sio.on("sync")
+    def sync(_sid: str, _data: Any) -> dict[str, Any]:
+        return {"ok": True, "events": []}
 
     return sio
 

@@ -189,23 +189,23 @@ def events_since(
     audiences: set[str] | None,
     limit: int,
 ) -> list[StoredEvent] | None:
-    """Events after `after_seq` the viewer may see, oldest first; None if more than `limit`."""
+    """Events after `after_seq` the viewer may see, oldest first; None if more than `limit`.
+
+    The viewer's audiences are chosen in the query: after a Wi-Fi blip thousands of
+    staff-only presence events follow a phone's last seq, and a phone that read them all
+    (or counted them against `limit` and fell back to a snapshot) made every reconnect
+    cost the whole room.
+    """
+    if audiences is None:  # staff: everything but personal events
+        visible = ~Event.audience.startswith("p:") & ~Event.audience.startswith("ps:")
+    else:
+        visible = Event.audience.in_(sorted(audiences))
     rows = session.scalars(
         select(Event)
-        .where(Event.workshop_id == workshop_id, Event.seq > after_seq)
+        .where(Event.workshop_id == workshop_id, Event.seq > after_seq, visible)
         .order_by(Event.seq)
         .limit(limit + 1)
     ).all()
     if len(rows) > limit:
         return None
-    return [
-        StoredEvent(r.workshop_id, r.seq, r.name, r.audience, r.data)
-        for r in rows
-        if _is_visible(r.audience, audiences)
-    ]
-
-
-def _is_visible(audience: str, audiences: set[str] | None) -> bool:
-    if audiences is None:
-        return not audience.startswith(("p:", "ps:"))
-    return audience in audiences
+    return [StoredEvent(r.workshop_id, r.seq, r.name, r.audience, r.data) for r in rows]

@@ -11,6 +11,7 @@ from sqlalchemy import (
     Boolean,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -211,7 +212,14 @@ class Event(Base):
     """A numbered workshop event, kept so a reconnecting client can catch up."""
 
     __tablename__ = "events"
-    __table_args__ = (UniqueConstraint("workshop_id", "seq"),)
+    __table_args__ = (
+        UniqueConstraint("workshop_id", "seq"),
+        # A phone's catch-up reads its audiences' events after its seq, and asks whether
+        # seats changed since: without these, every reconnect walked every event since
+        # (after a Wi-Fi blip, thousands of staff-only presence events).
+        Index("ix_events_workshop_id_audience_seq", "workshop_id", "audience", "seq"),
+        Index("ix_events_workshop_id_name_seq", "workshop_id", "name", "seq"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
