@@ -8,9 +8,11 @@ every phone reconnects the way the browser's Socket.IO client does (its first at
 after 1 s ± 50%, then again after a failure with a growing delay) and sends
 `sync` with the last sequence number it had. A phone counts as back when that `sync`
 is answered; the time runs from the moment the Wi-Fi came back. Reported: p50/p99/max
-over the phones that made it, how many made it within the deadline, and how many
-connection attempts failed on the way. The bench exits non-zero when a phone did not
-make it: figures over the survivors would flatter the server.
+over the phones that made it, how many made it within the deadline, how many
+connection attempts failed on the way, and the server's CPU time from the cut to the
+last phone back (read from /proc: steadier than the times on a shared machine). The
+bench exits non-zero when a phone did not make it: figures over the survivors would
+flatter the server.
 
 In the same run, the floor: the same N clients doing the same against a bare
 python-socketio server (`bench/fanout_floor.py`), whose `sync` is answered at once.
@@ -26,6 +28,7 @@ import asyncio
 import os
 import random
 import secrets
+import statistics
 import sys
 import tempfile
 import time
@@ -116,11 +119,37 @@ async def _come_back(port: int, device: Device, back: float, deadline: float) ->
             delay = min(delay * GROWTH, MOST_DELAY)
 
 
-async def blip(port: int, devices: list[Device], label: str) -> tuple[Sample, int]:
-    """Sign every device in, cut them all, bring them back; the sample and failed tries."""
+def _server_cpu(port: int) -> float:
+    """CPU seconds (user + system) of the process whose command line names this port."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            words = (entry / "cmdline").read_bytes().split(b"\0")
+            if str(port).encode() not in words or b"python" not in words[0]:
+                continue
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    raise RuntimeError(f"no server process found for port {port}")
+
+
+@dataclass(frozen=True)
+class Blip:
+    """One blip: when each phone was back, failed tries, and the server's CPU seconds."""
+
+    sample: Sample
+    failures: int
+    cpu: float
+
+
+async def blip(port: int, devices: list[Device], label: str) -> Blip:
+    """Sign every device in, cut them all, bring them back."""
     started = time.monotonic()
     signed = await _bounded([_sign_in(port, d) for d in devices])
     _connected(label, len(signed), len(devices), started)
+    cpu_before = _server_cpu(port)
     for device in signed:
         assert device.phone is not None
         device.phone.close()
@@ -128,31 +157,32 @@ async def blip(port: int, devices: list[Device], label: str) -> tuple[Sample, in
     back = time.monotonic()
     deadline = back + BACK_DEADLINE
     await asyncio.gather(*(_come_back(port, d, back, deadline) for d in signed))
+    cpu = _server_cpu(port) - cpu_before
     latencies = [(d.back_at - back) * 1000 for d in signed if d.back_at is not None]
     failures = sum(d.failures for d in signed)
     for device in signed:
         if device.phone is not None:
             device.phone.close()
-    return Sample(len(devices), latencies), failures
+    return Blip(Sample(len(devices), latencies), failures, cpu)
 
 
-def run(phones: int, repeats: int) -> list[tuple[str, Sample, int]]:
+def run(phones: int, repeats: int) -> list[tuple[str, Blip]]:
     """Floor then app, `repeats` blips each, each on a fresh server process."""
-    results: list[tuple[str, Sample, int]] = []
+    results: list[tuple[str, Blip]] = []
     secret = secrets.token_urlsafe(32)
     for _ in range(repeats):
         with tempfile.TemporaryDirectory(prefix="reconnect-") as folder:
             tmp = Path(folder)
             with floor_server(tmp) as port:
                 bare = [Device(None, None) for _ in range(phones)]
-                results.append(("floor", *asyncio.run(blip(port, bare, "floor"))))
+                results.append(("floor", asyncio.run(blip(port, bare, "floor"))))
             seeded = seed(f"sqlite:///{tmp}/db.sqlite3", phones, 2)
             devices = [
                 Device(_participant_cookie(secret, seeded.code, pid), _auth(seeded.code))
                 for pid in seeded.public_ids
             ]
             with app_server(tmp, secret) as port:
-                results.append(("app", *asyncio.run(blip(port, devices, "app"))))
+                results.append(("app", asyncio.run(blip(port, devices, "app"))))
     return results
 
 
@@ -166,21 +196,23 @@ def main() -> None:
     print(f"load average before: {os.getloadavg()[0]:.2f} (2 cores: keep other work off)")
     results = run(args.phones, args.repeats)
     short = []
-    summaries = {}
+    summaries, cpus = {}, {}
     for label in ("floor", "app"):
-        samples = [s for name, s, _f in results if name == label]
-        failures = [f for name, _s, f in results if name == label]
-        summary = Summary.of(samples)
+        blips = [b for name, b in results if name == label]
+        summary = Summary.of([b.sample for b in blips])
         summaries[label] = summary
+        cpus[label] = statistics.median(b.cpu for b in blips)
         print(
             f"{label:>5} {args.phones:>6} phones back: p50 {summary.p50:8.1f}"
             f" p99 {summary.p99:8.1f} max {summary.max:8.1f} ms,"
             f" {summary.served}/{args.phones} back,"
-            f" failed tries per blip {failures}"
+            f" failed tries per blip {[b.failures for b in blips]},"
+            f" server CPU {cpus[label]:.2f} s ({cpus[label] / args.phones * 1000:.2f} ms a phone)"
         )
         if summary.served < args.phones:
             short.append(f"{label}: {summary.served}/{args.phones} back")
     print(f"p99 ratio app/floor: {summaries['app'].p99 / summaries['floor'].p99:.2f}")
+    print(f"server CPU ratio app/floor: {cpus['app'] / cpus['floor']:.2f}")
     print(f"total {time.monotonic() - started:.0f} s, load average after: {os.getloadavg()[0]:.2f}")
     if short:
         sys.exit("FAILED: not every phone came back after the blip: " + "; ".join(short))

@@ -200,12 +200,14 @@ def events_since(
         visible = ~Event.audience.startswith("p:") & ~Event.audience.startswith("ps:")
     else:
         visible = Event.audience.in_(sorted(audiences))
+    # Unordered in SQL, so the planner walks the (workshop, audience, seq) index instead
+    # of every event by seq: more than `limit` rows means a snapshot whatever their order.
     rows = session.scalars(
         select(Event)
         .where(Event.workshop_id == workshop_id, Event.seq > after_seq, visible)
-        .order_by(Event.seq)
         .limit(limit + 1)
     ).all()
     if len(rows) > limit:
         return None
-    return [StoredEvent(r.workshop_id, r.seq, r.name, r.audience, r.data) for r in rows]
+    ordered = sorted(rows, key=lambda r: r.seq)
+    return [StoredEvent(r.workshop_id, r.seq, r.name, r.audience, r.data) for r in ordered]
