@@ -95,7 +95,7 @@ async def _sign_in(port: int, device: Device) -> Device | None:
         return None
 
 
-async def _come_back(port: int, device: Device, back: float, deadline: float) -> None:
+async def _come_back(port: int, device: Device, deadline: float) -> None:
     """Reconnect like the browser's client until `sync` is answered or time runs out."""
     delay = FIRST_DELAY
     while True:
@@ -156,7 +156,7 @@ async def blip(port: int, devices: list[Device], label: str) -> Blip:
     await asyncio.sleep(NOTICE)
     back = time.monotonic()
     deadline = back + BACK_DEADLINE
-    await asyncio.gather(*(_come_back(port, d, back, deadline) for d in signed))
+    await asyncio.gather(*(_come_back(port, d, deadline) for d in signed))
     cpu = _server_cpu(port) - cpu_before
     latencies = [(d.back_at - back) * 1000 for d in signed if d.back_at is not None]
     failures = sum(d.failures for d in signed)

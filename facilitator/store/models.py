@@ -413,9 +413,8 @@ class SelfScanAnswer(Base):
     __table_args__ = (UniqueConstraint("workshop_id", "participant_id", "area_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    workshop_id: Mapped[int] = mapped_column(
-        ForeignKey("workshops.id", ondelete="CASCADE"), index=True
-    )
+    # The unique constraint's (workshop, ...) prefix serves the workshop's reads.
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
     area_key: Mapped[str] = mapped_column(String(40))
     area_title: Mapped[dict[str, str]] = mapped_column(JSON)

@@ -133,7 +133,6 @@ def upgrade() -> None:
             name=op.f("uq_selfscan_answers_workshop_id_participant_id_area_key"),
         ),
     )
-    op.create_index(op.f("ix_selfscan_answers_workshop_id"), "selfscan_answers", ["workshop_id"])
 
 
 def downgrade() -> None:
