@@ -257,6 +257,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PING_INTERVAL", 10, INT, "Seconds between Socket.IO pings"),
     Setting("PING_TIMEOUT", 20, INT, "Seconds without a pong before a client counts as gone"),
     Setting(
+        "PRESENCE_GRACE_SECONDS",
+        10.0,
+        FLOAT,
+        "Seconds a phone that dropped has to come back before staff see it away (0: at once)",
+    ),
+    Setting(
         "EVENTLET_MAX_SIZE",
         10_000,
         INT,

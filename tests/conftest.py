@@ -118,6 +118,8 @@ def make_app(db_url: str, tmp_path: Any, **overrides: Any) -> Flask:
         "SECRET_KEY": "test-secret-" + "x" * 32,
         "WTF_CSRF_ENABLED": False,
         "PUBLIC_URL": "http://192.0.2.10:5000",
+        # Away at once, in the disconnect handler (tests/test_presence.py tries the grace).
+        "PRESENCE_GRACE_SECONDS": 0,
     }
     config.update(overrides)
     app = create_app(config)

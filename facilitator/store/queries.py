@@ -57,6 +57,33 @@ def seating_of_round(session: Session, round_id: int) -> dict[int, int]:
     return {participant: table for participant, table in rows}
 
 
+def phone_identity(session: Session, join_code: str, public_id: str) -> Any:
+    """(workshop_id, participant_id, language, presence) of a phone, in one statement
+    and without loading objects: thousands of phones reconnect at once after a blip."""
+    return session.execute(
+        select(Workshop.id, Participant.id, Participant.language, Participant.presence)
+        .join(Participant, Participant.workshop_id == Workshop.id)
+        .where(Workshop.join_code == join_code, Participant.public_id == public_id)
+    ).first()
+
+
+def phone_whereabouts(
+    session: Session, workshop_id: int, participant_id: int
+) -> tuple[int, int | None] | None:
+    """The workshop's last event seq and the table where the participant sits now, in
+    one statement (a phone's `sync` after a Wi-Fi blip needs only these when nothing
+    was missed); None when the workshop is gone."""
+    row = session.execute(
+        select(Workshop.last_seq, Seat.table_id)
+        .outerjoin(
+            Seat,
+            (Seat.round_id == Workshop.current_round_id) & (Seat.participant_id == participant_id),
+        )
+        .where(Workshop.id == workshop_id)
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
 def table_of(session: Session, round_id: int, participant_id: int) -> CafeTable | None:
     """The table where a participant sits in a round, if any."""
     return session.scalar(

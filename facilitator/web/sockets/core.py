@@ -20,9 +20,10 @@ from sqlalchemy import select
 from facilitator.cafe import participants, workshops
 from facilitator.cafe.snapshots import participant_snapshot, staff_snapshot
 from facilitator.errors import DomainError
-from facilitator.store import events
+from facilitator.store import events, queries
 from facilitator.store.events import StoredEvent
 from facilitator.store.models import Participant, Workshop
+from facilitator.web import presence
 from facilitator.web.auth import (
     PARTICIPANT,
     ROLES,
@@ -166,12 +167,15 @@ def on_connect(auth: Any = None) -> None:
     join_room(f"w:{workshop_id}")
     if role == PARTICIPANT:
         join_room(f"w:{workshop_id}:p:{ident['participant_id']}")
+        presence.connected(current_app, ident["participant_id"])
     else:
         join_room(f"w:{workshop_id}:staff")
 
 
 def _authenticate(caller: Caller) -> dict[str, Any]:
     """Who this connection is, checked against the database; joins a staff link's room."""
+    if caller.role == PARTICIPANT:
+        return _authenticate_phone(caller)
     with unit_of_work() as db:
         workshop = workshops.get_by_code(db, caller.code)
         ident: dict[str, Any] = {
@@ -187,25 +191,42 @@ def _authenticate(caller: Caller) -> dict[str, Any]:
             ident["grant"] = caller.grant
         if not still_granted(caller, workshop):
             raise DomainError("unauthorized")  # opened with a link since replaced
-        if caller.role == PARTICIPANT:
-            person = participants.get_participant(db, workshop, caller.participant or "")
-            ident |= {"participant_id": person.id, "lang": person.language}
-            participants.set_presence(db, workshop, person, "connected")
     return ident
+
+
+def _authenticate_phone(caller: Caller) -> dict[str, Any]:
+    """A participant's connection: one look-up, and a write only when presence changes."""
+    with unit_of_work() as db:
+        code = workshops.normalise_code(caller.code)
+        found = queries.phone_identity(db, code, caller.participant or "")
+        if found is None:  # say which: the workshop or the person is unknown
+            workshop = workshops.get_by_code(db, caller.code)
+            participants.get_participant(db, workshop, caller.participant or "")
+            raise DomainError("unknown_participant")
+        workshop_id, participant_id, language, presence_now = found
+        if presence_now != "connected":
+            workshop = db.get(Workshop, workshop_id)
+            person = db.get(Participant, participant_id)
+            participants.set_presence(db, workshop, person, "connected")
+    return {
+        "role": caller.role,
+        "code": caller.code,
+        "workshop_id": workshop_id,
+        "participant_id": participant_id,
+        "lang": language,
+    }
 
 
 @socketio.on("disconnect")
 def on_disconnect(*_args: Any) -> None:
-    """A phone that leaves is marked away (it may come back any moment)."""
+    """A phone that leaves is marked away after a grace (it may come back any moment)."""
     ident = session.get("ident")
     if not ident or ident["role"] != PARTICIPANT:
         return
     try:
-        with unit_of_work() as db:
-            workshop = db.get(Workshop, ident["workshop_id"])
-            person = db.get(Participant, ident["participant_id"])
-            if person:
-                participants.set_presence(db, workshop, person, "away")
+        presence.disconnected(
+            current_app._get_current_object(), ident["workshop_id"], ident["participant_id"]
+        )
     except Exception as exc:  # noqa: BLE001  (presence is corrected by the next connect)
         _log_failure("disconnect", exc)
 
@@ -262,11 +283,7 @@ def on_sync(ident: dict[str, Any], payload: schemas.Sync) -> Ack:
     app = current_app._get_current_object()
     if ident["role"] == PARTICIPANT:
         with unit_of_work() as db:
-            workshop = db.get(Workshop, ident["workshop_id"])
-            person = db.get(Participant, ident["participant_id"])
-            table = participants.current_table(db, workshop, person)
-            _follow_table(ident["workshop_id"], table.id if table else None)
-            ack = _participant_catch_up(db, workshop, person, table, last_seq)
+            ack = _participant_sync(db, ident["workshop_id"], ident["participant_id"], last_seq)
         # The whole workshop's cloud, which phones show between rounds (derived, not stored).
         return ack | {"harvest": latest_workshop_wall(app, ident["workshop_id"])}
     with unit_of_work() as db:
@@ -293,34 +310,46 @@ def _follow_table(workshop_id: int, table_id: int | None) -> None:
     session["table_room"] = wanted
 
 
-def _participant_catch_up(db, workshop, person, table, last_seq: int) -> Ack:  # type: ignore[no-untyped-def]
+def _participant_sync(db, workshop_id: int, participant_id: int, last_seq: int) -> Ack:  # type: ignore[no-untyped-def]
+    """Rejoin the table's room and catch up; nothing is loaded when nothing was missed
+    (after a Wi-Fi blip thousands of phones sync at once, mostly up to date)."""
+    whereabouts = queries.phone_whereabouts(db, workshop_id, participant_id)
+    if whereabouts is None:
+        raise DomainError("unauthorized")
+    workshop_seq, table_id = whereabouts
+    _follow_table(workshop_id, table_id)
+    if 0 < last_seq == workshop_seq:
+        return {"ok": True, "events": [], "seq": workshop_seq}
     # A seat change means a new table whose earlier notes were never sent: start afresh.
-    if last_seq and events.seats_changed_since(db, workshop.id, last_seq):
-        return {"ok": True, "snapshot": participant_snapshot(db, workshop, person)}
-    audiences = events.visible_audiences(person.id, table.id if table else None)
-    missed = _missed(db, workshop, last_seq, audiences)
+    missed = None
+    if last_seq and not events.seats_changed_since(db, workshop_id, last_seq):
+        audiences = events.visible_audiences(participant_id, table_id)
+        missed = _missed(db, workshop_id, workshop_seq, last_seq, audiences)
     if missed is None:
+        workshop = db.get(Workshop, workshop_id)
+        person = db.get(Participant, participant_id)
         return {"ok": True, "snapshot": participant_snapshot(db, workshop, person)}
-    return _events_ack(workshop, missed)
+    return _events_ack(workshop_seq, missed)
 
 
 def _staff_catch_up(db, workshop, role: str, last_seq: int) -> Ack:  # type: ignore[no-untyped-def]
-    missed = _missed(db, workshop, last_seq, None)
+    missed = _missed(db, workshop.id, workshop.last_seq, last_seq, None)
     if missed is None:
         return {"ok": True, "snapshot": staff_snapshot(db, workshop, role)}
-    return _events_ack(workshop, missed)
+    return _events_ack(workshop.last_seq, missed)
 
 
-def _missed(db, workshop, last_seq: int, audiences):  # type: ignore[no-untyped-def]
-    if last_seq == 0 or last_seq > workshop.last_seq:
+def _missed(db, workshop_id: int, workshop_seq: int, last_seq: int, audiences):  # type: ignore[no-untyped-def]
+    """The events after `last_seq`, or None when a snapshot must replace them."""
+    if last_seq == 0 or last_seq > workshop_seq:
         return None
     limit = current_app.config["REPLAY_MAX_EVENTS"]
-    return events.events_since(db, workshop.id, last_seq, audiences, limit)
+    return events.events_since(db, workshop_id, last_seq, audiences, limit)
 
 
-def _events_ack(workshop: Workshop, missed: list[StoredEvent]) -> Ack:
+def _events_ack(workshop_seq: int, missed: list[StoredEvent]) -> Ack:
     replay = [{"name": e.name, "seq": e.seq, "data": e.data} for e in missed]
-    return {"ok": True, "events": replay, "seq": workshop.last_seq}
+    return {"ok": True, "events": replay, "seq": workshop_seq}
 
 
 def staff_action(
