@@ -11,6 +11,12 @@ import socket
 import warnings
 from typing import Any
 
+# Connections the kernel queues before the server accepts them. After a Wi-Fi blip
+# thousands of phones reconnect within a second or two; with the libraries' default of
+# 50 most of them overflowed the queue and waited for TCP's SYN retries (1 s, 3 s, 7 s)
+# on top of their own back-off (bench/reconnect.py). Linux caps it at net.core.somaxconn.
+LISTEN_BACKLOG = 4096
+
 
 def patch(async_mode: str) -> None:
     """Monkey-patch the standard library for the chosen async mode."""
@@ -65,7 +71,7 @@ def serve(
     import eventlet
     import eventlet.wsgi
 
-    listener = eventlet.listen((host, port))
+    listener = eventlet.listen((host, port), backlog=LISTEN_BACKLOG)
     listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     eventlet.wsgi.server(
         listener,
@@ -86,7 +92,9 @@ def _serve_gevent(app: Any, host: str, port: int, max_size: int) -> None:
     from gevent import pywsgi
     from gevent.pool import Pool
 
-    server = pywsgi.WSGIServer((host, port), app, log=None, spawn=Pool(max_size))
+    server = pywsgi.WSGIServer(
+        (host, port), app, log=None, spawn=Pool(max_size), backlog=LISTEN_BACKLOG
+    )
     server.init_socket()
     server.socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     server.serve_forever()
