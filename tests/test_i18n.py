@@ -101,3 +101,29 @@ def test_the_scripts_texts_come_translated(app, helpers, links):
     phone = helpers.join(links.join_code, language="nl")
     html = phone.http.get(f"/w/{links.join_code}").get_data(as_text=True)
     assert '"you_are_at_table": "Je zit aan tafel {table}"' in html
+
+
+@pytest.mark.parametrize("language", ["en", "nl", "fr"])
+def test_every_count_the_browser_shows_has_both_forms_in_the_readers_language(app, language):
+    """`Common.count` picks `key_one` or `key` by Intl.PluralRules: both forms must be
+    translated, carry the count alike, and differ where the language says they do."""
+    from flask_babel import force_locale
+
+    from facilitator.web.i18n import js_strings
+
+    with app.test_request_context(), force_locale(language):
+        strings = js_strings()
+    ones = [key for key in strings if key.endswith("_one")]
+    assert len(ones) >= 15
+    for one in ones:
+        other = strings[one.removesuffix("_one")]
+        assert ("{count}" in strings[one]) == ("{count}" in strings[one.removesuffix("_one")])
+        assert "1" not in strings[one], (language, one, strings[one])  # "0 note" in French
+        assert strings[one] and other
+    assert strings["notes_count_one"] != strings["notes_count"]
+
+
+def test_the_browser_picks_the_plural_form_by_the_pages_language():
+    script = (ROOT / "static" / "js" / "common.js").read_text()
+    assert "new Intl.PluralRules(document.documentElement.lang" in script
+    assert "n === 1 ?" not in script

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app, g, request
-from flask_babel import get_locale, gettext, lazy_gettext
+from flask_babel import get_locale, gettext, lazy_gettext, ngettext
 
 from facilitator.cafe.views import title_in
 from facilitator.store.models import Workshop
@@ -194,6 +194,13 @@ def error_message(code: str, limit: int | None = None) -> str:
     return message
 
 
+def _plural(key: str, one: str, other: str) -> dict[str, str]:
+    """The two forms of a count for the browser: `key_one` where the reader's language
+    says "one" (French: 0 and 1; Dutch and English: 1 only), `key` otherwise. Common.count
+    picks between them with Intl.PluralRules in the same language."""
+    return {f"{key}_one": one, key: other}
+
+
 def js_strings() -> dict[str, str]:
     """Texts the browser scripts show, translated; `{name}` marks a value filled in later."""
     strings = {
@@ -225,12 +232,21 @@ def js_strings() -> dict[str, str]:
         "device_wait": gettext("A note is still being sent. Switch when it is posted."),
         "chars_left": gettext("{count} characters left"),
         "people_count": gettext("{count} of {capacity} seats taken"),
-        "notes_count": gettext("{count} notes"),
-        "notes_count_one": gettext("1 note"),
-        "people_joined": gettext("{count} people have joined"),
-        "people_joined_one": gettext("1 person has joined"),
-        "people_at_table": gettext("{count} people"),
-        "people_at_table_one": gettext("1 person"),
+        **_plural(
+            "notes_count",
+            ngettext("{count} note", "{count} notes", 1),
+            ngettext("{count} note", "{count} notes", 2),
+        ),
+        **_plural(
+            "people_joined",
+            ngettext("{count} person has joined", "{count} people have joined", 1),
+            ngettext("{count} person has joined", "{count} people have joined", 2),
+        ),
+        **_plural(
+            "people_at_table",
+            ngettext("{count} person", "{count} people", 1),
+            ngettext("{count} person", "{count} people", 2),
+        ),
         "status_pending": gettext("not started"),
         "status_running": gettext("running"),
         "status_ended": gettext("ended"),
@@ -255,14 +271,20 @@ def js_strings() -> dict[str, str]:
         "confirm_gone": gettext("Has {name} left? Their seat goes to someone else."),
         "tick_first": gettext("Tick one or more people first."),
         "plan_for_round": gettext("Plan for round {number}"),
-        "repeats": gettext("{count} repeated encounters"),
-        "repeats_one": gettext("1 repeated encounter"),
+        **_plural(
+            "repeats",
+            ngettext("{count} repeated encounter", "{count} repeated encounters", 1),
+            ngettext("{count} repeated encounter", "{count} repeated encounters", 2),
+        ),
         "new_encounters": gettext("new people met: {mean} on average, at least {min}"),
         "size_spread": gettext("table sizes differ by {spread}"),
         "language_coverage": gettext("tables sharing a language: {percent}%"),
         "role_mix": gettext("tables mixing roles: {percent}%"),
-        "violations": gettext("{count} wishes not met"),
-        "violations_one": gettext("1 wish not met"),
+        **_plural(
+            "violations",
+            ngettext("{count} wish not met", "{count} wishes not met", 1),
+            ngettext("{count} wish not met", "{count} wishes not met", 2),
+        ),
         "tick_two": gettext("Tick at least two people first."),
         "cloud_alt": gettext("Word cloud of the notes so far"),
         "vote": gettext("Upvote ({count} so far)"),
@@ -287,21 +309,39 @@ def js_strings() -> dict[str, str]:
         "vote_lead": gettext("Everyone has {dots} dots: put them on what matters most."),
         "vote_open": gettext("Voting is open"),
         "vote_closed": gettext("Vote closed"),
-        "dots_left": gettext("{count} dots left"),
-        "dots_left_one": gettext("1 dot left"),
+        **_plural(
+            "dots_left",
+            ngettext("{count} dot left", "{count} dots left", 1),
+            ngettext("{count} dot left", "{count} dots left", 2),
+        ),
         "dots_all_placed": gettext("All your dots are placed. You can still move them."),
-        "dots_n": gettext("{count} dots"),
-        "dots_n_one": gettext("1 dot"),
-        "dots_on_option": gettext("{count} of your dots here"),
-        "dots_on_option_one": gettext("1 of your dots here"),
-        "your_dots": gettext("Your dots: {count}"),
-        "your_dots_one": gettext("Your dot: 1"),
+        **_plural(
+            "dots_n",
+            ngettext("{count} dot", "{count} dots", 1),
+            ngettext("{count} dot", "{count} dots", 2),
+        ),
+        **_plural(
+            "dots_on_option",
+            ngettext("{count} of your dots here", "{count} of your dots here", 1),
+            ngettext("{count} of your dots here", "{count} of your dots here", 2),
+        ),
+        **_plural(
+            "your_dots",
+            ngettext("Your dot: {count}", "Your dots: {count}", 1),
+            ngettext("Your dot: {count}", "Your dots: {count}", 2),
+        ),
         "dot_add": gettext("Add a dot to: {option}"),
         "dot_remove": gettext("Take a dot from: {option}"),
-        "voters": gettext("{count} people voted"),
-        "voters_one": gettext("1 person voted"),
-        "dots_per_person": gettext("{count} dots each"),
-        "dots_per_person_one": gettext("1 dot each"),
+        **_plural(
+            "voters",
+            ngettext("{count} person voted", "{count} people voted", 1),
+            ngettext("{count} person voted", "{count} people voted", 2),
+        ),
+        **_plural(
+            "dots_per_person",
+            ngettext("{count} dot each", "{count} dots each", 1),
+            ngettext("{count} dot each", "{count} dots each", 2),
+        ),
         "dots_range": gettext("Give everyone 1 to 10 dots."),
         "ballot_none": gettext("No vote yet."),
         "spotlight_now": gettext("Now in the spotlight: table {table}"),
@@ -314,16 +354,27 @@ def js_strings() -> dict[str, str]:
         "commit_empty": gettext("Please write your commitment first."),
         "commitment_recorded": gettext("Your commitment was recorded."),
         "no_commitments_yet": gettext("No commitments yet."),
-        "sum_people": gettext("people"),
-        "sum_people_one": gettext("person"),
-        "sum_tables": gettext("conversation tables"),
-        "sum_tables_one": gettext("conversation table"),
-        "sum_notes": gettext("notes written"),
-        "sum_notes_one": gettext("note written"),
-        "sum_insights": gettext("key insights"),
-        "sum_insights_one": gettext("key insight"),
-        "insights_count": gettext("{count} key insights"),
-        "insights_count_one": gettext("1 key insight"),
+        **_plural("sum_people", ngettext("person", "people", 1), ngettext("person", "people", 2)),
+        **_plural(
+            "sum_tables",
+            ngettext("conversation table", "conversation tables", 1),
+            ngettext("conversation table", "conversation tables", 2),
+        ),
+        **_plural(
+            "sum_notes",
+            ngettext("note written", "notes written", 1),
+            ngettext("note written", "notes written", 2),
+        ),
+        **_plural(
+            "sum_insights",
+            ngettext("key insight", "key insights", 1),
+            ngettext("key insight", "key insights", 2),
+        ),
+        **_plural(
+            "insights_count",
+            ngettext("{count} key insight", "{count} key insights", 1),
+            ngettext("{count} key insight", "{count} key insights", 2),
+        ),
         "themes_by_meaning": gettext(
             "Themes by meaning: notes on one subject meet whatever their language."
         ),
@@ -340,8 +391,11 @@ def js_strings() -> dict[str, str]:
         "theme_hide_notes": gettext("Hide its notes"),
         "theme_split": gettext("Make a theme of the ticked notes"),
         "tick_notes_first": gettext("Tick one or more notes first."),
-        "sum_languages": gettext("languages"),
-        "sum_languages_one": gettext("language"),
+        **_plural(
+            "sum_languages",
+            ngettext("language", "languages", 1),
+            ngettext("language", "languages", 2),
+        ),
         "summary_no_themes": gettext("Themes appear once enough notes are in."),
         "summary_no_vote": gettext("No dot-vote yet."),
         "summary_no_commitments": gettext("No commitments yet."),

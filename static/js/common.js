@@ -447,9 +447,13 @@ const Fac = (() => {
     return { title: option.text || option.label || "", detail: where };
   }
 
-  /** "1 note" or "{count} notes": the catalogues hold both forms. */
+  /** "1 note" or "{count} notes": the catalogues hold both forms (ngettext), and the
+   *  page's language says which a number takes (French: "0 note", English: "0 notes"). */
+  let pluralRules = null;
   function countText(key, n, values) {
-    return t(n === 1 ? `${key}_one` : key, { count: n, ...(values || {}) });
+    if (!pluralRules) pluralRules = new Intl.PluralRules(document.documentElement.lang || "en");
+    const form = pluralRules.select(n) === "one" ? `${key}_one` : key;
+    return t(form, { count: n, ...(values || {}) });
   }
 
   return {
