@@ -15,12 +15,13 @@ def test_a_missing_page_is_the_apps_page_in_the_readers_language(app, lang, word
     assert words in answer.get_data(as_text=True)
 
 
-def test_a_wrong_staff_link_is_refused_in_french(app):
+def test_a_wrong_staff_link_is_refused_in_french(app, links):
     client = app.test_client()
-    answer = client.get("/f/ZZZZ/wrongsecret", headers={"Accept-Language": "fr"})
+    answer = client.get(f"/f/{links.join_code}/wrongsecret", headers={"Accept-Language": "fr"})
     body = answer.get_data(as_text=True)
-    assert answer.status_code in {403, 404}
-    assert "Page not found" not in body and "link" not in body.lower().split("<main")[-1]
+    assert answer.status_code == 403
+    assert "Ce lien n’ouvre pas cette page" in body
+    assert "This link does not open" not in body and "Join a workshop" not in body
 
 
 def test_a_crash_shows_the_page_without_a_traceback(app):
