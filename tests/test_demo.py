@@ -106,3 +106,17 @@ def test_the_demo_prints_an_organiser_login_that_owns_the_demo(tmp_path):
         assert page.status_code == 200
     finally:
         server.stop()
+
+
+def test_restarting_after_a_round_began_gives_a_fresh_demo_workshop(app):
+    from facilitator.store.models import Round
+
+    factory = app.extensions["facilitator.sessions"]
+    with session_scope(factory) as s:
+        first = load_demo(s)
+        workshop = get_by_code(s, first.join_code)
+        s.query(Round).filter(Round.workshop_id == workshop.id).first().status = "ended"
+    with session_scope(factory) as s:
+        second = load_demo(s)
+        assert second.join_code != first.join_code
+        assert get_by_code(s, first.join_code) is not None  # the old one is kept

@@ -21,6 +21,7 @@ from facilitator.web.extensions import babel, csrf, socketio
 from facilitator.web.i18n import select_locale, workshop_title
 from facilitator.web.on_commit import publish_on_commit
 from facilitator.web.pages import register_blueprints
+from facilitator.web.pages.common import register_status_pages
 from facilitator.web.sockets.core import RevokingRedisManager
 from facilitator.web.wire import TextPacket
 
@@ -74,6 +75,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         serializer=TextPacket,
     )
     register_blueprints(app)
+    register_status_pages(app)
     hops = app.config["PROXY_HOPS"]
     if hops > 0:
         # Behind nginx every phone would be the proxy's address (one join limit for the

@@ -175,6 +175,9 @@ ERROR_MESSAGES = {
     ),
     "bad_card_text": lazy_gettext("A card can be at most 500 characters."),
     "bad_card_kind": lazy_gettext("A card is a reflection question or an action prompt."),
+    "bad_score": lazy_gettext("Choose a score from the scale."),
+    "bad_selfscan_note": lazy_gettext("A self-scan note must be text."),
+    "selfscan_note_too_long": lazy_gettext("This self-scan note is too long."),
     # Exports (poster, report, archive).
     "bad_export": lazy_gettext("Choose one of the offered exports and its options."),
     "unknown_export": lazy_gettext("There is no such export for this workshop."),
@@ -258,6 +261,7 @@ def js_strings() -> dict[str, str]:
         "last_round": gettext("This is the last round."),
         "note_posted": gettext("Your note was posted."),
         "error_generic": gettext("Something went wrong. Please try again."),
+        "empty_note": error_message("empty_text"),
         "minutes": gettext("{count} min"),
         "start_phase": gettext("Start"),
         "restart_phase": gettext("Restart"),

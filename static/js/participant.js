@@ -332,7 +332,7 @@
     const text = textarea.value.trim();
     const state = conn.live.state;
     showError("");
-    if (!text) { showError(t("error_generic")); return; }
+    if (!text) { showError(t("empty_note")); return; }
     if (!state || !state.seat) { showError(t("no_seat")); return; }
     textarea.value = "";
     showCharsLeft();

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from facilitator.cafe.participants import JoinRequest, join
 from facilitator.cafe.workshops import WorkshopLinks, create_workshop, rotate_secrets
+from facilitator.organise.editing import has_started
 from facilitator.organise.users import create_user, set_password
 from facilitator.store.models import Participant, User, Workshop
 
@@ -33,14 +34,15 @@ def samples() -> dict[str, Any]:
 
 
 def load_demo(session: Session) -> WorkshopLinks:
-    """Create the demo workshop, or reuse the last one with fresh staff links."""
+    """Reuse the last demo workshop with fresh staff links while no round has started;
+    once one has, a new demo workshop (the old ones stay listed for the organiser)."""
     existing = session.scalar(
         select(Workshop)
         .where(Workshop.title == template()["title"])
         .order_by(Workshop.id.desc())
         .limit(1)
     )
-    if existing is not None:
+    if existing is not None and not has_started(session, existing):
         return rotate_secrets(session, existing)
     return create_workshop(session, template())
 

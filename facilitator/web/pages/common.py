@@ -4,8 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, abort, current_app, redirect, render_template, request, url_for
+from flask import (
+    Flask,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import lazy_gettext
 from sqlalchemy.orm import Session
+from werkzeug.exceptions import HTTPException
 
 from facilitator.cafe.workshops import get_by_code, normalise_code, secret_matches
 from facilitator.errors import DomainError
@@ -84,3 +96,42 @@ def render_screen(template: str, status: int = 200, **context: Any) -> tuple[str
 def error_page(code: str, status: int) -> tuple[str, int]:
     """A page that says in the reader's language what went wrong."""
     return render_screen("error.html", status, message=error_message(code))
+
+
+# The status pages people may meet: a heading and a sentence each, in their language.
+STATUS_TEXTS = {
+    403: (
+        lazy_gettext("This link does not open this page"),
+        lazy_gettext("The link is wrong or has been replaced. Ask the organiser for the new link."),
+    ),
+    404: (
+        lazy_gettext("Page not found"),
+        lazy_gettext("There is no page at this address. Check the link or the workshop code."),
+    ),
+    500: (
+        lazy_gettext("Something broke on our side"),
+        lazy_gettext("The server could not show this page. Please try again in a moment."),
+    ),
+}
+JSON_PREFIXES = ("/api/", "/socket.io", "/photos/", "/exports/")
+
+
+def status_page(exc: Exception) -> tuple[Response | str, int]:
+    """403/404/500 in the app's look (JSON for machine paths); never a traceback."""
+    status = exc.code if isinstance(exc, HTTPException) and exc.code else 500
+    heading, sentence = STATUS_TEXTS.get(status, STATUS_TEXTS[500])
+    if (
+        request.path.startswith(JSON_PREFIXES)
+        or request.accept_mimetypes.best == "application/json"
+    ):
+        return jsonify({"ok": False, "error": status, "message": str(sentence)}), status
+    way_on = "organiser.login" if request.path.startswith("/o/") else "participant.index"
+    return render_screen(
+        "error.html", status, heading=str(heading), message=str(sentence), way_on=way_on
+    )
+
+
+def register_status_pages(app: Flask) -> None:
+    """App-wide handlers, so every blueprint's abort() reads the same way."""
+    for status in STATUS_TEXTS:
+        app.register_error_handler(status, status_page)
