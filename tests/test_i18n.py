@@ -127,3 +127,22 @@ def test_the_browser_picks_the_plural_form_by_the_pages_language():
     script = (ROOT / "static" / "js" / "common.js").read_text()
     assert "new Intl.PluralRules(document.documentElement.lang" in script
     assert "n === 1 ?" not in script
+
+
+@pytest.mark.parametrize(
+    ("language", "words"), [("nl", "Geen antwoord"), ("fr", "ne répond pas"), ("en", "No answer")]
+)
+def test_a_phone_that_got_no_answer_says_so_not_something_went_wrong(app, language, words):
+    """A timed-out emit on a weak Wi-Fi is told apart from a refusal, in the reader's language."""
+    from flask_babel import force_locale
+
+    from facilitator.web.i18n import js_strings
+
+    with app.test_request_context(), force_locale(language):
+        strings = js_strings()
+    assert words in strings["no_answer"]
+    assert strings["no_answer"] != strings["error_generic"]
+    scripts = Path(__file__).resolve().parents[1] / "static" / "js"
+    for name in ("participant.js", "facilitator.js", "themes_console.js"):
+        source = (scripts / name).read_text(encoding="utf-8")
+        assert 'err ? t("error_generic")' not in source and "no_answer" in source, name

@@ -261,6 +261,9 @@ def js_strings() -> dict[str, str]:
         "last_round": gettext("This is the last round."),
         "note_posted": gettext("Your note was posted."),
         "error_generic": gettext("Something went wrong. Please try again."),
+        "no_answer": gettext(
+            "No answer from the server: the Wi-Fi may be weak. Please try again in a moment."
+        ),
         "empty_note": error_message("empty_text"),
         "minutes": gettext("{count} min"),
         "start_phase": gettext("Start"),

@@ -21,7 +21,7 @@
 
   function send(event, payload, onOk) {
     conn.socket.timeout(10000).emit(event, payload, (err, ack) => {
-      if (err) { showError(t("error_generic")); return; }
+      if (err) { showError(t("no_answer")); return; }
       if (!ack.ok) { showError(ack.message); conn.sync(); return; }
       showError("");
       if (onOk) onOk(ack);
@@ -324,7 +324,7 @@
 
   function sendPlenary(event, payload, onOk) {
     conn.socket.timeout(10000).emit(event, payload, (err, ack) => {
-      if (err) { plenaryError(t("error_generic")); return; }
+      if (err) { plenaryError(t("no_answer")); return; }
       if (!ack.ok) { plenaryError(ack.message); return; }
       plenaryError("");
       if (onOk) onOk(ack);

@@ -95,7 +95,7 @@
   $("come-back").addEventListener("click", () => {
     conn.socket.timeout(8000).emit("participant.return", {}, (err, ack) => {
       if (!err && ack && ack.ok) conn.sync(true);
-      else showError(t("error_generic"));
+      else showError(err ? t("no_answer") : ack.message);
     });
   });
 
@@ -204,7 +204,7 @@
       if (!err && ack && ack.ok) {
         notesOut.clear();
         conn.sync(true);
-      } else showError(t("error_generic"));
+      } else showError(err ? t("no_answer") : ack.message);
     });
   });
 
@@ -218,7 +218,7 @@
       button.disabled = true;
       conn.socket.timeout(8000).emit("note.vote", { note: note.id, up: !voted }, (err, ack) => {
         button.disabled = false;
-        if (err || !ack.ok) showError(err ? t("error_generic") : ack.message);
+        if (err || !ack.ok) showError(err ? t("no_answer") : ack.message);
       });
     });
     return button;
@@ -685,7 +685,7 @@
     conn.socket.timeout(8000).emit("ballot.dots", { ballot: ballotId, dots: sent }, (err, ack) => {
       const latest = request === dotsRequest && draft === sent; // nothing changed since
       if (err) {
-        if (latest) { draft = null; voteError(t("error_generic")); }
+        if (latest) { draft = null; voteError(t("no_answer")); }
       } else if (ack.ok) {
         if (state.ballot && state.ballot.id === ballotId) state.my_dots = ack.mine;
         if (latest) draft = null;

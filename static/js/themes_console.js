@@ -12,7 +12,7 @@
 
   function send(event, payload, onOk) {
     conn.socket.timeout(10000).emit(event, payload, (err, ack) => {
-      if (err || !ack.ok) { showError(err ? t("error_generic") : ack.message); return; }
+      if (err || !ack.ok) { showError(err ? t("no_answer") : ack.message); return; }
       showError("");
       if (onOk) onOk(ack);
     });
