@@ -91,7 +91,7 @@ def test_every_paper_gives_a_pdf_with_embedded_fonts(
     assert rows, "no fonts: the text is not vector text"
     for row in rows:
         name, emb = row.split()[0], row.split()[-5]
-        assert "DejaVuSans" in name and emb == "yes", row
+        assert ("DejaVuSans" in name or "Symbola" in name) and emb == "yes", row
 
 
 @pytest.mark.parametrize(("size", "orientation"), [("A3", "portrait"), ("A2", "landscape")])
@@ -172,7 +172,26 @@ def test_user_text_is_drawn_literally(normal: HarvestDocument, tmp_path: Path) -
     text = " ".join(pdf_text(render_poster(doc, "A2", "landscape"), tmp_path).split())
     for literal in ("Buurtcafé $x$", "<script>alert(1)</script>", "Liège", "5$ en $y^2$", "Zoë"):
         assert literal in text
-    assert "à bientôt" in text  # the emoji, which DejaVu lacks, is dropped, not a box
+    assert "à bientôt" in text
+
+
+def test_emoji_are_drawn_with_the_symbol_font_as_in_the_report(
+    normal: HarvestDocument, tmp_path: Path
+) -> None:
+    """DejaVu has no 🎉 or 🏠: the poster draws them with Symbola (fonts-symbola), like the
+    report, instead of dropping them; a joined emoji leaves no gap or box."""
+    doc = dataclasses.replace(
+        normal,
+        commitments=(CommitmentDoc("Buurtfeest in juni 🎉 en koffie ☕ 👩‍👩‍👧", "Zoë", None),),
+    )
+    pdf = render_poster(doc, "A3")
+    fonts = {row.split()[0].split("+")[-1]: row.split()[-5] for row in pdf_fonts(pdf, tmp_path)}
+    assert fonts.get("Symbola") == "yes", fonts
+    text = " ".join(pdf_text(pdf, tmp_path).split())
+    assert "🎉" in text and "☕" in text
+    lines = [op.text for op in plan_poster(doc, "A3").ops if isinstance(op, TextOp)]
+    joined = " ".join(lines).replace("\u200d", "")  # DejaVu draws the joiner, zero-width
+    assert "juni 🎉 en koffie ☕ 👩👩👧" in joined, lines
 
 
 def test_unknown_paper_or_format_is_refused(normal: HarvestDocument) -> None:

@@ -45,7 +45,7 @@ from facilitator.exports.poster_sections import (
     draw_title,
 )
 from facilitator.exports.poster_style import PAGE, Style
-from facilitator.exports.poster_text import FONTS, line_height
+from facilitator.exports.poster_text import font_properties, line_height
 
 PAPER: dict[str, tuple[int, int]] = {"A3": (297, 420), "A2": (420, 594), "A1": (594, 841)}
 PNG_DPI = {"A3": 200, "A2": 150, "A1": 120}  # about the same pixel count for every size
@@ -216,7 +216,7 @@ def _draw(plan: Plan, progress: Progress | None) -> Figure:
     figure = Figure(figsize=(plan.width / 25.4, plan.height / 25.4), facecolor=PAGE)
     axes = figure.add_axes((0, 0, 1, 1))
     axes.set_axis_off()
-    fonts = {name: FontProperties(fname=path) for name, path in FONTS.items()}
+    fonts = font_properties()
     images = [op for op in plan.ops if isinstance(op, ImageOp)]
     if progress:
         progress("photos", 35)

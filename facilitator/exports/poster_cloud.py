@@ -56,7 +56,7 @@ def draw_cloud(plan: Plan, style: Style, doc: HarvestDocument, box: Box) -> None
     area = frame(plan, style, "cloud", box, doc.label("word_cloud"))
     frequencies: dict[str, float] = {}
     for term, weight in doc.cloud_terms:
-        word = clean(term)
+        word = clean(term, symbols=False)
         if word and weight > 0:
             frequencies[word] = max(frequencies.get(word, 0.0), float(weight))
     config, mm_per_px = _config(area, style)

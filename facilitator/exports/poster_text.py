@@ -2,17 +2,20 @@
 
 Widths come from FreeType (the same DejaVu Sans files matplotlib embeds in the PDF),
 measured once at 100 pt and scaled, so a line that fits here fits on the page. A small
-safety factor absorbs hinting in the PNG renderer.
+safety factor absorbs hinting in the PNG renderer. Emoji and symbols DejaVu lacks are
+drawn (and measured) with Symbola from Debian's fonts-symbola, as in the report.
 """
 
 from __future__ import annotations
 
+import logging
 import re
-from functools import lru_cache
+import unicodedata
+from functools import cache, lru_cache
 from pathlib import Path
 
 import matplotlib
-from matplotlib.font_manager import get_font
+from matplotlib.font_manager import FontProperties, fontManager, get_font
 from matplotlib.ft2font import LoadFlags
 
 MM_PER_PT = 25.4 / 72
@@ -23,6 +26,8 @@ FONTS = {
     "bold": str(_FONT_DIR / "DejaVuSans-Bold.ttf"),
     "oblique": str(_FONT_DIR / "DejaVuSans-Oblique.ttf"),
 }
+SYMBOLS = Path("/usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf")  # fonts-symbola
+_FAMILY, _SYMBOLS_FAMILY = "DejaVu Sans", "Symbola"
 ASCENT = 1901 / 2048  # DejaVu Sans hhea ascender, in em
 DESCENT = 483 / 2048
 LINE_PITCH = 1.24  # line height in em: ascent + descent (1.16) plus a little air
@@ -32,23 +37,56 @@ _SPACES = re.compile(r"\s+")
 
 
 @lru_cache(maxsize=1)
-def _covered() -> frozenset[int]:
-    """Code points every poster font can draw (missing glyphs would print as boxes)."""
+def _dejavu_covers() -> frozenset[int]:
+    """Code points every DejaVu style draws."""
     maps = [set(get_font(path).get_charmap()) for path in FONTS.values()]
     return frozenset(set.intersection(*maps))
 
 
-def clean(text: str) -> str:
-    """One line of printable text: whitespace collapsed, glyphs the font lacks dropped."""
-    covered = _covered()
-    kept = "".join(ch if ord(ch) in covered else " " for ch in text)
+@lru_cache(maxsize=1)
+def _symbols_cover() -> frozenset[int]:
+    """Code points Symbola adds (none where the package is missing)."""
+    if not SYMBOLS.exists():
+        return frozenset()
+    return frozenset(get_font(str(SYMBOLS)).get_charmap()) - _dejavu_covers()
+
+
+def clean(text: str, symbols: bool = True) -> str:
+    """One line of printable text: whitespace collapsed, glyphs no font draws dropped
+    (never printed as boxes). Emoji's joiners and variation selectors go without a gap.
+    `symbols=False` keeps DejaVu's glyphs only (the word cloud is laid out with it)."""
+    covered = _dejavu_covers() | (_symbols_cover() if symbols else frozenset())
+    kept = "".join(ch if ord(ch) in covered else _gap(ch) for ch in text)
     return _SPACES.sub(" ", kept).strip()
+
+
+def _gap(char: str) -> str:
+    return "" if unicodedata.category(char) in ("Mn", "Cf") else " "
+
+
+@cache
+def font_properties() -> dict[str, FontProperties]:
+    """The poster's three styles as matplotlib draws them: DejaVu Sans, falling back to
+    Symbola for what it lacks (matplotlib picks per glyph from the family list)."""
+    families = [_FAMILY]
+    if SYMBOLS.exists():
+        fontManager.addfont(str(SYMBOLS))
+        families.append(_SYMBOLS_FAMILY)
+        # Symbola has one weight: matplotlib warns on every bold lookup that it uses it.
+        logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
+    return {
+        "regular": FontProperties(family=families),
+        "bold": FontProperties(family=families, weight="bold"),
+        "oblique": FontProperties(family=families, style="oblique"),
+    }
 
 
 @lru_cache(maxsize=4096)
 def _advance(char: str, font: str) -> float:
-    """Advance width of one character at 100 pt, in points (unhinted)."""
-    face = get_font(FONTS[font])
+    """Advance width of one character at 100 pt, in points (unhinted), in the font that
+    draws it."""
+    drawn_by_symbols = ord(char) in _symbols_cover()
+    face = get_font(str(SYMBOLS) if drawn_by_symbols else FONTS[font])
     face.set_size(_MEASURE_PT, 72)
     glyph = face.load_char(ord(char), flags=LoadFlags.NO_HINTING)
     return glyph.linearHoriAdvance / 65536
