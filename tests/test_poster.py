@@ -201,3 +201,14 @@ def test_unknown_paper_or_format_is_refused(normal: HarvestDocument) -> None:
         render_poster(normal, "A3", "sideways")
     with pytest.raises(ValueError):
         render_poster(normal, "A3", fmt="svg")
+
+
+@pytest.mark.parametrize(
+    ("language", "written"), [("nl", "2.000"), ("fr", "2\u202f000"), ("en", "2,000")]
+)
+def test_key_numbers_are_written_the_way_the_export_language_writes_them(
+    large: HarvestDocument, language: str, written: str
+) -> None:
+    doc = dataclasses.replace(large, language=language)
+    values = [op.text for op in plan_poster(doc, "A2").ops if isinstance(op, TextOp)]
+    assert written in values, values[:12]

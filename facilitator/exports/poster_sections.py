@@ -22,6 +22,7 @@ from facilitator.exports.poster_text import (
     wrap,
     wrap_clamped,
 )
+from facilitator.exports.wording import number
 from facilitator.harvest.palette import POSTER_PALETTE
 
 
@@ -62,13 +63,15 @@ def draw_numbers(plan: Plan, style: Style, doc: HarvestDocument, box: Box) -> No
     """Key numbers as tiles: people, tables, notes, key insights, languages (the same
     count as the wall's and the summary's)."""
     plan.boxes.append(Box("numbers", box.x, box.y, box.w, box.h, "section"))
-    values = [
-        (doc.people, doc.count("people_noun", doc.people)),
-        (doc.tables, doc.count("tables_noun", doc.tables)),
-        (len(doc.notes), doc.count("notes_noun", len(doc.notes))),
-        (len(doc.insights), doc.count("insights_noun", len(doc.insights))),
-        (len(doc.languages), doc.count("languages_noun", len(doc.languages))),
+    counts = [
+        (doc.people, "people_noun"),
+        (doc.tables, "tables_noun"),
+        (len(doc.notes), "notes_noun"),
+        (len(doc.insights), "insights_noun"),
+        (len(doc.languages), "languages_noun"),
     ]
+    # 1.250 in Dutch, 1 250 in French, 1,250 in English: the export's language decides.
+    values = [(number(n, doc.language), doc.count(key, n)) for n, key in counts]
     for text in style.text_steps():  # the labels shrink only when no tile grid fits
         grid = _tile_grid(text, box, values)
         if grid:
@@ -82,14 +85,14 @@ def draw_numbers(plan: Plan, style: Style, doc: HarvestDocument, box: Box) -> No
 
 
 def _tile_grid(
-    text: Style, box: Box, values: Sequence[tuple[int, str]]
+    text: Style, box: Box, values: Sequence[tuple[str, str]]
 ) -> tuple[int, int, float, float, float] | None:
     """The grid with the largest numbers whose every label fits its tile, if any."""
     gap = text.mm(5)
     label_w = max(text_width(label, "regular", text.body) for _, label in values)
     for a1_size in (72, 64, 56, 48, 40, 34, 30):
         size = Style(text.scale).pt(a1_size)  # numbers keep the design's sizes
-        widest = max(label_w, *(text_width(f"{n:,}", "bold", size) for n, _ in values))
+        widest = max(label_w, *(text_width(n, "bold", size) for n, _ in values))
         for cols in dict.fromkeys((len(values), (len(values) + 1) // 2, 2, 1)):
             rows = -(-len(values) // cols)
             tile_w = (box.w - gap * (cols - 1)) / cols
@@ -104,7 +107,7 @@ def _tiles(
     plan: Plan,
     style: Style,
     box: Box,
-    values: Sequence[tuple[int, str]],
+    values: Sequence[tuple[str, str]],
     grid: tuple[int, int, float, float, float],
 ) -> None:
     """Draw the number tiles in a grid of (cols, rows, tile width, tile height, size)."""
@@ -126,7 +129,7 @@ def _tiles(
             tile.name,
             centre,
             top,
-            [f"{value:,}"],
+            [value],
             ("bold", size, colour),
             "centre",
         )

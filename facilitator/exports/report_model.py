@@ -13,7 +13,6 @@ from pathlib import Path
 
 from babel import UnknownLocaleError
 from babel.dates import format_date
-from babel.numbers import format_decimal
 from PIL import Image
 
 from facilitator.exports.document import (
@@ -25,6 +24,7 @@ from facilitator.exports.document import (
     PriorityDoc,
     ThemeDoc,
 )
+from facilitator.exports.wording import number as written_number
 
 Progress = Callable[[str, int], None]
 
@@ -119,14 +119,6 @@ def _format_date(held_on: str | None, language: str) -> str | None:
         return format_date(dt.date.fromisoformat(held_on), format="long", locale=language)
     except (ValueError, UnknownLocaleError):
         return held_on
-
-
-def _number(value: int, language: str) -> str:
-    """2,000 / 2.000 / 2 000, as the export's language writes it."""
-    try:
-        return format_decimal(value, locale=language)
-    except (ValueError, UnknownLocaleError):
-        return str(value)
 
 
 def _shorten(text: str, limit: int = QUOTE_CHARS) -> str:
@@ -255,7 +247,7 @@ def build_model(doc: HarvestDocument, progress: Progress | None = None) -> Repor
         kicker=doc.label("report_title"),
         subtitle=" · ".join(part for part in (doc.place, date) if part),
         numbers=tuple(
-            (_number(value, doc.language), doc.count(f"{key}_noun", value))
+            (written_number(value, doc.language), doc.count(f"{key}_noun", value))
             for value, key in (
                 (doc.people, "people"),
                 (doc.tables, "tables"),
