@@ -307,3 +307,38 @@ def test_returning_when_present_changes_nothing(helpers, links):
     assert phone.socket.emit("participant.return", {}, callback=True)["ok"]
     with helpers.session() as s:
         assert s.scalar(select(func.count(Seat.id))) == 1
+
+
+def _tables_now(facilitator) -> dict[str, int]:
+    tables = facilitator.emit("sync", {}, callback=True)["snapshot"]["tables"]
+    return {p["public_id"]: t["number"] for t in tables for p in t["participants"]}
+
+
+def test_the_new_tables_rule_sends_every_traveller_to_a_table_not_sat_at(helpers):
+    links = helpers.make_workshop(tables={"count": 2, "capacity": 3})
+    phones = [helpers.join(links.join_code) for _ in range(4)]
+    facilitator = helpers.staff(links)
+    before = _tables_now(facilitator)
+    # Round 2 of two tables: the rule is on unless the facilitator turns it off.
+    default = facilitator.emit("plan.preview", {}, callback=True)
+    assert default["new_tables"] is True
+    chosen = facilitator.emit("plan.preview", {"new_tables": True}, callback=True)
+    assert chosen["new_tables"] is True and chosen["score"]["revisits"] == 0
+    assert all(chosen["seating"][p.public_id] != before[p.public_id] for p in phones)
+    off = facilitator.emit("plan.preview", {"new_tables": False}, callback=True)
+    assert off["ok"] and off["new_tables"] is False
+    # The one-click next round takes the same choice.
+    assert facilitator.emit("round.next", {"expected": 1, "new_tables": True}, callback=True)["ok"]
+    after = _tables_now(facilitator)
+    assert all(after[p.public_id] != before[p.public_id] for p in phones)
+
+
+@pytest.mark.parametrize("value", ["yes", 1, [], {}])
+@pytest.mark.parametrize("event", ["plan.preview", "round.next"])
+def test_a_new_tables_choice_that_is_not_yes_or_no_is_refused(helpers, links, event, value):
+    helpers.join(links.join_code)
+    facilitator = helpers.staff(links)
+    before = _tables_now(facilitator)
+    ack = facilitator.emit(event, {"expected": 1, "new_tables": value}, callback=True)
+    assert ack["error"] == "bad_request"
+    assert _tables_now(facilitator) == before

@@ -84,12 +84,19 @@ class PlanRequest:
         return rotation.plan_round(self.people, self.tables, self.history, self.constraints)
 
     def describe(self, plan: rotation.Plan) -> dict[str, Any]:
-        """The plan as the console shows it: public ids, table numbers, the score."""
+        """The plan as the console shows it: public ids, table numbers, the score, and
+        whether the new-tables rule held (asked for, or on by default)."""
         return {
             "round": self.round_number + 1,
             "seating": {self.public_ids[p]: self.numbers[t] for p, t in plan.seating.items()},
             "score": plan.score.as_dict(),
+            "new_tables": self.new_tables(),
         }
+
+    def new_tables(self) -> bool:
+        """Whether nobody but a host may return to a table in the round planned."""
+        capacities = [t.capacity for t in self.tables]
+        return rotation.new_tables_rule(self.constraints, len(self.history), 1, capacities)
 
 
 def plan_request(
@@ -98,11 +105,13 @@ def plan_request(
     locks_by_public_id: Mapping[str, int],
     together: list[list[str]] | None = None,
     apart: list[list[str]] | None = None,
+    new_tables: bool | None = None,
 ) -> PlanRequest:
     """Read what planning the next round needs; hand-placed people become locks.
 
     Keep-together groups and keep-apart pairs are wishes the planner honours where the
-    numbers allow.
+    numbers allow. `new_tables`: nobody but a host returns to a table (None: the
+    planner's default, on while the rounds fit the tables).
     """
     cafe_round = require_round(session, workshop)
     people_rows = {p.public_id: p for p in list_participants(session, workshop.id)}
@@ -124,6 +133,7 @@ def plan_request(
         together=tuple(ids(group) for group in together or []),
         apart=tuple(ids(pair) for pair in apart or []),
         locked=locks,
+        new_tables=new_tables,
     )
     people, infos, history = planning_input(session, workshop)
     return PlanRequest(

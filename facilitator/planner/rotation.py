@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from facilitator.planner.problem import SeatingError, build_problem
+from facilitator.planner.problem import SeatingError, build_problem, new_tables_rule
 from facilitator.planner.score import PlanScore, score_plan
 from facilitator.planner.search import solve
 from facilitator.planner.start import Unplaceable
@@ -42,6 +42,7 @@ __all__ = [
     "TableInfo",
     "balanced_quotas",
     "choose_table_for_newcomer",
+    "new_tables_rule",
     "plan_round",
     "plan_rounds",
     "rotate",

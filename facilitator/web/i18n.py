@@ -288,6 +288,19 @@ def js_strings() -> dict[str, str]:
         "language_coverage": gettext("tables sharing a language: {percent}%"),
         "role_mix": gettext("tables mixing roles: {percent}%"),
         **_plural(
+            "revisits",
+            ngettext(
+                "{count} person back at a table they sat at",
+                "{count} people back at a table they sat at",
+                1,
+            ),
+            ngettext(
+                "{count} person back at a table they sat at",
+                "{count} people back at a table they sat at",
+                2,
+            ),
+        ),
+        **_plural(
             "violations",
             ngettext("{count} wish not met", "{count} wishes not met", 1),
             ngettext("{count} wish not met", "{count} wishes not met", 2),

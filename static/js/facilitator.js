@@ -8,7 +8,8 @@
   const lang = document.documentElement.lang;
   const ticked = new Set(); // people ticked in the current tables
   const tickedInPlan = new Set();
-  // {round, seating: {public_id: table}, score, locks: {public_id: table}, together, apart}
+  // {round, seating: {public_id: table}, score, locks: {public_id: table}, together, apart,
+  //  newTables: whether nobody but a host returns to a table}
   let plan = null;
 
   const conn = Fac.connect("facilitator", main.dataset.code, {
@@ -177,9 +178,12 @@
 
   /* --- the next round: preview, adjust by hand, apply --- */
 
-  function preview(locks, together, apart) {
-    send("plan.preview", { locks, together, apart }, (ack) => {
-      plan = { round: ack.round, seating: ack.seating, score: ack.score, locks, together, apart };
+  // newTables undefined: the planner's default (on while the rounds fit the tables).
+  function preview(locks, together, apart, newTables) {
+    const payload = { locks, together, apart };
+    if (newTables !== undefined) payload.new_tables = newTables;
+    send("plan.preview", payload, (ack) => {
+      plan = { round: ack.round, seating: ack.seating, score: ack.score, locks, together, apart, newTables: ack.new_tables };
       tickedInPlan.clear();
       $("plan-panel").hidden = false;
       renderPlan(conn.live.state);
@@ -197,9 +201,12 @@
       t("size_spread", { spread: s.size_spread }),
       t("language_coverage", { percent: Math.round(s.language_coverage * 100) }),
       t("role_mix", { percent: Math.round(s.role_mix * 100) }),
+      s.revisits ? Fac.count("revisits", s.revisits) : "",
       s.violations ? Fac.count("violations", s.violations) : "",
     ].filter(Boolean).join(" · ");
     $("plan-score").dataset.repeats = s.repeats;
+    $("plan-score").dataset.revisits = s.revisits;
+    $("plan-new-tables").checked = plan.newTables;
     const byTable = new Map(state.tables.map((tb) => [tb.number, []]));
     for (const [publicId, table] of Object.entries(plan.seating)) {
       const person = everyone.get(publicId);
@@ -226,17 +233,20 @@
     if (!tickedInPlan.size) { showError(t("tick_first")); return; }
     const locks = { ...plan.locks };
     for (const publicId of tickedInPlan) locks[publicId] = Number($("plan-target").value);
-    preview(locks, plan.together, plan.apart);
+    preview(locks, plan.together, plan.apart, plan.newTables);
   });
   $("plan-together").addEventListener("click", () => {
     if (tickedInPlan.size < 2) { showError(t("tick_two")); return; }
-    preview(plan.locks, [...plan.together, [...tickedInPlan]], plan.apart);
+    preview(plan.locks, [...plan.together, [...tickedInPlan]], plan.apart, plan.newTables);
   });
   $("plan-apart").addEventListener("click", () => {
     const ticked = [...tickedInPlan];
     if (ticked.length < 2) { showError(t("tick_two")); return; }
     const pairs = ticked.flatMap((a, i) => ticked.slice(i + 1).map((b) => [a, b]));
-    preview(plan.locks, plan.together, [...plan.apart, ...pairs]);
+    preview(plan.locks, plan.together, [...plan.apart, ...pairs], plan.newTables);
+  });
+  $("plan-new-tables").addEventListener("change", (event) => {
+    preview(plan.locks, plan.together, plan.apart, event.target.checked);
   });
   $("plan-cancel").addEventListener("click", () => { plan = null; $("plan-panel").hidden = true; });
   $("plan-apply").addEventListener("click", () => {

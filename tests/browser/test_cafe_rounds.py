@@ -77,6 +77,17 @@ def test_a_three_round_cafe_runs_on_twelve_phones(browser, server):
         if number == 2:
             screenshot(facilitator, "facilitator-plan-1366x900")
             assert_accessible(facilitator)
+            # Three rounds on six tables: nobody but a host returns to a table, unless
+            # the facilitator unticks it (the plan is made again, the box says so).
+            new_tables = facilitator.locator("[data-test=plan-new-tables]")
+            expect(new_tables).to_be_checked()
+            new_tables.uncheck()
+            expect(new_tables).not_to_be_checked()
+            new_tables.check()
+            expect(new_tables).to_be_checked()
+            expect(facilitator.locator("[data-test=plan-score]")).to_have_attribute(
+                "data-revisits", "0"
+            )
         facilitator.click("[data-test=plan-apply]")
         for page in pages:
             # "Round 3 of 3": the first number must be the new round ("Round 2 of 3" also

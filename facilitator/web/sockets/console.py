@@ -61,7 +61,7 @@ def on_round_next(ident: dict[str, Any], payload: schemas.RoundNext) -> Ack:
     for _attempt in range(3):
         with unit_of_work() as db:
             workshop = db.get(Workshop, ident["workshop_id"])
-            request = planning.plan_request(db, workshop, {})
+            request = planning.plan_request(db, workshop, {}, new_tables=payload.new_tables)
         proposal = request.describe(_plan_off_the_hub(request))["seating"]
         try:
             return staff_action(ident, seating.next_round, expected, proposal)
@@ -77,7 +77,7 @@ def on_plan_preview(ident: dict[str, Any], payload: schemas.PlanPreview) -> Ack:
     locks, together, apart = payload.locks or {}, payload.together, payload.apart
     with unit_of_work() as db:
         workshop = db.get(Workshop, ident["workshop_id"])
-        request = planning.plan_request(db, workshop, locks, together, apart)
+        request = planning.plan_request(db, workshop, locks, together, apart, payload.new_tables)
     return {"ok": True, **request.describe(_plan_off_the_hub(request))}
 
 

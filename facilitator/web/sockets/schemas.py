@@ -198,6 +198,7 @@ class RoundNext(Payload, frozen=True, kw_only=True):
     event: ClassVar[str] = "round.next"
 
     expected: Count
+    new_tables: bool | None = None  # None: on while the rounds fit the tables
 
 
 class PlanPreview(Payload, frozen=True, kw_only=True):
@@ -208,6 +209,7 @@ class PlanPreview(Payload, frozen=True, kw_only=True):
     locks: Seating | None = None
     together: Together = []  # groups of 2-12 kept together
     apart: Apart = []  # pairs kept apart
+    new_tables: bool | None = None  # nobody but a host returns; None: the default rule
 
 
 class PlanApply(Payload, frozen=True, kw_only=True):
