@@ -54,6 +54,7 @@ from typing import Any
 
 from sqlalchemy import insert, select, update
 
+from bench.measure import server_cpu
 from bench.sio_client import Phone, connect
 from facilitator.cafe import workshops
 from facilitator.organise.demo import template
@@ -79,6 +80,7 @@ class Sample:
     total: int
     latencies: list[float]
     ack: float | None = None  # ms until the trigger's ack arrived
+    cpu: float | None = None  # the server's CPU ms from the emit to the last arrival
 
     @property
     def served(self) -> int:
@@ -102,10 +104,12 @@ class Summary:
     served: int  # the fewest served in any repeat
     total: int
     ack: float | None
+    cpu: float | None  # the server's CPU ms per fan-out
 
     @classmethod
     def of(cls, samples: list[Sample]) -> Summary:
         acks = [s.ack for s in samples if s.ack is not None]
+        cpus = [s.cpu for s in samples if s.cpu is not None]
         return cls(
             p50=statistics.median(s.pct(0.50) for s in samples),
             p99=statistics.median(s.pct(0.99) for s in samples),
@@ -113,6 +117,7 @@ class Summary:
             served=min(s.served for s in samples),
             total=samples[0].total,
             ack=statistics.median(acks) if acks else None,
+            cpu=statistics.median(cpus) if cpus else None,
         )
 
 
@@ -323,10 +328,19 @@ async def _phone(
 
 
 async def _fan_out(
-    trigger: Phone, phones: list[Phone], tally: Tally, event: str, data: Any, total: int
+    trigger: Phone,
+    phones: list[Phone],
+    tally: Tally,
+    event: str,
+    data: Any,
+    total: int,
+    cpu_of_port: int | None = None,
 ) -> Sample:
-    """Emit `event` from the trigger; wait until every phone is stamped or time runs out."""
+    """Emit `event` from the trigger; wait until every phone is stamped or time runs out.
+    With `cpu_of_port`, that server's CPU is read from /proc before the emit and once
+    every phone and the trigger's ack are in: what it spent on this fan-out."""
     tally.arm(phones)
+    cpu_before = server_cpu(cpu_of_port) if cpu_of_port else 0.0
     t0 = time.monotonic()
     ack_future = trigger.emit(event, data)
     try:
@@ -335,10 +349,11 @@ async def _fan_out(
         print(f"  {tally.pending} phones never got it", file=sys.stderr)
     tally.armed = False
     ack_at, (ack,) = await asyncio.wait_for(ack_future, FANOUT_TIMEOUT)
+    cpu = (server_cpu(cpu_of_port) - cpu_before) * 1000 if cpu_of_port else None
     if not ack.get("ok"):
         raise RuntimeError(f"{event} refused: {ack}")
     latencies = [(p.mark - t0) * 1000 for p in phones if p.mark is not None]
-    return Sample(total, latencies, (ack_at - t0) * 1000)
+    return Sample(total, latencies, (ack_at - t0) * 1000, cpu)
 
 
 async def _preview(facilitator: Phone) -> dict[str, int]:
@@ -371,7 +386,8 @@ async def measure_floor(port: int, people: int, repeats: int) -> list[Sample]:
     try:
         for _ in range(repeats):
             await asyncio.sleep(SETTLE)
-            samples.append(await _fan_out(trigger, phones, tally, "broadcast", payload, people))
+            sample = await _fan_out(trigger, phones, tally, "broadcast", payload, people, port)
+            samples.append(sample)
     finally:
         _close([trigger, *phones])
     return samples
@@ -407,6 +423,7 @@ async def measure_app(port: int, secret: str, seeded: Seeded, repeats: int) -> l
                 "plan.apply",
                 {"expected": number, "seating": await _preview(facilitator)},
                 len(jobs),
+                port,
             )
             samples.append(sample)
     finally:
@@ -438,7 +455,7 @@ def _print_samples(label: str, samples: list[Sample]) -> None:
     for i, s in enumerate(samples, 1):
         print(
             f"  {label} #{i}: p50 {s.pct(0.5):.1f} p99 {s.pct(0.99):.1f} max {s.pct(1):.1f}"
-            f" ack {s.ack:.1f} ms, {s.served}/{s.total}",
+            f" ack {s.ack:.1f} ms, {s.served}/{s.total}, server CPU {s.cpu or 0:.0f} ms",
             file=sys.stderr,
         )
 
@@ -474,6 +491,12 @@ def main() -> None:
         print(_line("floor", people, floor))
         print(_line("app", people, app))
         print(f"{'':>6} {people:>6} p99 ratio app/floor: {app.p99 / floor.p99:.2f}", flush=True)
+        if app.cpu is not None and floor.cpu:
+            print(
+                f"{'':>6} {people:>6} server CPU per fan-out: app {app.cpu:.0f} ms,"
+                f" floor {floor.cpu:.0f} ms, ratio {app.cpu / floor.cpu:.2f}",
+                flush=True,
+            )
         for label, summary in (("floor", floor), ("app", app)):
             if summary.served < summary.total or summary.total < people:
                 short.append(f"{label} at {people}: {summary.served}/{people} phones served")

@@ -50,6 +50,7 @@ from bench.fanout import (
     raise_open_file_limit,
     seed,
 )
+from bench.measure import server_cpu
 from bench.sio_client import Phone, connect
 
 BACK_DEADLINE = 90.0  # seconds after the Wi-Fi returns for every phone to be back
@@ -119,22 +120,6 @@ async def _come_back(port: int, device: Device, deadline: float) -> None:
             delay = min(delay * GROWTH, MOST_DELAY)
 
 
-def _server_cpu(port: int) -> float:
-    """CPU seconds (user + system) of the process whose command line names this port."""
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            words = (entry / "cmdline").read_bytes().split(b"\0")
-            if str(port).encode() not in words or b"python" not in words[0]:
-                continue
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    raise RuntimeError(f"no server process found for port {port}")
-
-
 @dataclass(frozen=True)
 class Blip:
     """One blip: when each phone was back, failed tries, and the server's CPU seconds."""
@@ -149,7 +134,7 @@ async def blip(port: int, devices: list[Device], label: str) -> Blip:
     started = time.monotonic()
     signed = await _bounded([_sign_in(port, d) for d in devices])
     _connected(label, len(signed), len(devices), started)
-    cpu_before = _server_cpu(port)
+    cpu_before = server_cpu(port)
     for device in signed:
         assert device.phone is not None
         device.phone.close()
@@ -157,7 +142,7 @@ async def blip(port: int, devices: list[Device], label: str) -> Blip:
     back = time.monotonic()
     deadline = back + BACK_DEADLINE
     await asyncio.gather(*(_come_back(port, d, deadline) for d in signed))
-    cpu = _server_cpu(port) - cpu_before
+    cpu = server_cpu(port) - cpu_before
     latencies = [(d.back_at - back) * 1000 for d in signed if d.back_at is not None]
     failures = sum(d.failures for d in signed)
     for device in signed:
