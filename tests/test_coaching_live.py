@@ -288,3 +288,14 @@ def test_the_workshops_own_card_set_is_used(room):
         [drawn] = coaching.draw_for_room(s, workshop, content_area["key"])
         assert drawn.data["draws"][0]["text"] in [c["text"] for c in content_area["cards"]]
         assert _answer(s, code, people[0], area=content_area["key"]).answer["score"] == 3
+
+
+def test_no_round_left_for_a_question_is_said(room):
+    factory, code, _people = room
+    with session_scope(factory) as s:
+        workshop = workshops.get_by_code(s, code)
+        for cafe_round in s.scalars(select(Round).where(Round.workshop_id == workshop.id)):
+            cafe_round.status = "ended"
+        with pytest.raises(DomainError) as refused:
+            coaching.to_question(s, workshop, None, CONNECTION)
+        assert refused.value.code == "no_round_for_question"

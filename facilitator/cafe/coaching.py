@@ -167,7 +167,7 @@ def deal_per_table(
 
 def next_round(session: Session, workshop: Workshop) -> Round:
     """The round a new question goes to: the current one while it has not started, else
-    the first pending round after it (`no_next_round` when none is left)."""
+    the first pending round after it (`no_round_for_question` when none is left)."""
     now = current_round(session, workshop)
     if now is not None and now.status == "pending":
         return now
@@ -178,7 +178,7 @@ def next_round(session: Session, workshop: Workshop) -> Round:
         .order_by(Round.number)
     )
     if found is None:
-        raise DomainError("no_next_round")
+        raise DomainError("no_round_for_question")
     return found
 
 
