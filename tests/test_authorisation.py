@@ -40,7 +40,15 @@ from werkzeug.security import generate_password_hash
 from facilitator.cafe.workshops import WorkshopLinks, create_workshop, get_by_code, rotate_secrets
 from facilitator.coaching import cards
 from facilitator.organise.demo import template
-from facilitator.store.models import Ballot, Contribution, ExportJob, Participant, Seat, User
+from facilitator.store.models import (
+    Ballot,
+    CoachingDraw,
+    Contribution,
+    ExportJob,
+    Participant,
+    Seat,
+    User,
+)
 from facilitator.web.auth import ORGANISER_COOKIE, issue_organiser_token
 from facilitator.web.extensions import socketio
 from facilitator.web.jobs.wall import wall_path
@@ -91,6 +99,11 @@ SOCKET_EVENTS: dict[str, tuple[str, ...]] = {
     "theme.merge":        ("-", "no", "no", "ok", "-",  "-",   "-",   "-",   "-"),
     "theme.split":        ("-", "no", "no", "ok", "-",  "-",   "-",   "-",   "-"),
     "theme.reset":        ("-", "no", "no", "ok", "-",  "-",   "-",   "-",   "-"),
+    "coaching.view":      ("-", "ok", "ok", "ok", "-",  "-",   "-",   "-",   "-"),
+    "selfscan.answer":    ("-", "ok", "no", "no", "-",  "-",   "-",   "-",   "-"),
+    "coaching.draw":      ("-", "no", "no", "ok", "-",  "-",   "-",   "-",   "-"),
+    "coaching.deal":      ("-", "no", "no", "ok", "-",  "-",   "-",   "-",   "-"),
+    "coaching.to_question": ("-", "no", "no", "ok", "-", "-",  "-",   "-",   "-"),
 }
 
 # (method, url_map rule) -> what each caller gets. `{code}` is THIS workshop's code.
@@ -200,6 +213,7 @@ class World:
     ballot_id: int = 0
     this_id: int = 0
     card_set_id: int = 0
+    draw_id: int = 0  # a card drawn in THIS workshop's coaching phase
 
     def session(self):  # type: ignore[no-untyped-def]
         return self.helpers.session()
@@ -291,9 +305,16 @@ def build_world(app: Flask, photo: bool = True) -> World:
             dots_per_person=3,
             options=[{"key": "t1", "kind": "theme", "label": "care", "text": "care"}],
         )
-        session.add_all([job, ballot])
+        draw = CoachingDraw(
+            workshop_id=workshop.id,
+            area_key="connection",
+            area_title={"en": "Connection among residents"},
+            kind="reflection",
+            text={"en": "Who has nobody to knock on?"},
+        )
+        session.add_all([job, ballot, draw])
         session.flush()
-        world.job_id, world.ballot_id = job.id, ballot.id
+        world.job_id, world.ballot_id, world.draw_id = job.id, ballot.id, draw.id
         world.card_set_id = cards.create_set(session, workshop.owner_id, cards.DEFAULT).id
     folder = Path(app.config["EXPORTS_DIR"]) / str(world.this_id)
     folder.mkdir(parents=True, exist_ok=True)
@@ -385,6 +406,11 @@ def socket_payload(world: World, event: str) -> dict[str, Any]:
         "theme.merge": {"a": [world.note_id], "b": [world.note_id]},
         "theme.split": {"notes": [world.note_id]},
         "theme.reset": {},
+        "coaching.view": {},
+        "selfscan.answer": {"client_id": str(uuid.uuid4()), "area": "connection", "score": 3},
+        "coaching.draw": {},
+        "coaching.deal": {},
+        "coaching.to_question": {"draw": world.draw_id},
     }
     return payloads[event]
 
@@ -522,6 +548,7 @@ def test_another_workshops_staff_and_phones_cannot_reach_this_workshops_rows(wor
         "seat.move": ({"participants": [person], "table": 1}, "unknown_participant"),
         "participant.remove": ({"participant": person}, "unknown_participant"),
         "plan.apply": ({"expected": 1, "seating": {person: 1}}, "stale_plan"),
+        "coaching.to_question": ({"draw": world.draw_id}, "unknown_card"),
     }
     phone_cases = {
         "note.vote": ({"note": world.note_id}, "unknown_note"),

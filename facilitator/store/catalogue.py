@@ -264,6 +264,27 @@ class MessageBroadcast(ServerEvent):
     sent_at: str  # ISO 8601 UTC
 
 
+@dataclass(frozen=True)
+class CoachingDrawn(ServerEvent):
+    """The facilitator drew a challenge card for the room (one card, `table` null) or
+    dealt one per table: the cards now in play, with their area and words per language."""
+
+    name: ClassVar[str] = "coaching.drawn"
+    receivers: ClassVar[str] = "everyone in the workshop"
+    draws: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class SelfScanProfile(ServerEvent):
+    """Someone answered the self-scan: the room's profile in aggregate only (per area the
+    number of answers and, from 3 answers on, mean, spread and counts per score; the most
+    disagreed areas), never one person's answer."""
+
+    name: ClassVar[str] = "selfscan.profile"
+    receivers: ClassVar[str] = "facilitators and projectors"
+    profile: dict[str, Any]
+
+
 EVENT_CLASSES: tuple[type[ServerEvent], ...] = (
     ParticipantJoined,
     ParticipantPresence,
@@ -288,6 +309,8 @@ EVENT_CLASSES: tuple[type[ServerEvent], ...] = (
     BallotMine,
     CommitmentPosted,
     MessageBroadcast,
+    CoachingDrawn,
+    SelfScanProfile,
 )
 
 CATALOGUE: dict[str, type[ServerEvent]] = {cls.name: cls for cls in EVENT_CLASSES}

@@ -178,6 +178,12 @@ ERROR_MESSAGES = {
     "bad_score": lazy_gettext("Choose a score from the scale."),
     "bad_selfscan_note": lazy_gettext("A self-scan note must be text."),
     "selfscan_note_too_long": lazy_gettext("This self-scan note is too long."),
+    "too_many_answers": lazy_gettext(
+        "You are answering very fast. Wait a moment, it will be sent."
+    ),
+    "no_cards": lazy_gettext("This card set has no cards to draw."),
+    "unknown_card": lazy_gettext("This card was not drawn in this workshop."),
+    "no_round_for_question": lazy_gettext("There is no café round left to give this question to."),
     # Exports (poster, report, archive).
     "bad_export": lazy_gettext("Choose one of the offered exports and its options."),
     "unknown_export": lazy_gettext("There is no such export for this workshop."),
@@ -192,7 +198,7 @@ ERROR_MESSAGES = {
 def error_message(code: str, limit: int | None = None) -> str:
     """The translated sentence for a domain error code."""
     message = str(ERROR_MESSAGES.get(code, ERROR_MESSAGES["bad_request"]))
-    if limit is not None and code in {"text_too_long", "name_too_long"}:
+    if limit is not None and code in {"text_too_long", "name_too_long", "selfscan_note_too_long"}:
         message += " " + gettext("At most %(limit)d characters.", limit=limit)
     return message
 

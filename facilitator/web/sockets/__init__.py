@@ -4,6 +4,7 @@ Importing this package registers every handler on the unbound SocketIO object.
 """
 
 from facilitator.web.sockets import (  # noqa: F401  (registers)
+    coaching,
     console,
     core,
     paper,

@@ -361,4 +361,49 @@ class ThemeReset(Payload, frozen=True, kw_only=True):
     event: ClassVar[str] = "theme.reset"
 
 
+# --- the coaching phase -------------------------------------------------------------
+
+
+class CoachingView(Payload, frozen=True, kw_only=True):
+    """Ask for the coaching phase's state (a screen that entered the phase)."""
+
+    event: ClassVar[str] = "coaching.view"
+
+
+class SelfScanAnswer(Payload, frozen=True, kw_only=True):
+    """A participant's self-scan answer for one area: a score 1-5 and an optional note;
+    `client_id` makes a resend harmless. The domain checks each with its own codes."""
+
+    event: ClassVar[str] = "selfscan.answer"
+
+    client_id: Raw = None
+    area: Raw = None
+    score: Raw = None
+    note: Raw = None
+
+
+class CoachingDraw(Payload, frozen=True, kw_only=True):
+    """Draw a card for the room, from one area (its key) or any."""
+
+    event: ClassVar[str] = "coaching.draw"
+
+    area: Raw = None
+
+
+class CoachingDeal(Payload, frozen=True, kw_only=True):
+    """Deal one card to every table."""
+
+    event: ClassVar[str] = "coaching.deal"
+
+
+class CoachingToQuestion(Payload, frozen=True, kw_only=True):
+    """Make a drawn card (`draw`, its id) or an area (`area`, its key) the next round's
+    question: one of the two."""
+
+    event: ClassVar[str] = "coaching.to_question"
+
+    draw: Id | None = None
+    area: Raw = None
+
+
 SCHEMAS: dict[str, type[Payload]] = {cls.event: cls for cls in Payload.__subclasses__()}
