@@ -178,6 +178,13 @@ ERROR_MESSAGES = {
     "bad_score": lazy_gettext("Choose a score from the scale."),
     "bad_selfscan_note": lazy_gettext("A self-scan note must be text."),
     "selfscan_note_too_long": lazy_gettext("This self-scan note is too long."),
+    # Neighbourhood projects and their coaches.
+    "unknown_project": lazy_gettext("This project is not one of the projects you coach."),
+    "bad_project": lazy_gettext("Please choose one of this workshop's projects from the list."),
+    "bad_project_name": lazy_gettext("Give the project a name of at most 120 characters."),
+    "bad_municipality": lazy_gettext("A municipality can be at most 120 characters."),
+    "bad_project_languages": lazy_gettext("Tick one or more of Dutch, French and English."),
+    "too_many_projects": lazy_gettext("A workshop can take part for at most 20 projects."),
     # Exports (poster, report, archive).
     "bad_export": lazy_gettext("Choose one of the offered exports and its options."),
     "unknown_export": lazy_gettext("There is no such export for this workshop."),
