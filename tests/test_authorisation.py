@@ -191,6 +191,13 @@ HTTP_ROUTES: dict[tuple[str, str], tuple[str, ...]] = {
         ("login", "login", "login", "login", "400",   "login", "login", "login", "404"),
     ("POST", "/o/w/<code>/projects"):
         ("login", "login", "login", "login", "moved", "login", "login", "login", "403"),
+    # The portfolio is the coach's own; the programme, in aggregate only, any organiser's.
+    ("GET", "/o/portfolio"):
+        ("login", "login", "login", "login", "200",   "login", "login", "login", "200"),
+    ("GET", "/o/projects/<int:project_id>"):
+        ("login", "login", "login", "login", "200",   "login", "login", "login", "404"),
+    ("GET", "/o/programme"):
+        ("login", "login", "login", "login", "200",   "login", "login", "login", "200"),
 }
 # fmt: on
 
@@ -673,6 +680,9 @@ def http_request(world: World, method: str, rule: str) -> tuple[str, dict[str, A
             f"/o/w/{code}/projects",
             {"data": {"projects": [str(world.project_id)]}},
         ),
+        ("GET", "/o/portfolio"): ("/o/portfolio", {}),
+        ("GET", "/o/projects/<int:project_id>"): (f"/o/projects/{world.project_id}", {}),
+        ("GET", "/o/programme"): ("/o/programme", {}),
     }
     return requests[(method, rule)]
 

@@ -1,5 +1,7 @@
-"""A coach's neighbourhood projects at /o/projects: list, new, edit; and linking a
-workshop to them (/o/w/<code>/projects).
+"""A coach's neighbourhood projects at /o/projects: list, new, edit; linking a workshop
+to them (/o/w/<code>/projects); the coach's portfolio (/o/portfolio: projects side by
+side; /o/projects/<id>: one project over time) and the programme view (/o/programme:
+every project, in aggregate only).
 
 Thin views over `organise/projects.py`. Another coach's project is a 404: its existence
 is not theirs to learn.
@@ -10,12 +12,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
+from facilitator.coaching.cards import text_in
+from facilitator.coaching.selfscan import MIN_ANSWERS
 from facilitator.errors import DomainError
-from facilitator.organise import projects
+from facilitator.organise import portfolio, projects
 from facilitator.store.models import Project, User
 from facilitator.web.i18n import LANGUAGE_NAMES, error_message
 from facilitator.web.pages.common import render_screen, unit_of_work
@@ -131,3 +135,51 @@ def link_workshop(code: str) -> Response | tuple[str, int]:
         code = workshop.join_code
     flash(gettext("Saved."))
     return redirect(url_for("organiser.workshop", code=code) + "#projects-title")
+
+
+# --- the portfolio and the programme --------------------------------------------------------
+
+
+def _language() -> str:
+    return str(get_locale() or "en")
+
+
+def _chart_context() -> dict[str, Any]:
+    return {"text_in": text_in, "min_answers": MIN_ANSWERS, "language": _language()}
+
+
+@bp.get("/portfolio")
+def coach_portfolio() -> tuple[str, int]:
+    """The coach's projects side by side: self-scan first vs latest, themes, counts."""
+    with unit_of_work() as session:
+        user = _require_user(session)
+        views = portfolio.coach_portfolio(session, user.id, _language())
+        return render_screen("organiser/portfolio.html", user=user, views=views, **_chart_context())
+
+
+@bp.get("/projects/<int:project_id>")
+def project_page(project_id: int) -> tuple[str, int]:
+    """One project over time: its self-scans, and every workshop it took part in."""
+    with unit_of_work() as session:
+        user = _require_user(session)
+        try:
+            view = portfolio.one_project(session, user.id, project_id, _language())
+        except DomainError:
+            abort(404)
+        return render_screen("organiser/project.html", user=user, view=view, **_chart_context())
+
+
+@bp.get("/programme")
+def programme_page() -> tuple[str, int]:
+    """Every project of the programme in aggregate: where projects stand lowest and move
+    most, and the themes that came up across workshops and languages."""
+    with unit_of_work() as session:
+        user = _require_user(session)
+        view = portfolio.programme(session, _language())
+        return render_screen(
+            "organiser/programme.html",
+            user=user,
+            view=view,
+            language_names=LANGUAGE_NAMES,
+            **_chart_context(),
+        )
