@@ -39,6 +39,7 @@ from werkzeug.security import generate_password_hash
 
 from facilitator.cafe.workshops import WorkshopLinks, create_workshop, get_by_code, rotate_secrets
 from facilitator.coaching import cards
+from facilitator.organise import projects
 from facilitator.organise.demo import template
 from facilitator.store.models import (
     Ballot,
@@ -190,6 +191,26 @@ HTTP_ROUTES: dict[tuple[str, str], tuple[str, ...]] = {
         ("login", "login", "login", "login", "200",   "login", "login", "login", "404"),
     ("POST", "/o/coaching/<int:set_id>"):
         ("login", "login", "login", "login", "400",   "login", "login", "login", "404"),
+    # Neighbourhood projects: THIS organiser coaches the project; another coach's is a 404.
+    ("GET", "/o/projects"):
+        ("login", "login", "login", "login", "200",   "login", "login", "login", "200"),
+    ("GET", "/o/projects/new"):
+        ("login", "login", "login", "login", "200",   "login", "login", "login", "200"),
+    ("POST", "/o/projects/new"):
+        ("login", "login", "login", "login", "moved", "login", "login", "login", "moved"),
+    ("GET", "/o/projects/<int:project_id>/edit"):
+        ("login", "login", "login", "login", "200",   "login", "login", "login", "404"),
+    ("POST", "/o/projects/<int:project_id>/edit"):
+        ("login", "login", "login", "login", "400",   "login", "login", "login", "404"),
+    ("POST", "/o/w/<code>/projects"):
+        ("login", "login", "login", "login", "moved", "login", "login", "login", "403"),
+    # The portfolio is the coach's own; the programme, in aggregate only, any organiser's.
+    ("GET", "/o/portfolio"):
+        ("login", "login", "login", "login", "200",   "login", "login", "login", "200"),
+    ("GET", "/o/projects/<int:project_id>"):
+        ("login", "login", "login", "login", "200",   "login", "login", "login", "404"),
+    ("GET", "/o/programme"):
+        ("login", "login", "login", "login", "200",   "login", "login", "login", "200"),
 }
 # fmt: on
 
@@ -214,6 +235,7 @@ class World:
     this_id: int = 0
     card_set_id: int = 0
     draw_id: int = 0  # a card drawn in THIS workshop's coaching phase
+    project_id: int = 0
 
     def session(self):  # type: ignore[no-untyped-def]
         return self.helpers.session()
@@ -316,6 +338,8 @@ def build_world(app: Flask, photo: bool = True) -> World:
         session.flush()
         world.job_id, world.ballot_id, world.draw_id = job.id, ballot.id, draw.id
         world.card_set_id = cards.create_set(session, workshop.owner_id, cards.DEFAULT).id
+        project = projects.create_project(session, workshop.owner_id, "Kiel", "Antwerpen", ["nl"])
+        world.project_id = project.id
     folder = Path(app.config["EXPORTS_DIR"]) / str(world.this_id)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "report.html").write_text("<p>report</p>")
@@ -667,6 +691,25 @@ def http_request(world: World, method: str, rule: str) -> tuple[str, dict[str, A
         ("GET", "/o/coaching/<int:set_id>"): (f"/o/coaching/{world.card_set_id}", {}),
         # Saved without a name: refused (400), nothing changes.
         ("POST", "/o/coaching/<int:set_id>"): (f"/o/coaching/{world.card_set_id}", {"data": {}}),
+        ("GET", "/o/projects"): ("/o/projects", {}),
+        ("GET", "/o/projects/new"): ("/o/projects/new", {}),
+        ("POST", "/o/projects/new"): (
+            "/o/projects/new",
+            {"data": {"name": "Noord", "languages": ["nl"]}},
+        ),
+        ("GET", "/o/projects/<int:project_id>/edit"): (f"/o/projects/{world.project_id}/edit", {}),
+        # Saved without a name: refused (400), nothing changes.
+        ("POST", "/o/projects/<int:project_id>/edit"): (
+            f"/o/projects/{world.project_id}/edit",
+            {"data": {}},
+        ),
+        ("POST", "/o/w/<code>/projects"): (
+            f"/o/w/{code}/projects",
+            {"data": {"projects": [str(world.project_id)]}},
+        ),
+        ("GET", "/o/portfolio"): ("/o/portfolio", {}),
+        ("GET", "/o/projects/<int:project_id>"): (f"/o/projects/{world.project_id}", {}),
+        ("GET", "/o/programme"): ("/o/programme", {}),
     }
     return requests[(method, rule)]
 
@@ -742,6 +785,7 @@ UNKNOWN_CODE: dict[tuple[str, str], str] = {
     ("POST", "/o/w/<code>/invite"): "404",
     ("POST", "/o/w/<code>/projector"): "404",
     ("POST", "/o/w/<code>/status"): "404",
+    ("POST", "/o/w/<code>/projects"): "404",
 }
 
 

@@ -17,6 +17,8 @@ SAME_ON_PURPOSE = {
         "Facilitator",
         "Routes",
         "Workshop",
+        "Workshops",
+        "%(num)d workshop",
         "Sorry",
         "Nederlands",
         "Français",

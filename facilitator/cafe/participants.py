@@ -15,7 +15,7 @@ from facilitator.errors import DomainError
 from facilitator.planner import rotation
 from facilitator.store import events
 from facilitator.store.events import StoredEvent
-from facilitator.store.models import CafeTable, Participant, Seat, Workshop
+from facilitator.store.models import CafeTable, Participant, Seat, Workshop, WorkshopProject
 from facilitator.store.queries import current_round, list_tables, seating_of_round, table_of
 
 LEFT = "left"  # presence of someone who left the workshop: no seat, skipped by plans
@@ -34,9 +34,18 @@ class JoinRequest:
     # A shared device: the public id of someone who joined on it; the newcomer sits at
     # their table when it has room (a tablet stays at its table).
     near: str | None = None
+    # The neighbourhood project the person comes from, as the form sent it (its id);
+    # `project_id` is set by validate_join once it is known to be one of the workshop's.
+    project: str | None = None
+    project_id: int | None = None
 
 
-def validate_join(request: JoinRequest, workshop: Workshop, name_max_chars: int) -> JoinRequest:
+def validate_join(
+    request: JoinRequest,
+    workshop: Workshop,
+    name_max_chars: int,
+    session: Session,
+) -> JoinRequest:
     """Check and tidy a join request, or raise DomainError."""
     if request.language not in workshop.languages.split(","):
         raise DomainError("bad_language")
@@ -61,14 +70,32 @@ def validate_join(request: JoinRequest, workshop: Workshop, name_max_chars: int)
     also = tuple(
         lang for lang in offered if lang in request.also_speaks and lang != request.language
     )
-    return replace(request, display_name=name, role=role, also_speaks=also)
+    project_id = _project_of(session, workshop, request.project)
+    return replace(request, display_name=name, role=role, also_speaks=also, project_id=project_id)
+
+
+def _project_of(session: Session, workshop: Workshop, raw: str | None) -> int | None:
+    """The id of one of the workshop's projects, or None when none was chosen; any other
+    value (another workshop's project, a word) is refused."""
+    if not raw:
+        return None
+    if not isinstance(raw, str) or not raw.isascii() or not raw.isdigit() or len(raw) > 12:
+        raise DomainError("bad_project")
+    found = session.scalar(
+        select(WorkshopProject.project_id).where(
+            WorkshopProject.workshop_id == workshop.id, WorkshopProject.project_id == int(raw)
+        )
+    )
+    if found is None:
+        raise DomainError("bad_project")
+    return found
 
 
 def join(
     session: Session, workshop: Workshop, request: JoinRequest, name_max_chars: int
 ) -> tuple[Participant, list[StoredEvent]]:
     """Add a participant and seat them at the current round's least-filled table."""
-    request = validate_join(request, workshop, name_max_chars)
+    request = validate_join(request, workshop, name_max_chars, session)
     if workshop.status == "closed":
         raise DomainError("workshop_closed")
     if workshop.status == "draft":  # the organiser is still preparing it
@@ -92,6 +119,7 @@ def join(
         is_host=request.wants_to_host and table.host_id is None,
         is_bot=request.is_bot,
         presence="connected" if request.is_bot else "away",  # phones connect right after
+        project_id=request.project_id,
     )
     session.add(person)
     session.flush()

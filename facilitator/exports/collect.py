@@ -84,18 +84,31 @@ def build_document(
         themes=(),
         cloud_terms=(),
         priorities=_priorities(session, workshop.id, language),
-        commitments=tuple(
-            CommitmentDoc(text=c.text, signed_as=c.signed_as or None, theme=c.theme or None)
-            for c in session.scalars(
-                select(Commitment)
-                .where(Commitment.workshop_id == workshop.id, Commitment.hidden.is_(False))
-                .order_by(Commitment.created_at, Commitment.id)
-            )
-        ),
+        commitments=visible_commitments(session, workshop.id),
         photos=_photos(session, workshop.id, tables, rounds, sessions_dir),
         meaning=stored_vectors(session, workshop.id),
         theme_changes=tuple(overrides(session, workshop.id)),
     )
+
+
+def visible_commitments(session: Session, workshop_id: int) -> tuple[CommitmentDoc, ...]:
+    """The workshop's commitments as printed, oldest first, hidden ones left out."""
+    return tuple(
+        CommitmentDoc(text=c.text, signed_as=c.signed_as or None, theme=c.theme or None)
+        for c in session.scalars(
+            select(Commitment)
+            .where(Commitment.workshop_id == workshop_id, Commitment.hidden.is_(False))
+            .order_by(Commitment.created_at, Commitment.id)
+        )
+    )
+
+
+def latest_insights(session: Session, workshop_id: int) -> tuple[InsightDoc, ...]:
+    """Each table's latest key insight of each round, as printed (the coach's portfolio
+    reads them this way too)."""
+    tables = {t.id: t.number for t in _all(session, CafeTable, CafeTable.workshop_id, workshop_id)}
+    rounds = {r.id: r for r in _all(session, Round, Round.workshop_id, workshop_id)}
+    return _insights(session, workshop_id, tables, rounds)
 
 
 def _all(session: Session, model: Any, column: Any, workshop_id: int) -> list[Any]:
@@ -218,14 +231,40 @@ def _photos(
 
 def _priorities(session: Session, workshop_id: int, language: str) -> tuple[PriorityDoc, ...]:
     """The options of the latest closed dot-vote, most dots first (ties in ballot order)."""
-    ballot = session.scalars(
-        select(Ballot)
-        .where(Ballot.workshop_id == workshop_id, Ballot.status == "closed")
-        .order_by(Ballot.closed_at.desc(), Ballot.id.desc())
-        .limit(1)
-    ).first()
+    ballot = latest_closed_ballots(session, [workshop_id]).get(workshop_id)
     if ballot is None:
         return ()
+    return ballot_priorities(ballot, language)
+
+
+def latest_closed_ballots(session: Session, workshop_ids: list[int]) -> dict[int, Ballot]:
+    """Each workshop's latest closed dot-vote (the one an export prints), in one query."""
+    found: dict[int, Ballot] = {}
+    for ballot in session.scalars(
+        select(Ballot)
+        .where(Ballot.workshop_id.in_(workshop_ids), Ballot.status == "closed")
+        .order_by(Ballot.closed_at, Ballot.id)
+    ):
+        found[ballot.workshop_id] = ballot  # oldest first: the latest stays
+    return found
+
+
+def ballot_themes(ballot: Ballot) -> list[tuple[str, dict[str, str], int]]:
+    """The themes a closed dot-vote offered: (label, titles per language, dots)."""
+    results = ballot.results or {}
+    return [
+        (
+            str(option.get("label", "")),
+            {str(k): str(v) for k, v in (option.get("titles") or {}).items() if v},
+            int(results.get(str(option.get("key")), 0)),
+        )
+        for option in ballot.options or []
+        if option.get("kind") == "theme"
+    ]
+
+
+def ballot_priorities(ballot: Ballot, language: str) -> tuple[PriorityDoc, ...]:
+    """A closed dot-vote's options, most dots first (ties in ballot order)."""
     results = ballot.results or {}
     options = [
         PriorityDoc(

@@ -184,6 +184,13 @@ ERROR_MESSAGES = {
     "no_cards": lazy_gettext("This card set has no cards to draw."),
     "unknown_card": lazy_gettext("This card was not drawn in this workshop."),
     "no_round_for_question": lazy_gettext("There is no café round left to give this question to."),
+    # Neighbourhood projects and their coaches.
+    "unknown_project": lazy_gettext("This project is not one of the projects you coach."),
+    "bad_project": lazy_gettext("Please choose one of this workshop's projects from the list."),
+    "bad_project_name": lazy_gettext("Give the project a name of at most 120 characters."),
+    "bad_municipality": lazy_gettext("A municipality can be at most 120 characters."),
+    "bad_project_languages": lazy_gettext("Tick one or more of Dutch, French and English."),
+    "too_many_projects": lazy_gettext("A workshop can take part for at most 20 projects."),
     # Exports (poster, report, archive).
     "bad_export": lazy_gettext("Choose one of the offered exports and its options."),
     "unknown_export": lazy_gettext("There is no such export for this workshop."),

@@ -13,6 +13,7 @@ from facilitator.web.pages import (
     participant,
     photos,
     projector,
+    projects,
     shared_device,
 )
 
@@ -26,5 +27,6 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(projector.bp, url_prefix="/p")
     app.register_blueprint(organiser.bp, url_prefix="/o")
     app.register_blueprint(coaching.bp, url_prefix="/o/coaching")
+    app.register_blueprint(projects.bp, url_prefix="/o")
     app.register_blueprint(exports.bp, url_prefix="/x")
     app.register_blueprint(assets.bp)

@@ -30,6 +30,7 @@ from werkzeug.wrappers import Response
 from facilitator.errors import DomainError
 from facilitator.organise import admin as workshop_admin
 from facilitator.organise.demo import template as caring_template
+from facilitator.organise.projects import coached_projects, workshop_projects
 from facilitator.organise.users import authenticate, get_user
 from facilitator.store.models import Participant, User, Workshop
 from facilitator.web import ratelimit
@@ -291,6 +292,8 @@ def _workshop_page(
         qr=qr_svg(url),
         lang_base=url_for("organiser.workshop", code=workshop.join_code),
         limits=workshop_admin,
+        projects=coached_projects(session, user.id),
+        linked={p.id for p in workshop_projects(session, workshop.id)},
         **context,
     )
 

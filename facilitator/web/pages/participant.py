@@ -9,6 +9,7 @@ from facilitator.cafe.participants import JoinRequest, get_participant, join
 from facilitator.cafe.workshops import get_by_code, normalise_code
 from facilitator.config import ROLES
 from facilitator.errors import DomainError
+from facilitator.organise.projects import workshop_projects
 from facilitator.web import ratelimit
 from facilitator.web.auth import PARTICIPANT, Caller
 from facilitator.web.i18n import LANGUAGE_NAMES, ROLE_LABELS, error_message
@@ -45,7 +46,7 @@ def join_by_code() -> Response | tuple[str, int]:
     return redirect(url_for("participant.join_form", code=code))
 
 
-def _join_page(workshop, status: int = 200, error: str | None = None, form=None):  # type: ignore[no-untyped-def]
+def _join_page(session, workshop, status: int = 200, error: str | None = None, form=None):  # type: ignore[no-untyped-def]
     languages = workshop.languages.split(",")
     return render_screen(
         "join.html",
@@ -57,6 +58,7 @@ def _join_page(workshop, status: int = 200, error: str | None = None, form=None)
         form=form or {},
         also_checked=form.getlist("also_speaks") if form else [],
         name_max=current_app.config["NAME_MAX_CHARS"],
+        projects=workshop_projects(session, workshop.id),
     )
 
 
@@ -67,7 +69,7 @@ def join_form(code: str) -> Response | tuple[str, int]:
         workshop = workshop_or_404(session, code)
         if current_caller(PARTICIPANT, workshop.join_code):
             return redirect(url_for("participant.table", code=workshop.join_code))
-        return _join_page(workshop)
+        return _join_page(session, workshop)
 
 
 @bp.post("/j/<code>")
@@ -80,7 +82,7 @@ def join_submit(code: str) -> Response | tuple[str, int]:
             return redirect(url_for("participant.table", code=workshop.join_code))
         key, per_minute = f"joins:{request.remote_addr}", current_app.config["JOINS_PER_MINUTE"]
         if not ratelimit.hit(current_app, key, per_minute):  # tests and counts at once
-            return _join_page(workshop, 429, error_message("too_many_joins"), form)
+            return _join_page(session, workshop, 429, error_message("too_many_joins"), form)
         join_request = JoinRequest(
             language=form.get("language", ""),
             display_name=form.get("name"),
@@ -88,6 +90,7 @@ def join_submit(code: str) -> Response | tuple[str, int]:
             wants_to_host=form.get("host") == "yes",
             also_speaks=tuple(form.getlist("also_speaks")[:5]),
             near=_last_on_device(workshop.join_code) if form.get("shared") == "yes" else None,
+            project=form.get("project") or None,
         )
         try:
             person, stored = join(
@@ -98,7 +101,7 @@ def join_submit(code: str) -> Response | tuple[str, int]:
             if join_request.language in workshop.languages.split(","):
                 g.locale = join_request.language  # answer in the language just picked
             limit = current_app.config["NAME_MAX_CHARS"] if exc.code == "name_too_long" else None
-            return _join_page(workshop, 400, error_message(exc.code, limit), form)
+            return _join_page(session, workshop, 400, error_message(exc.code, limit), form)
         caller = Caller(PARTICIPANT, workshop.join_code, person.public_id)
     response = redirect(url_for("participant.table", code=caller.code))
     response.set_cookie(

@@ -1,0 +1,395 @@
+"""A coach's portfolio and the programme's learnings, from plain data.
+
+Pure logic, free of Flask and the database: `organise/portfolio.py` reads the workshops
+of the projects into the records below, and the views come out. A project's self-scan is
+the answers of the workshops it took part in: all of a workshop's answers when it served
+that project alone, else only those of the people who said they came from it. Answers are
+only ever shown in aggregate, and an area with fewer than `selfscan.MIN_ANSWERS` answers
+shows nothing but that fact; the programme view holds aggregates only.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from facilitator.coaching.selfscan import MIN_ANSWERS, Answer, AreaProfile, profile
+
+TOP_THEMES = 8
+TOP_CARDS = 12
+
+
+@dataclass(frozen=True)
+class ScanAnswer:
+    """One person's score for one area, with the project the person said they came from."""
+
+    area_key: str
+    score: int
+    project_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Theme:
+    """A theme a workshop harvested: its label, its titles per language where the harvest
+    gave them, and its weight (dots it got, or commitments made on it)."""
+
+    label: str
+    titles: Mapping[str, str] = field(default_factory=dict)
+    weight: int = 0
+
+
+@dataclass(frozen=True)
+class CardUse:
+    """A card drawn for the room or dealt to a table."""
+
+    area_key: str
+    kind: str
+    text: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class WorkshopRecord:
+    """What the portfolio knows of one workshop. `insights` and `commitments` hold the
+    texts where they were read (one project's page), else stay empty beside their counts."""
+
+    id: int
+    code: str
+    title: str
+    when: str  # ISO date: the day it was held, else the day it was made
+    languages: tuple[str, ...]  # the languages people took part in, most people first
+    project_ids: tuple[int, ...]
+    answers: tuple[ScanAnswer, ...] = ()
+    area_titles: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    themes: tuple[Theme, ...] = ()
+    insights: tuple[str, ...] = ()
+    commitments: tuple[str, ...] = ()
+    insight_count: int = 0
+    commitment_count: int = 0
+    cards: tuple[CardUse, ...] = ()
+
+
+@dataclass(frozen=True)
+class ProjectRecord:
+    id: int
+    name: str
+    municipality: str
+    languages: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ScanPoint:
+    """A project's self-scan in one workshop: every area's aggregate (withheld below the
+    minimum) and how many people answered."""
+
+    workshop_id: int
+    title: str
+    when: str
+    profiles: Mapping[str, AreaProfile]
+    people: int
+
+
+@dataclass(frozen=True)
+class AreaRow:
+    """One area of a project over time: the first and the latest scan, and the change
+    (None unless shown in both)."""
+
+    key: str
+    titles: Mapping[str, str]
+    first: AreaProfile | None
+    latest: AreaProfile | None
+    change: float | None
+
+
+@dataclass(frozen=True)
+class ThemeCount:
+    """A theme across workshops: its label, titles, in how many workshops (and projects)
+    it came up, its total weight and the languages it was named in."""
+
+    label: str
+    titles: Mapping[str, str]
+    workshops: int
+    weight: int
+    projects: int = 0
+    languages: tuple[str, ...] = ()
+
+    def label_in(self, language: str) -> str:
+        return self.titles.get(language) or self.label
+
+
+@dataclass(frozen=True)
+class CardCount:
+    area_key: str
+    kind: str
+    text: Mapping[str, str]
+    times: int
+    workshops: int
+
+
+@dataclass(frozen=True)
+class ProjectView:
+    project: ProjectRecord
+    workshops: tuple[WorkshopRecord, ...]  # oldest first
+    scans: tuple[ScanPoint, ...]  # workshops whose scan shows at least one area, oldest first
+    areas: tuple[AreaRow, ...]
+    themes: tuple[ThemeCount, ...]
+    cards: tuple[CardCount, ...]
+    insight_count: int
+    commitment_count: int
+
+    @property
+    def first(self) -> ScanPoint | None:
+        return self.scans[0] if self.scans else None
+
+    @property
+    def latest(self) -> ScanPoint | None:
+        return self.scans[-1] if len(self.scans) > 1 else None
+
+
+@dataclass(frozen=True)
+class ProgrammeArea:
+    """An area across projects: the mean of the projects' latest means (each shown, so
+    from MIN_ANSWERS answers at least), how many projects that is, and the mean change of
+    the projects scanned twice or more."""
+
+    key: str
+    titles: Mapping[str, str]
+    projects: int
+    answers: int
+    mean: float | None
+    moved_projects: int
+    mean_change: float | None
+
+    @property
+    def shown(self) -> bool:
+        return self.mean is not None
+
+
+@dataclass(frozen=True)
+class ProgrammeView:
+    projects: int
+    workshops: int
+    scanned_projects: int
+    areas: tuple[ProgrammeArea, ...]  # in the set's order
+    lowest: tuple[ProgrammeArea, ...]  # shown areas, lowest mean first
+    moving: tuple[ProgrammeArea, ...]  # areas with a change, largest move first
+    themes: tuple[ThemeCount, ...]
+    languages: Mapping[str, int]  # workshops where people took part in each language
+
+
+# --- one project ----------------------------------------------------------------------------
+
+
+def answers_for(project_id: int, workshop: WorkshopRecord) -> list[Answer]:
+    """The answers that speak for this project in this workshop."""
+    alone = workshop.project_ids == (project_id,)
+    return [
+        Answer(a.area_key, a.score) for a in workshop.answers if alone or a.project_id == project_id
+    ]
+
+
+def _people(project_id: int, workshop: WorkshopRecord) -> int:
+    """How many answered at all: the largest number of answers of any area."""
+    counts = Counter(a.area_key for a in answers_for(project_id, workshop))
+    return max(counts.values(), default=0)
+
+
+def scan_point(
+    project_id: int, workshop: WorkshopRecord, area_order: Sequence[str]
+) -> ScanPoint | None:
+    """The project's self-scan in this workshop, or None when no area can be shown."""
+    found = profile(answers_for(project_id, workshop), area_order)
+    if not any(p.shown for p in found):
+        return None
+    by_key = {p.key: p for p in found if p.answers}
+    return ScanPoint(
+        workshop.id, workshop.title, workshop.when, by_key, _people(project_id, workshop)
+    )
+
+
+def _titles(workshops: Iterable[WorkshopRecord]) -> dict[str, Mapping[str, str]]:
+    titles: dict[str, Mapping[str, str]] = {}
+    for workshop in workshops:
+        titles.update(workshop.area_titles)
+    return titles
+
+
+def area_rows(
+    first: ScanPoint | None,
+    latest: ScanPoint | None,
+    area_order: Sequence[str],
+    titles: Mapping[str, Mapping[str, str]],
+) -> tuple[AreaRow, ...]:
+    """Every area either scan has, in the set's order, with its change where both show it."""
+    keys = [k for k in area_order if _in_scans(k, first, latest)]
+    keys += sorted({k for scan in (first, latest) if scan for k in scan.profiles} - set(area_order))
+    rows = []
+    for key in keys:
+        then = first.profiles.get(key) if first else None
+        now = latest.profiles.get(key) if latest else None
+        change = None
+        if then and now and then.shown and now.shown:
+            assert then.mean is not None and now.mean is not None
+            change = now.mean - then.mean
+        rows.append(AreaRow(key, titles.get(key, {}), then, now, change))
+    return tuple(rows)
+
+
+def _in_scans(key: str, *scans: ScanPoint | None) -> bool:
+    return any(scan is not None and key in scan.profiles for scan in scans)
+
+
+def project_view(
+    project: ProjectRecord, workshops: Iterable[WorkshopRecord], area_order: Sequence[str]
+) -> ProjectView:
+    """One project over time: its workshops, its scans, first vs latest, themes, cards."""
+    ordered = tuple(sorted(workshops, key=lambda w: (w.when, w.id)))
+    scans = tuple(
+        point for w in ordered if (point := scan_point(project.id, w, area_order)) is not None
+    )
+    first = scans[0] if scans else None
+    latest = scans[-1] if len(scans) > 1 else None
+    return ProjectView(
+        project=project,
+        workshops=ordered,
+        scans=scans,
+        areas=area_rows(first, latest, area_order, _titles(ordered)),
+        themes=tuple(theme_counts([(w, project.id) for w in ordered])[:TOP_THEMES]),
+        cards=tuple(card_counts(ordered)[:TOP_CARDS]),
+        insight_count=sum(w.insight_count for w in ordered),
+        commitment_count=sum(w.commitment_count for w in ordered),
+    )
+
+
+# --- themes and cards across workshops --------------------------------------------------
+
+
+def _theme_keys(theme: Theme) -> set[str]:
+    names = {theme.label, *theme.titles.values()}
+    return {" ".join(n.casefold().split()) for n in names if n and n.strip()}
+
+
+def theme_counts(found: Iterable[tuple[WorkshopRecord, int | None]]) -> list[ThemeCount]:
+    """Themes across workshops, most widespread first. Themes whose label or any title
+    match (ignoring case and spaces) are one theme: a harvest that named a theme in two
+    languages joins the workshops that named it in either."""
+    parent: dict[str, str] = {}
+
+    def root(key: str) -> str:
+        while parent.setdefault(key, key) != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    seen: list[tuple[WorkshopRecord, int | None, Theme, str]] = []
+    for workshop, project_id in found:
+        for theme in workshop.themes:
+            keys = sorted(_theme_keys(theme))
+            if not keys:
+                continue
+            for key in keys[1:]:
+                parent[root(key)] = root(keys[0])
+            seen.append((workshop, project_id, theme, keys[0]))
+    groups: dict[str, list[tuple[WorkshopRecord, int | None, Theme]]] = defaultdict(list)
+    for workshop, project_id, theme, key in seen:
+        groups[root(key)].append((workshop, project_id, theme))
+    counts = [_theme_count(members) for members in groups.values()]
+    return sorted(counts, key=lambda t: (-t.workshops, -t.weight, t.label.casefold()))
+
+
+def _theme_count(members: list[tuple[WorkshopRecord, int | None, Theme]]) -> ThemeCount:
+    labels = Counter(theme.label for _w, _p, theme in members)
+    titles: dict[str, str] = {}
+    languages: set[str] = set()
+    for workshop, _p, theme in members:
+        for lang, title in theme.titles.items():
+            titles.setdefault(lang, title)
+        languages.update(theme.titles or workshop.languages[:1])
+    projects = {p for _w, p, _t in members if p is not None}
+    projects |= {p for w, _p, _t in members for p in w.project_ids}
+    return ThemeCount(
+        label=sorted(labels, key=lambda label: (-labels[label], label))[0],
+        titles=titles,
+        workshops=len({w.id for w, _p, _t in members}),
+        weight=sum(theme.weight for _w, _p, theme in members),
+        projects=len(projects),
+        languages=tuple(sorted(languages)),
+    )
+
+
+def card_counts(workshops: Iterable[WorkshopRecord]) -> list[CardCount]:
+    """The cards used, most used first (the same text counts once per draw)."""
+    times: Counter[tuple[str, str, tuple[tuple[str, str], ...]]] = Counter()
+    where: dict[tuple[str, str, tuple[tuple[str, str], ...]], set[int]] = defaultdict(set)
+    for workshop in workshops:
+        for card in workshop.cards:
+            key = (card.area_key, card.kind, tuple(sorted(card.text.items())))
+            times[key] += 1
+            where[key].add(workshop.id)
+    counts = [
+        CardCount(area, kind, dict(text), n, len(where[(area, kind, text)]))
+        for (area, kind, text), n in times.items()
+    ]
+    return sorted(counts, key=lambda c: (-c.times, -c.workshops, c.area_key, c.kind))
+
+
+# --- the programme ----------------------------------------------------------------------
+
+
+def programme_view(
+    views: Sequence[ProjectView],
+    workshops: Iterable[WorkshopRecord],
+    area_order: Sequence[str],
+) -> ProgrammeView:
+    """All projects in aggregate: where they stand lowest (the mean of each project's
+    latest shown scan), where they move most (first to latest), themes across workshops."""
+    every = {w.id: w for w in workshops}
+    latest_means: dict[str, list[float]] = defaultdict(list)
+    answers: Counter[str] = Counter()
+    changes: dict[str, list[float]] = defaultdict(list)
+    for view in views:
+        newest = view.latest or view.first
+        if newest is None:
+            continue
+        for key, area in newest.profiles.items():
+            if area.shown and area.mean is not None:
+                latest_means[key].append(area.mean)
+                answers[key] += area.answers
+        for row in view.areas:
+            if row.change is not None:
+                changes[row.key].append(row.change)
+    titles = _titles(every.values())
+    keys = [k for k in area_order if k in latest_means]
+    keys += sorted(set(latest_means) - set(area_order))
+    areas = tuple(
+        ProgrammeArea(
+            key=key,
+            titles=titles.get(key, {}),
+            projects=len(latest_means[key]),
+            answers=answers[key],
+            mean=statistics.fmean(latest_means[key]) if answers[key] >= MIN_ANSWERS else None,
+            moved_projects=len(changes[key]),
+            mean_change=statistics.fmean(changes[key]) if changes[key] else None,
+        )
+        for key in keys
+    )
+    shown = [a for a in areas if a.shown]
+    languages: Counter[str] = Counter()
+    for workshop in every.values():
+        languages.update(workshop.languages)
+    return ProgrammeView(
+        projects=len(views),
+        workshops=len(every),
+        scanned_projects=sum(1 for v in views if v.scans),
+        areas=areas,
+        lowest=tuple(sorted(shown, key=lambda a: (a.mean, a.key))),
+        moving=tuple(
+            sorted(
+                (a for a in shown if a.mean_change is not None),
+                key=lambda a: (-abs(a.mean_change or 0.0), a.key),
+            )
+        ),
+        themes=tuple(theme_counts((w, None) for w in every.values())[: TOP_THEMES * 2]),
+        languages=dict(sorted(languages.items(), key=lambda kv: (-kv[1], kv[0]))),
+    )

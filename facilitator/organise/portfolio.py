@@ -1,0 +1,240 @@
+"""Reading a coach's projects and the programme into `coaching/portfolio.py`'s records.
+
+No Flask here. The side-by-side portfolio and the programme read every workshop of many
+projects, so they read in a fixed number of queries whatever the number of workshops
+(counts, themes, answers and cards for all workshops at once); one project's page also
+reads each workshop's key insights and commitments as the exports print them
+(`exports/collect.py`).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from facilitator.cafe.views import title_in
+from facilitator.coaching.cards import default_set
+from facilitator.coaching.portfolio import (
+    CardUse,
+    ProgrammeView,
+    ProjectRecord,
+    ProjectView,
+    ScanAnswer,
+    Theme,
+    WorkshopRecord,
+    programme_view,
+    project_view,
+)
+from facilitator.exports.collect import (
+    ballot_themes,
+    latest_closed_ballots,
+    latest_insights,
+    visible_commitments,
+)
+from facilitator.organise.projects import coached_project, coached_projects
+from facilitator.store.models import (
+    CoachingDraw,
+    Commitment,
+    Contribution,
+    Participant,
+    Project,
+    SelfScanAnswer,
+    Workshop,
+    WorkshopProject,
+)
+
+
+def area_order() -> list[str]:
+    """The shipped set's areas, in its order: the order every profile is shown in."""
+    return [str(area["key"]) for area in default_set()["areas"] if area.get("key")]
+
+
+def _record(project: Project) -> ProjectRecord:
+    languages = tuple(lang for lang in project.languages.split(",") if lang)
+    return ProjectRecord(project.id, project.name, project.municipality, languages)
+
+
+def _links(session: Session, project_ids: Sequence[int]) -> dict[int, list[int]]:
+    """Workshop id -> every project it took part for (other coaches' too), for the
+    workshops of these projects."""
+    mine = select(WorkshopProject.workshop_id).where(WorkshopProject.project_id.in_(project_ids))
+    rows = session.execute(
+        select(WorkshopProject.workshop_id, WorkshopProject.project_id)
+        .where(WorkshopProject.workshop_id.in_(mine))
+        .order_by(WorkshopProject.workshop_id, WorkshopProject.project_id)
+    )
+    links: dict[int, list[int]] = defaultdict(list)
+    for workshop_id, project_id in rows:
+        links[workshop_id].append(project_id)
+    return links
+
+
+def _answers(
+    session: Session, ids: list[int]
+) -> tuple[dict[int, list[ScanAnswer]], dict[int, dict[str, dict[str, str]]]]:
+    answers: dict[int, list[ScanAnswer]] = defaultdict(list)
+    titles: dict[int, dict[str, dict[str, str]]] = defaultdict(dict)
+    rows = session.execute(
+        select(
+            SelfScanAnswer.workshop_id,
+            SelfScanAnswer.area_key,
+            SelfScanAnswer.area_title,
+            SelfScanAnswer.score,
+            Participant.project_id,
+        )
+        .join(Participant, Participant.id == SelfScanAnswer.participant_id)
+        .where(SelfScanAnswer.workshop_id.in_(ids))
+    )
+    for workshop_id, key, title, score, project_id in rows:
+        answers[workshop_id].append(ScanAnswer(key, score, project_id))
+        titles[workshop_id].setdefault(key, dict(title or {}))
+    return answers, titles
+
+
+def _commitment_themes(session: Session, ids: list[int]) -> tuple[Counter[int], dict]:
+    counts: Counter[int] = Counter()
+    themes: dict[int, Counter[str]] = defaultdict(Counter)
+    rows = session.execute(
+        select(Commitment.workshop_id, Commitment.theme).where(
+            Commitment.workshop_id.in_(ids), Commitment.hidden.is_(False)
+        )
+    )
+    for workshop_id, theme in rows:
+        counts[workshop_id] += 1
+        if theme:
+            themes[workshop_id][theme] += 1
+    return counts, themes
+
+
+def _insight_counts(session: Session, ids: list[int]) -> Counter[int]:
+    """Key insights as printed: one per table and round (a host's rewrite replaces)."""
+    rows = session.execute(
+        select(Contribution.workshop_id, Contribution.table_id, Contribution.round_id)
+        .where(
+            Contribution.workshop_id.in_(ids),
+            Contribution.kind == "insight",
+            Contribution.hidden.is_(False),
+        )
+        .distinct()
+    )
+    return Counter(workshop_id for workshop_id, _table, _round in rows)
+
+
+def _spoken(session: Session, ids: list[int]) -> dict[int, list[str]]:
+    """The languages people joined each workshop in, most people first."""
+    counts: dict[int, Counter[str]] = defaultdict(Counter)
+    rows = session.execute(
+        select(Participant.workshop_id, Participant.language, func.count(Participant.id))
+        .where(Participant.workshop_id.in_(ids), Participant.is_bot.is_(False))
+        .group_by(Participant.workshop_id, Participant.language)
+    )
+    for workshop_id, language, count in rows:
+        counts[workshop_id][language] += count
+    return {wid: [lang for lang, _n in c.most_common()] for wid, c in counts.items()}
+
+
+def _cards(session: Session, ids: list[int]) -> dict[int, list[CardUse]]:
+    cards: dict[int, list[CardUse]] = defaultdict(list)
+    rows = session.execute(
+        select(
+            CoachingDraw.workshop_id, CoachingDraw.area_key, CoachingDraw.kind, CoachingDraw.text
+        )
+        .where(CoachingDraw.workshop_id.in_(ids))
+        .order_by(CoachingDraw.drawn_at, CoachingDraw.id)
+    )
+    for workshop_id, key, kind, text in rows:
+        cards[workshop_id].append(CardUse(key, kind, dict(text or {})))
+    return cards
+
+
+def _themes(session: Session, ids: list[int], from_commitments: dict) -> dict[int, list[Theme]]:
+    """A workshop's themes: those its closed dot-vote offered (weighed by their dots),
+    then those commitments were made on that the vote did not hold."""
+    themes: dict[int, list[Theme]] = defaultdict(list)
+    for workshop_id, ballot in latest_closed_ballots(session, ids).items():
+        for label, titles, dots in ballot_themes(ballot):
+            themes[workshop_id].append(Theme(label, titles, dots))
+    for workshop_id, labels in from_commitments.items():
+        known = {t.label.casefold() for t in themes[workshop_id]}
+        known |= {v.casefold() for t in themes[workshop_id] for v in t.titles.values()}
+        for label, count in labels.most_common():
+            if label.casefold() not in known:
+                themes[workshop_id].append(Theme(label, {}, count))
+    return themes
+
+
+def workshop_records(
+    session: Session, links: dict[int, list[int]], language: str, details: bool = False
+) -> list[WorkshopRecord]:
+    """The records of these workshops, read in a fixed number of queries; with `details`
+    also each one's key insights and commitments (a few queries per workshop)."""
+    ids = sorted(links)
+    if not ids:
+        return []
+    answers, titles = _answers(session, ids)
+    commitment_counts, commitment_themes = _commitment_themes(session, ids)
+    insight_counts = _insight_counts(session, ids)
+    cards = _cards(session, ids)
+    themes = _themes(session, ids, commitment_themes)
+    spoken = _spoken(session, ids)
+    records = []
+    for workshop in session.scalars(select(Workshop).where(Workshop.id.in_(ids))):
+        insights: tuple[str, ...] = ()
+        commitments: tuple[str, ...] = ()
+        if details:
+            insights = tuple(i.text for i in latest_insights(session, workshop.id))
+            commitments = tuple(c.text for c in visible_commitments(session, workshop.id))
+        records.append(
+            WorkshopRecord(
+                id=workshop.id,
+                code=workshop.join_code,
+                title=title_in(workshop, language),
+                when=workshop.held_on or workshop.created_at.date().isoformat(),
+                languages=tuple(spoken.get(workshop.id, ())),
+                project_ids=tuple(links[workshop.id]),
+                answers=tuple(answers.get(workshop.id, ())),
+                area_titles=titles.get(workshop.id, {}),
+                themes=tuple(themes.get(workshop.id, ())),
+                insights=insights,
+                commitments=commitments,
+                insight_count=insight_counts[workshop.id],
+                commitment_count=commitment_counts[workshop.id],
+                cards=tuple(cards.get(workshop.id, ())),
+            )
+        )
+    return records
+
+
+def _views(projects: Iterable[Project], records: list[WorkshopRecord]) -> list[ProjectView]:
+    order = area_order()
+    by_project: dict[int, list[WorkshopRecord]] = defaultdict(list)
+    for record in records:
+        for project_id in record.project_ids:
+            by_project[project_id].append(record)
+    return [project_view(_record(p), by_project[p.id], order) for p in projects]
+
+
+def coach_portfolio(session: Session, coach_id: int, language: str) -> list[ProjectView]:
+    """Every project of this coach, over time, side by side (by name)."""
+    projects = coached_projects(session, coach_id)
+    links = _links(session, [p.id for p in projects])
+    return _views(projects, workshop_records(session, links, language))
+
+
+def one_project(session: Session, coach_id: int, project_id: int, language: str) -> ProjectView:
+    """One of this coach's projects with every workshop's insights and commitments;
+    another coach's project is unknown (DomainError `unknown_project`)."""
+    project = coached_project(session, coach_id, project_id)
+    links = _links(session, [project.id])
+    return _views([project], workshop_records(session, links, language, details=True))[0]
+
+
+def programme(session: Session, language: str) -> ProgrammeView:
+    """Every project of the programme, in aggregate only."""
+    projects = list(session.scalars(select(Project).order_by(Project.id)))
+    links = _links(session, [p.id for p in projects])
+    records = workshop_records(session, links, language)
+    return programme_view(_views(projects, records), records, area_order())
