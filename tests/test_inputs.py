@@ -295,7 +295,7 @@ def test_the_organisers_titles_and_questions_are_cleaned(app):
         "title": ["\x1bZorgzame\u202e buurten\n"],
         "place": ["Leuven\x00"],
         "p0-title-nl": ["Wel\u0301kom\tallemaal"],
-        "p2-r0-q-nl": ["Wat\x07 werkt?\r\nEn wat niet?"],
+        "p3-r0-q-nl": ["Wat\x07 werkt?\r\nEn wat niet?"],
         "t1-name": ["\u2066Het Atrium\u2069"],
     }
     response = post_form(alice, code, fields)
@@ -304,7 +304,7 @@ def test_the_organisers_titles_and_questions_are_cleaned(app):
     assert (workshop.title, workshop.place) == ("Zorgzame buurten", "Leuven")
     spec = spec_of(app, code)
     assert spec["phases"][0]["title"]["nl"] == unicodedata.normalize("NFC", "Wel\u0301kom allemaal")
-    assert spec["phases"][2]["rounds"][0]["question"]["nl"] == "Wat werkt?\nEn wat niet?"
+    assert spec["phases"][3]["rounds"][0]["question"]["nl"] == "Wat werkt?\nEn wat niet?"
     assert spec["tables"]["names"][0] == "Het Atrium"
 
 

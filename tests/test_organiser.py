@@ -354,11 +354,12 @@ def test_create_from_the_caring_neighbourhoods_template(app):
     assert [p["kind"] for p in spec["phases"]] == [
         "welcome",
         "presentation",
+        "coaching",
         "cafe",
         "plenary",
         "conclusion",
     ]
-    assert len(spec["phases"][2]["rounds"]) == 3
+    assert len(spec["phases"][3]["rounds"]) == 3
     assert spec["tables"] | {"names": []} == {"count": 6, "capacity": 5, "names": []}
     page = html(alice.get(f"/o/w/{code}"))
     assert "What is the biggest challenge for residents" in page
@@ -383,7 +384,7 @@ def test_copy_an_earlier_workshop(app, helpers):
     original = create(alice)
     fields = edit_form(alice, original)
     fields |= {"place": ["Antwerpen"], "held_on": ["2026-05-22"], "t2-name": ["De Linde"]}
-    fields["p2-r0-q-en"] = ["A question of our own?"]
+    fields["p3-r0-q-en"] = ["A question of our own?"]
     assert post_form(alice, original, fields).status_code == 302
     with session_scope(app.extensions["facilitator.sessions"]) as s:
         get_by_code(s, original).status = "open"  # a draft takes nobody in
@@ -424,9 +425,9 @@ def test_edit_everything_through_the_form(app):
         "languages": ["nl", "en"],
         "p0-minutes": ["20"],
         "p0-title-nl": ["Welkom"],
-        "p2-r1-q-nl": ["Wat moet er veranderen?"],
-        "p2-r2-remove": ["1"],  # two rounds only
-        "p4-remove": ["1"],  # and no conclusion
+        "p3-r1-q-nl": ["Wat moet er veranderen?"],
+        "p3-r2-remove": ["1"],  # two rounds only
+        "p5-remove": ["1"],  # and no conclusion
         "tables-count": ["8"],
         "tables-capacity": ["4"],
         "t1-name": ["Het Atrium"],
@@ -442,7 +443,13 @@ def test_edit_everything_through_the_form(app):
     )
     assert workshop.languages == "nl,en"
     spec = spec_of(app, code)
-    assert [p["kind"] for p in spec["phases"]] == ["welcome", "presentation", "cafe", "plenary"]
+    assert [p["kind"] for p in spec["phases"]] == [
+        "welcome",
+        "presentation",
+        "coaching",
+        "cafe",
+        "plenary",
+    ]
     assert spec["phases"][0] == {
         "kind": "welcome",
         "minutes": 20,
@@ -451,7 +458,7 @@ def test_edit_everything_through_the_form(app):
             "en": "Setting the scene: caring neighbourhoods in Flanders and Brussels",
         },
     }
-    rounds = spec["phases"][2]["rounds"]
+    rounds = spec["phases"][3]["rounds"]
     assert len(rounds) == 2 and rounds[1]["question"]["nl"] == "Wat moet er veranderen?"
     assert "fr" not in rounds[0]["question"]  # French is no longer a workshop language
     assert spec["tables"] == {
@@ -506,20 +513,20 @@ def test_adding_a_phase_and_a_round_shows_them_before_saving(app):
         ({"languages": ["de"]}, "Dutch, French and English"),
         ({"languages": []}, "Dutch, French and English"),
         ({"p0-minutes": ["-5"]}, "Minutes must be a whole number"),
-        ({"p2-r0-minutes": ["0"]}, "Minutes must be a whole number"),
-        ({"p2-r0-minutes": ["ten"]}, "Minutes must be a whole number"),
+        ({"p3-r0-minutes": ["0"]}, "Minutes must be a whole number"),
+        ({"p3-r0-minutes": ["ten"]}, "Minutes must be a whole number"),
         ({"p1-minutes": ["1.5"]}, "Minutes must be a whole number"),
         ({"tables-count": ["0"]}, "number of tables from 1 to 200"),
         ({"tables-count": None}, "number of tables from 1 to 200"),
         ({"tables-capacity": ["1"]}, "A table seats 2 to 50 people"),
         ({"held_on": ["2026-02-30"]}, "a real date"),
         ({"p0-kind": ["party"]}, "what kind of agenda item"),
-        ({"p3-kind": ["cafe"], "p2-kind": ["plenary"]}, "Only a World Café item can have rounds"),
-        ({"p2-r0-q-nl": [""], "p2-r0-q-fr": [""], "p2-r0-q-en": [" "]}, "Every round needs"),
+        ({"p4-kind": ["cafe"], "p3-kind": ["plenary"]}, "Only a World Café item can have rounds"),
+        ({"p3-r0-q-nl": [""], "p3-r0-q-fr": [""], "p3-r0-q-en": [" "]}, "Every round needs"),
         ({"p1-title-en": ["x" * 501]}, "Every agenda item needs a title"),
         ({"t1-name": ["x" * 61]}, "A table name can be at most 60"),
         (
-            {"p2-r0-remove": ["1"], "p2-r1-remove": ["1"], "p2-r2-remove": ["1"]},
+            {"p3-r0-remove": ["1"], "p3-r1-remove": ["1"], "p3-r2-remove": ["1"]},
             "at least one café round",
         ),
     ],
@@ -598,7 +605,7 @@ def test_people_who_joined_keep_their_seats_and_language(app, helpers):
     response = post_form(alice, code, fields)
     assert response.status_code == 400 and "joined in a language you removed" in html(response)
     fields = edit_form(alice, code)
-    fields |= {"tables-count": ["10"], "p2-r0-q-en": ["New wording?"]}
+    fields |= {"tables-count": ["10"], "p3-r0-q-en": ["New wording?"]}
     assert post_form(alice, code, fields).status_code == 302
     with session_scope(app.extensions["facilitator.sessions"]) as session:
         workshop = get_by_code(session, code)

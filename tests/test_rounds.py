@@ -101,7 +101,7 @@ def test_starting_a_phase_makes_it_current_for_every_screen(factory, code):
         view = event.data["agenda"]
         assert view["current"] == phases[3].id
         assert view["phases"][3]["started_at"] is not None
-        assert [p["planned_minutes"] for p in view["phases"]] == [15, 15, 30, 20, 10]
+        assert [p["planned_minutes"] for p in view["phases"]] == [15, 15, 15, 30, 20, 10]
 
 
 def test_a_phase_of_another_workshop_is_refused(factory, code):

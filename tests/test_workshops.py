@@ -51,6 +51,7 @@ def test_demo_workshop_follows_the_seed_agenda(factory):
         assert [(p.kind, p.planned_minutes) for p in phases] == [
             ("welcome", 15),
             ("presentation", 15),
+            ("coaching", 15),
             ("cafe", 30),
             ("plenary", 20),
             ("conclusion", 10),

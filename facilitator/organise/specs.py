@@ -23,7 +23,7 @@ from facilitator.store.models import Round, Workshop
 from facilitator.store.queries import list_tables
 
 LANGUAGES = ("nl", "fr", "en")
-PHASE_KINDS = ("welcome", "presentation", "cafe", "plenary", "conclusion")
+PHASE_KINDS = ("welcome", "presentation", "coaching", "cafe", "plenary", "conclusion")
 ROUND_KIND = "cafe"  # only café phases have rounds
 
 TITLE_MAX = 200

@@ -448,6 +448,20 @@ def js_strings() -> dict[str, str]:
         "sent_to_table": gettext("Sent to table {table} (round {round})"),
         # phones: what a screen reader hears of a note that just arrived at the table
         "new_note": gettext("New note from {author}: {text}"),
+        # the coaching phase: the card in play and the self-scan
+        "card_for_room": gettext("Card for the whole room"),
+        "card_for_table": gettext("Card for table {table}"),
+        "card_reflection": gettext("Reflection"),
+        "card_action": gettext("Action"),
+        "selfscan_score_of": gettext("{score} out of 5"),
+        "selfscan_low": gettext("1: not yet"),
+        "selfscan_high": gettext("5: fully"),
+        "selfscan_add_note": gettext("Add a note (optional)"),
+        "selfscan_note_label": gettext("Your note on this area"),
+        "selfscan_save_note": gettext("Save the note"),
+        "selfscan_score_first": gettext("Choose a score first, then save the note."),
+        "selfscan_saved": gettext("Saved"),
+        "selfscan_waiting": gettext("Waiting to send"),
     }
     strings |= {f"role_{key}": str(label) for key, label in ROLE_LABELS.items()}
     return strings

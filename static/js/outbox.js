@@ -11,7 +11,7 @@ const FacOutbox = (() => {
   const LONGEST_WAIT_MS = 60000;
   const JITTER = 0.3;
   // Answers that mean "not now": the item stays and goes out with a later try.
-  const TRY_LATER = new Set(["server_busy", "too_many_notes"]);
+  const TRY_LATER = new Set(["server_busy", "too_many_notes", "too_many_answers"]);
 
   /** How long to wait before try number `attempt` (1, 2, ...) after a failed one. */
   function backoff(attempt, random) {

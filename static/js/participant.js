@@ -21,6 +21,8 @@
       // catch-up from its number (no snapshot) puts this socket in the table's room.
       if (name === "round.seats") { render(state); knowNotes(state); noticeSeatChange(state); conn.sync(false); return; }
       if (name === "message.broadcast") Fac.announce(`${t("message_from_facilitator")}: ${data.text}`);
+      // Into the coaching phase: its cards and this phone's answers come with a snapshot.
+      if (name === "agenda.updated" && selfScan.active(state) && !state.coaching) { conn.sync(true); return; }
       render(state);
       if (name === "note.posted") announceNewNotes(state);
     },
@@ -54,6 +56,7 @@
     renderTimer();
     renderFormState(state);
     renderLeft(state.me.left);
+    selfScan.render(state);
     arrangeForMoment(state);
   }
 
@@ -70,9 +73,10 @@
 
   function arrangeForMoment(state) {
     const plenary = plenaryMoment(state);
-    main.dataset.moment = plenary ? "plenary" : "round";
+    const coachingNow = !plenary && selfScan.active(state); // the self-scan takes the round's place
+    main.dataset.moment = plenary ? "plenary" : coachingNow ? "coaching" : "round";
     for (const part of ROUND_PARTS) {
-      if (plenary) $(part).hidden = true;
+      if (plenary || coachingNow) $(part).hidden = true;
       else if (SHOWN_IN_ROUNDS.has(part)) $(part).hidden = false;
     }
     if (!plenary) return;
@@ -303,6 +307,9 @@
   const connected = () => conn.socket.connected && conn.caughtUp();
   const rerender = () => { if (conn.live.state) render(conn.live.state); };
 
+  // The coaching phase's card and self-scan (selfscan.js), with an outbox of its own.
+  const selfScan = Fac.SelfScan({ code, ask, ready: connected, language });
+
   /** Where a note is written: its table and round NUMBER, which it keeps when sent later
    *  (after a round change, the server stores it there or says the round is over). */
   function writtenAt(state) {
@@ -449,9 +456,9 @@
     textarea.focus();
   }
 
-  function flushOutboxes() { notesOut.flush(); photosOut.flush(); commitmentsOut.flush(); }
+  function flushOutboxes() { notesOut.flush(); photosOut.flush(); commitmentsOut.flush(); selfScan.flush(); }
   // Back online: whatever waits goes now, and the next waits start short again.
-  conn.socket.on("connect", () => { notesOut.reset(); photosOut.reset(); commitmentsOut.reset(); });
+  conn.socket.on("connect", () => { notesOut.reset(); photosOut.reset(); commitmentsOut.reset(); selfScan.reset(); });
   window.addEventListener("online", () => photosOut.reset());
 
   /* --- the tablecloth: photographed, shrunk on the phone, sent until stored --- */

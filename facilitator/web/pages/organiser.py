@@ -52,6 +52,7 @@ bp = Blueprint("organiser", __name__)
 PHASE_KINDS = {
     "welcome": lazy_gettext("Welcome"),
     "presentation": lazy_gettext("Presentation"),
+    "coaching": lazy_gettext("Coaching tool (cards and self-scan)"),
     "cafe": lazy_gettext("World Café (rounds)"),
     "plenary": lazy_gettext("Plenary"),
     "conclusion": lazy_gettext("Conclusion"),
