@@ -131,7 +131,31 @@ const Fit = (() => {
     schedule();
   }
 
+  /** Smaller text first, while that keeps every item or, at least, the first one. */
   function trimNow(list, box) {
+    for (const scale of SCALES) {
+      setScale(box, scale);
+      const left = cut(list, box);
+      if (left === 0 || left < itemsOf(list).length) return left;
+    }
+    return cut(list, box);
+  }
+
+  /** Lists side by side (a page of wall columns) share one scale: the one every list
+   *  needs to show its first item. */
+  function trimGroup(pairs) {
+    for (const scale of SCALES) {
+      let ok = true;
+      for (const [list, box] of pairs) {
+        setScale(box, scale);
+        const left = cut(list, box);
+        ok = ok && (left === 0 || left < itemsOf(list).length);
+      }
+      if (ok) return;
+    }
+  }
+
+  function cut(list, box) {
     for (const more of list.querySelectorAll(":scope > .fit-more")) more.remove();
     const items = itemsOf(list);
     items.forEach((item) => { item.hidden = false; });
@@ -192,5 +216,5 @@ const Fit = (() => {
     return p ? { page: p.page + 1, pages: p.pages.length } : null;
   }
 
-  return { pager, trim, trimNow, shrink, schedule, layout, turnNow, state };
+  return { pager, trim, trimNow, trimGroup, shrink, schedule, layout, turnNow, state };
 })();
