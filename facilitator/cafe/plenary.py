@@ -47,7 +47,7 @@ def _contributions(
 ) -> list[dict[str, Any]]:
     votes = votes_per_note()
     query = (
-        select(Contribution, Participant.display_name, Round.number, votes.c.votes)
+        select(Contribution, Participant, Round.number, votes.c.votes)
         .outerjoin(Participant, Participant.id == Contribution.participant_id)
         .join(Round, Round.id == Contribution.round_id)
         .outerjoin(votes, votes.c.contribution_id == Contribution.id)
@@ -59,7 +59,14 @@ def _contributions(
         .order_by(Contribution.id)
     )
     items = [
-        {"text": note.text, "author": author, "round": number, "votes": count or 0}
+        {
+            "text": note.text,
+            "author": author.display_name if author else None,
+            "round": number,
+            "votes": count or 0,
+            "source": note.source or "phone",
+            "language": note.language or (author.language if author else None),
+        }
         for note, author, number, count in session.execute(query)
     ]
     if by_votes:

@@ -53,6 +53,8 @@ def note_view(
         "kind": note.kind,
         # "paper": typed in for the table from a note written on paper.
         "source": note.source or "phone",
+        # Its language, for the screens' hyphenation: its own (a paper note's) or its author's.
+        "language": note.language or (author.language if author else None),
     }
 
 

@@ -247,6 +247,13 @@ def js_strings() -> dict[str, str]:
         "on_paper": gettext("written on paper"),
         "device_wait": gettext("A note is still being sent. Switch when it is posted."),
         "chars_left": gettext("{count} characters left"),
+        # projector screens too full for one page, or for every item
+        "page_of": gettext("Page {page} of {pages}"),
+        **_plural(
+            "more_n",
+            ngettext("+{count} more", "+{count} more", 1),
+            ngettext("+{count} more", "+{count} more", 2),
+        ),
         "people_count": gettext("{count} of {capacity} seats taken"),
         **_plural(
             "notes_count",

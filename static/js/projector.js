@@ -35,6 +35,7 @@
     chooseView(state);
     renderTimers(state);
     renderPlenary(state);
+    Fit.schedule(); // a screen just shown measures itself (static/js/fit.js)
   }
 
   function renderQuestion(node, state) {
@@ -61,7 +62,7 @@
 
   function renderWall(state) {
     const columns = state.tables.map((table) => {
-      const notes = Fac.byVotes(state.notes.filter((n) => n.table === table.number)).slice(0, 6);
+      const notes = Fac.byVotes(state.notes.filter((n) => n.table === table.number));
       const column = el("section", { class: "wall-table", "data-table": table.number });
       const head = el("h2", {}, t("table_n", { table: table.number }));
       head.append(el("span", { class: "count" }, Fac.count("people_at_table", table.participants.length)));
@@ -69,12 +70,12 @@
       const insight = state.insights[String(table.number)];
       if (insight) {
         const li = el("li", { class: "insight", "data-insight": insight.id });
-        li.append(el("span", { class: "meta" }, t("key_insight")), el("p", {}, insight.text));
+        li.append(el("span", { class: "meta" }, t("key_insight")), el("p", { lang: insight.language || null }, insight.text));
         list.append(li);
       }
       for (const note of notes) {
         const li = el("li", { "data-client-id": note.client_id });
-        li.append(el("p", {}, note.text));
+        li.append(el("p", { lang: note.language || null }, note.text));
         const meta = [note.source === "paper" ? Fac.byline(note) : note.author, note.votes ? `▲ ${note.votes}` : null].filter(Boolean).join(" · ");
         if (meta) li.append(el("span", { class: "meta" }, meta));
         list.append(li);
@@ -83,6 +84,16 @@
       return column;
     });
     $("wall-tables").replaceChildren(...columns);
+    // Up to two rows of six tables a page; each column shows the notes that fit, counted.
+    const n = Math.max(columns.length, 1);
+    const cols = n <= 6 ? n : Math.min(6, Math.ceil(n / 2));
+    const rows = n <= 6 ? 1 : 2;
+    $("wall-tables").style.setProperty("--wall-cols", String(cols));
+    $("wall-tables").style.setProperty("--wall-rows", String(rows));
+    Fit.pager("wall", {
+      box: $("wall-tables"), list: $("wall-tables"), indicator: $("wall-page"), perPage: cols * rows,
+      after: (shown) => shown.forEach((column) => Fit.trimNow(column.querySelector(".wall-notes"), column)),
+    });
   }
 
   /** Who sits where this round: names, or only counts when the facilitator keeps names off. */
@@ -103,6 +114,7 @@
       }
       return card;
     }));
+    Fit.pager("map", { box: $("table-map"), list: $("table-map"), indicator: $("map-page") });
   }
 
   function renderTimers(state) {
@@ -140,6 +152,7 @@
     // The other languages' titles beside each theme while there is room for them.
     const others = data.themes.length <= 4 ? state.workshop.languages.filter((code) => code !== lang) : [];
     $("themes").replaceChildren(...data.themes.map((theme) => themeItem(theme, lang, others, "h3", "blockquote")));
+    Fit.pager("themes", { box: $("themes").parentElement, list: $("themes"), indicator: $("themes-page") });
   }
 
   /** The language the facilitator chose for the themes (default: the workshop's first). */
@@ -219,7 +232,10 @@
       text.classList.remove("fresh");
       void text.offsetWidth; // restart the fade-in
       text.classList.add("fresh");
+      text.lang = item.language || "";
+      if (!item.language) text.removeAttribute("lang");
     }
+    Fit.shrink(text);
     $(`${key}-meta`).textContent = meta(item);
   }
   setInterval(() => { turn += 1; if (conn.live.state) renderStrip(conn.live.state); }, 7000);
@@ -281,17 +297,18 @@
     $("spotlight-insights").replaceChildren(...insights.map((insight) => {
       const li = el("li", { class: "spot-insight" });
       const meta = [t("key_insight"), insight.round ? t("round_n", { number: insight.round }) : null].filter(Boolean).join(" · ");
-      li.append(el("span", { class: "meta" }, meta), el("p", {}, insight.text));
+      li.append(el("span", { class: "meta" }, meta), el("p", { lang: insight.language || null }, insight.text));
       return li;
     }));
-    const notes = data ? data.notes.slice(0, insights.length > 1 ? 4 : 6) : [];
+    const notes = data ? data.notes : [];
     $("spotlight-notes").replaceChildren(...notes.map((note) => {
       const li = el("li", {});
-      li.append(el("p", {}, note.text));
+      li.append(el("p", { lang: note.language || null }, note.text));
       const meta = [note.source === "paper" ? Fac.byline(note) : note.author, note.votes ? `▲ ${note.votes}` : null].filter(Boolean).join(" · ");
       if (meta) li.append(el("span", { class: "meta" }, meta));
       return li;
     }));
+    Fit.pager("spotlight-notes", { box: main.querySelector(".spot-top"), list: $("spotlight-notes"), indicator: $("spotlight-notes-page") });
     $("spotlight-empty").hidden = !data || notes.length > 0 || insights.length > 0;
     main.querySelector(".spot-top").hidden = Boolean(data) && !notes.length && insights.length > 0;
     // The table's own cloud: from spotlight.view, else from the wall drawn for the table.
@@ -300,10 +317,11 @@
     swapImage("spotlight-cloud", cloud ? `/p/${code}/harvest/${cloud}.png` : null, t("cloud_of_table", { table }));
     const photo = data && data.photos.length ? data.photos[data.photos.length - 1] : null;
     swapImage("spotlight-photo", photo ? `/j/${code}/photos/${photo.id}.jpg` : null, t("tablecloth_of", { table }));
-    const themes = ((data && data.themes) || (wall && wall.themes) || []).slice(0, photo ? 0 : 3);
+    const themes = photo ? [] : (data && data.themes) || (wall && wall.themes) || [];
     $("spotlight-themes").hidden = !themes.length;
     const lang = harvestLanguage(conn.live.state);
     $("spotlight-themes").replaceChildren(...themes.map((theme) => themeItem(theme, lang, [], "strong", "q")));
+    Fit.trim($("spotlight-themes"), $("spotlight-themes"));
   }
 
   let tableWall = null; // {table, digest, themes, notes}: the harvest wall drawn for the spotlit table
@@ -337,7 +355,7 @@
     status.textContent = ballot ? t(ballot.status === "open" ? "vote_open" : "vote_closed") : "";
     status.dataset.status = ballot ? ballot.status : "";
     $("vote-voters").textContent = ballot ? Fac.count("voters", ballot.voters || 0) : "";
-    const rows = Fac.ranked(ballot).slice(0, 8);
+    const rows = Fac.ranked(ballot);
     const most = Math.max(1, ...rows.map((r) => r.dots));
     $("vote-bars").classList.toggle("dense", rows.length > 5);
     $("vote-bars").classList.toggle("roomy", rows.length <= 4);
@@ -359,6 +377,7 @@
       li.append(label, bar);
       return li;
     }));
+    Fit.pager("vote", { box: $("vote-bars"), list: $("vote-bars"), indicator: $("vote-page") });
   }
 
   /* The final summary: numbers, themes, the vote's priorities, some commitments. */
@@ -387,9 +406,9 @@
     }));
     const lang = harvestLanguage(conn.live.state);
     $("summary-themes").replaceChildren(...(summary.themes.length
-      ? summary.themes.slice(0, 4).map((theme) => themeItem(theme, lang, [], "h3", "blockquote"))
+      ? summary.themes.map((theme) => themeItem(theme, lang, [], "h3", "blockquote"))
       : [el("li", { class: "summary-empty" }, t("summary_no_themes"))]));
-    const priorities = summary.priorities.slice(0, 5);
+    const priorities = summary.priorities;
     const most = Math.max(1, ...priorities.map((p) => p.dots));
     $("summary-priorities").replaceChildren(...(priorities.length ? priorities.map((p) => {
       const li = el("li", { "data-dots": p.dots });
@@ -404,7 +423,7 @@
       if (parts.detail && parts.detail !== parts.title) li.append(el("p", { class: "prio-text" }, parts.detail));
       return li;
     }) : [el("li", { class: "summary-empty" }, t("summary_no_vote"))]));
-    const commitments = summary.commitments.slice(-4).reverse();
+    const commitments = summary.commitments.slice().reverse();
     $("summary-commitments").replaceChildren(...(commitments.length ? commitments.map((c) => {
       const li = el("li", {});
       li.append(el("blockquote", {}, c.text));
@@ -412,6 +431,10 @@
       if (meta) li.append(el("p", { class: "meta" }, meta));
       return li;
     }) : [el("li", { class: "summary-empty" }, t("summary_no_commitments"))]));
+    for (const key of ["themes", "priorities", "commitments"]) {
+      const list = $(`summary-${key}`);
+      Fit.pager(`summary-${key}`, { box: list.parentElement, list, indicator: $(`summary-${key}-page`) });
+    }
   }
 
   setInterval(() => {

@@ -1,0 +1,146 @@
+"""Workshops of any size, seeded through the domain functions into a live server's
+database: people at every table, long Dutch and French notes, key insights, a note typed
+in from paper, an open dot-vote on long themes, commitments and a spotlit table."""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from facilitator.cafe import ballots, commitments, notes, paper, participants, rounds, workshops
+from facilitator.cafe.participants import JoinRequest
+from facilitator.organise.demo import template
+from facilitator.store.models import Participant
+
+NAMES = (
+    "An",
+    "Marie-Christine Vandenbroucke",
+    "Driss",
+    "Hélène Dubois-Lambert",
+    "Geert Verstraeten",
+    "Fatima",
+    "Jean-Baptiste Vanderlinden",
+    "Lotte",
+)
+LONG_NOTES = {
+    "nl": (
+        "Gemeenschappelijke ontmoetingsplaatsen in de buurt zijn onmisbaar: "
+        "buurtzorgverantwoordelijkheid begint bij elkaar kennen.",
+        "Mantelzorgers raken uitgeput, zij hebben ondersteuning en erkenning nodig, "
+        "ook van de huisartsen en het OCMW.",
+        "Informele zorg door buren moet meer erkend worden.",
+        "Vrijwilligersorganisaties en welzijnsvoorzieningen werken nog te veel naast elkaar "
+        "in plaats van samen aan één gemeenschappelijke wijkgerichte aanpak.",
+    ),
+    "fr": (
+        "Les aidants proches s'épuisent et ont besoin d'un soutien concret, "
+        "pas seulement de reconnaissance administrative.",
+        "L'isolement des personnes âgées est notre plus grand défi dans le quartier.",
+        "Un point de contact fixe dans le quartier, accessible sans rendez-vous, "
+        "change tout pour les habitants.",
+    ),
+    "en": ("Small encounters in the street are the basis of a caring neighbourhood.",),
+}
+INSIGHTS = (
+    "Zorgzame buurten ontstaan waar bewoners, hulpverleners en het lokaal bestuur "
+    "elkaar kennen en vertrouwen.",
+    "Un lieu de rencontre ouvert à tous, près de chez soi, avec une personne de référence.",
+)
+PAPER_NOTE = "Geschreven op papier: de buurtwerker komt beter langs bij wie geen smartphone heeft."
+THEMES = (
+    (
+        "Gemeenschappelijke ontmoetingsplaatsen in de wijk",
+        "Lieux de rencontre communs dans le quartier",
+    ),
+    ("Ondersteuning van uitgeputte mantelzorgers", "Soutien aux aidants proches épuisés"),
+    ("Samenwerking tussen welzijnsorganisaties", "Collaboration entre organisations sociales"),
+    ("Financiering die langer duurt dan het project", "Un financement qui dure"),
+    ("Vrijwilligers vinden en vasthouden", "Trouver et garder des bénévoles"),
+    ("Taal als drempel in Brussel", "La langue comme obstacle à Bruxelles"),
+    ("Een vast aanspreekpunt in de buurt", "Un point de contact fixe dans le quartier"),
+    ("Bewoners beslissen van bij het begin mee", "Les habitants décident dès le départ"),
+)
+COMMITMENTS = (
+    "Ik bel elke week mijn oudere buurvrouw en vraag hoe het met haar gaat.",
+    "Je vais proposer un café de quartier à la maison médicale, chaque premier jeudi du mois.",
+    "Ik breng de buurtwerker, het OCMW en de huisartsen samen rond één tafel.",
+    "We will map the informal carers in our street with the local council.",
+    "Je passe voir ma voisine chaque semaine et je l'aide pour ses courses.",
+    "Ik organiseer een gemeenschappelijke buurtmaaltijd voor alleenstaande ouderen.",
+    "Je m'engage à traduire les affiches du quartier en arabe et en néerlandais.",
+    "Ik word vrijwilliger bij het buurtpunt op woensdagnamiddag.",
+)
+
+
+@dataclass(frozen=True)
+class Room:
+    tables: int
+    people: int
+    code: str
+    projector_path: str
+
+
+def _id() -> str:
+    return str(uuid.uuid4())
+
+
+def seed_room(session: Session, tables: int, per_table: int) -> Room:
+    """A running first round with `tables` tables of `per_table` people, and a plenary."""
+    spec = copy.deepcopy(template())
+    spec["tables"] = {"count": tables, "capacity": per_table}
+    links = workshops.create_workshop(session, spec)
+    workshop = workshops.get_by_code(session, links.join_code)
+    languages = ("nl", "fr", "en")
+    people: list[Participant] = []
+    for i in range(tables * per_table):
+        request = JoinRequest(
+            language=languages[i % 3],
+            display_name=f"{NAMES[i % len(NAMES)]} {i + 1}",
+            role="resident",
+            wants_to_host=i < tables,
+        )
+        person, _events = participants.join(session, workshop, request, name_max_chars=80)
+        people.append(person)
+    rounds.start_round(session, workshop)
+    by_table: dict[int, list[Participant]] = {}
+    for person in people:
+        table = participants.current_table(session, workshop, person)
+        by_table.setdefault(table.number, []).append(person)
+    for number, seated in by_table.items():
+        for j, person in enumerate(seated[:4]):
+            texts = LONG_NOTES[person.language]
+            text = texts[(number + j) % len(texts)]
+            notes.post_note(session, workshop, person, _id(), text, number)
+        host = next((p for p in seated if p.is_host), None)
+        if host is not None:
+            insight = INSIGHTS[number % len(INSIGHTS)]
+            notes.post_note(session, workshop, host, _id(), insight, number, kind="insight")
+        if number % 3 == 1:
+            paper.post_paper_note(session, workshop, None, _id(), PAPER_NOTE, number, "nl")
+    themes = [
+        {"label": nl, "quote": LONG_NOTES["nl"][i % 4], "titles": {"nl": nl, "fr": fr}}
+        for i, (nl, fr) in enumerate(THEMES)
+    ]
+    ballots.open_ballot(session, workshop, 3, themes)
+    ballot = ballots.latest_ballot(session, workshop.id)
+    keys = [option["key"] for option in ballot.options]
+    for i, person in enumerate(people[:60]):
+        ballots.cast_dots(
+            session,
+            workshop,
+            person,
+            ballot.id,
+            {keys[i % len(keys)]: 2, keys[(i + 3) % len(keys)]: 1},
+        )
+    for i, text in enumerate(COMMITMENTS):
+        commitments.post_commitment(
+            session, workshop, people[i % len(people)], _id(), text, THEMES[i][0], i % 2 == 0
+        )
+    workshops.spotlight(session, workshop, 1)
+    session.flush()
+    return Room(
+        tables, len(people), links.join_code, f"/p/{links.join_code}/{links.projector_secret}"
+    )

@@ -1,0 +1,189 @@
+"""Every projector screen fits any room: 6, 24 and 60 tables, at 1920x1080 and 1280x720.
+
+Nothing with text overflows its box or the screen, nothing is clamped, shortened or
+faded; a screen too full shows "Page x of y" and every item appears on some page; a
+list that leaves out whole items counts them ("+4 more"). One server and one browser
+for every room; the rooms are seeded through the domain functions into its database.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from facilitator.store.db import make_engine, make_session_factory, session_scope
+from tests.live import LiveServer, start_demo
+
+from .rooms import PAPER_NOTE, Room, seed_room
+
+pytestmark = pytest.mark.browser
+
+SIZES = ((1920, 1080), (1280, 720))
+ROOMS = {6: 5, 24: 6, 60: 8}  # tables: people per table (30, 144 and 480 people)
+SHOTS = Path("/work/wt/shots/h3")
+SHOT_ROOMS = {6, 60}
+FIT_PROBLEMS = (Path(__file__).parent / "projector_fit.js").read_text()
+# Each screen: its section, what shows it is filled, and its paged lists (pager key: list).
+SCREENS: dict[str, tuple[str, str, dict[str, str]]] = {
+    "join": ("join-screen", "[data-test=join-code]", {}),
+    "round": ("round-screen", "[data-test=table-map] > *", {"map": "table-map"}),
+    "wall": ("wall", "[data-test=wall-tables] > section", {"wall": "wall-tables"}),
+    "harvest": ("harvest", "[data-test=themes] > li", {"themes": "themes"}),
+    "spotlight": (
+        "spotlight",
+        "[data-test=spotlight-notes] > li",
+        {"spotlight-notes": "spotlight-notes"},
+    ),
+    "vote": ("vote", "[data-test=vote-bars] > li", {"vote": "vote-bars"}),
+    "summary": (
+        "summary",
+        "[data-test=summary-commitments] > li blockquote",
+        {f"summary-{k}": f"summary-{k}" for k in ("themes", "priorities", "commitments")},
+    ),
+}
+# The word "Page x of y" in the page's language.
+PAGE_WORD = {"en": "Page {page} of {pages}", "nl": "Pagina {page} van {pages}"}
+
+
+@pytest.fixture(scope="module")
+def rooms(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer, dict[int, Room]]]:
+    tmp = tmp_path_factory.mktemp("rooms")
+    live = start_demo(tmp)
+    engine = make_engine(f"sqlite:///{tmp}/db.sqlite3")
+    try:
+        with session_scope(make_session_factory(engine)) as session:
+            seeded = {
+                tables: seed_room(session, tables, people) for tables, people in ROOMS.items()
+            }
+    finally:
+        engine.dispose()
+    yield live, seeded
+    live.stop()
+
+
+def show(page: Any, screen: str) -> None:
+    """Click the projector's own "Next screen" until `screen` shows, filled."""
+    section, filled, _lists = SCREENS[screen]
+    expect(page.locator("[data-test=round-label]")).not_to_be_empty()  # the snapshot is in
+    for _ in range(12):
+        if page.locator(f"[data-test={section}]").is_visible():
+            break
+        page.click("[data-test=toggle-view]")
+        page.wait_for_timeout(100)
+    expect(page.locator(f"[data-test={section}]")).to_be_visible()
+    expect(page.locator(filled).first).to_be_visible(timeout=60_000)
+
+
+def settle(page: Any) -> None:
+    """Two frames and a little more: Fit measures in the frame after a render."""
+    page.evaluate(SETTLE)
+
+
+SHOWN = """(key) => [...document.querySelector(`[data-test="${key}"]`).children]
+  .map((c, i) => [c, i])
+  .filter(([c]) => !c.classList.contains('fit-more') && !c.hidden)
+  .map(([, i]) => i)"""
+ITEMS = """(key) => [...document.querySelector(`[data-test="${key}"]`).children]
+  .filter((c) => !c.classList.contains('fit-more')).length"""
+COUNTED = """() => [...document.querySelectorAll('.fit-more')]
+  .filter((m) => m.checkVisibility())
+  .map((m) => ({said: m.textContent, counted: Number(m.dataset.fitMore),
+    left: [...m.parentElement.children]
+      .filter((c) => !c.classList.contains('fit-more') && c.hidden).length}))"""
+SETTLE = """() => new Promise((r) => requestAnimationFrame(
+  () => requestAnimationFrame(() => setTimeout(r, 150))))"""
+
+
+def check_screen(page: Any, room: Room, screen: str, size: tuple[int, int], lang: str) -> list[str]:
+    """Every page of the screen fits; every item shows on a page or is counted."""
+    _section, _filled, lists = SCREENS[screen]
+    found: list[str] = []
+    states = {key: page.evaluate("(k) => Fit.state(k)", key) for key in lists}
+    pages = max([s["pages"] for s in states.values() if s] or [1])
+    seen: dict[str, set[int]] = {key: set() for key in lists}
+    for turn in range(pages):
+        settle(page)
+        found += [f"page {turn + 1}: {p}" for p in page.evaluate(FIT_PROBLEMS)]
+        for counted in page.evaluate(COUNTED):
+            if counted["counted"] != counted["left"] or str(counted["left"]) not in counted["said"]:
+                found.append(f"left out {counted['left']} but says {counted['said']!r}")
+        for key, list_key in lists.items():
+            seen[key].update(page.evaluate(SHOWN, list_key))
+            state = page.evaluate("(k) => Fit.state(k)", key)
+            indicator = page.locator(f"[data-test={key}-page]")
+            if state and state["pages"] > 1:
+                expected = PAGE_WORD[lang].format(**state)
+                if indicator.text_content() != expected or not indicator.is_visible():
+                    found.append(f"{key}: shows {indicator.text_content()!r}, not {expected!r}")
+        if turn == 0 and room.tables in SHOT_ROOMS:
+            page.screenshot(path=str(SHOTS / f"{room.tables}-tables-{screen}-{size[0]}.png"))
+        page.keyboard.press("ArrowRight")
+    for key, list_key in lists.items():
+        total = page.evaluate(ITEMS, list_key)
+        if seen[key] != set(range(total)):
+            found.append(f"{key}: {len(seen[key])} of {total} items ever shown")
+    return found
+
+
+LANGS = {6: "en", 24: "nl", 60: "en"}
+
+
+@pytest.mark.parametrize("tables", sorted(ROOMS))
+def test_every_projector_screen_fits_the_room(browser, rooms, tables):
+    live, seeded = rooms
+    room = seeded[tables]
+    lang = LANGS[tables]
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
+    page.goto(f"{live.base}{room.projector_path}")  # the secret link sets a cookie...
+    page.goto(f"{live.base}/p/{room.code}?lang={lang}")  # ...and leads here, in `lang`
+    problems: dict[str, list[str]] = {}
+    for screen in SCREENS:
+        show(page, screen)
+        for size in SIZES:
+            page.set_viewport_size({"width": size[0], "height": size[1]})
+            settle(page)
+            found = check_screen(page, room, screen, size, lang)
+            if found:
+                problems[f"{tables} tables, {screen}, {size[0]}x{size[1]}"] = found
+        page.set_viewport_size({"width": 1920, "height": 1080})
+    assert not problems, json.dumps(problems, indent=2, ensure_ascii=False)
+
+
+def test_pages_turn_by_themselves_and_by_hand(browser, rooms):
+    """60 tables on the wall: "Page 1 of 5" turns by itself, and at once on a key."""
+    live, seeded = rooms
+    page = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
+    page.goto(f"{live.base}{seeded[60].projector_path}")
+    show(page, "wall")
+    counter = page.locator("[data-test=wall-page]")
+    expect(counter).to_have_text("Page 1 of 5")
+    expect(counter).to_have_text("Page 2 of 5", timeout=12_000)
+    page.keyboard.press("ArrowRight")
+    expect(counter).to_have_text("Page 3 of 5", timeout=1_000)
+    counter.click()
+    expect(counter).to_have_text("Page 4 of 5", timeout=1_000)
+    # Tables 37-48 on page 4: whole tables, two rows of six.
+    shown = page.locator("[data-test=wall-tables] > section:not([hidden])")
+    expect(shown).to_have_count(12)
+    expect(shown.first).to_have_attribute("data-table", "37")
+
+
+def test_notes_carry_their_language_and_paper_notes_are_marked(browser, rooms):
+    live, seeded = rooms
+    page = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
+    page.goto(f"{live.base}{seeded[6].projector_path}")
+    show(page, "wall")
+    dutch = page.locator(".wall-notes p", has_text="Gemeenschappelijke").first
+    expect(dutch).to_have_attribute("lang", "nl")
+    french = page.locator(".wall-notes p", has_text="aidants proches").first
+    expect(french).to_have_attribute("lang", "fr")
+    assert dutch.evaluate("(n) => getComputedStyle(n).hyphens") == "auto"
+    on_paper = page.locator(".wall-notes li", has_text=PAPER_NOTE[:30]).first
+    expect(on_paper).to_contain_text(re.compile("on paper"))
