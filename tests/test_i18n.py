@@ -39,6 +39,7 @@ SAME_ON_PURPOSE = {
         "note",
         "table",
         "Pause",
+        "Action",  # a challenge card's kind
         "Nederlands",
         "Français",
         "English",
