@@ -207,3 +207,26 @@ def test_a_phone_that_enters_the_phase_asks_for_the_coaching_state(helpers, room
     assert view["ok"] and len(view["coaching"]["areas"]) == 7
     assert view["coaching"]["areas"][0]["title"]["fr"] == "Le lien entre les habitants"
     assert "profile" not in view["coaching"]
+
+
+def test_demo_bots_answer_the_self_scan_during_the_coaching_phase(app, helpers, room):
+    import random
+
+    from facilitator.organise.demo import seat_bots
+    from facilitator.web import bots
+    from facilitator.web.work import unit_of_work
+
+    links, _facilitator, projector, _phones = room
+    with app.app_context():
+        with unit_of_work(app) as s:
+            seat_bots(s, s.scalar(select(Workshop).where(Workshop.join_code == links.join_code)), 4)
+        rng = random.Random(7)
+        for _ in range(40):
+            with unit_of_work(app) as s:
+                bots._post_one(s, links.join_code, rng)
+    with helpers.session() as s:
+        rows = s.execute(select(SelfScanAnswer.participant_id, SelfScanAnswer.area_key)).all()
+    assert len(rows) == len(set(rows)) and 20 <= len(rows) <= 28  # 4 bots x 7 areas at most
+    snapshot = projector.emit("sync", {"last_seq": 0}, callback=True)["snapshot"]
+    shown = [a for a in snapshot["coaching"]["profile"]["areas"] if a["shown"]]
+    assert len(shown) >= 5 and len({a["mean"] for a in shown}) > 1

@@ -19,7 +19,13 @@ from sqlalchemy.orm import Session
 
 from facilitator.cafe.workshops import WorkshopLinks, create_workshop, get_by_code, hash_secret
 from facilitator.errors import DomainError
-from facilitator.organise.editing import EDITABLE, can_edit, has_started, update_workshop
+from facilitator.organise.editing import (
+    EDITABLE,
+    can_edit,
+    chosen_card_set,
+    has_started,
+    update_workshop,
+)
 from facilitator.organise.specs import (
     CAPACITY_MAX,
     CAPACITY_MIN,
@@ -85,6 +91,11 @@ __all__ = [
 TRANSITIONS = {"draft": ("open",), "open": ("closed",), "closed": ("open",), "running": ("closed",)}
 
 
+def _set_of(spec: Mapping[str, Any]) -> int | None:
+    value = spec.get("coaching_set")
+    return int(value) if isinstance(value, str) and value.isascii() and value.isdigit() else None
+
+
 def create_from_template(
     session: Session, template: Mapping[str, Any], owner_id: int, title: str | None = None
 ) -> WorkshopLinks:
@@ -98,6 +109,8 @@ def create_from_template(
     links = create_workshop(session, spec, owner_id=owner_id)
     workshop = get_by_code(session, links.join_code)
     workshop.status = "draft"  # nobody can be let in before the organiser opens it
+    # A copy keeps its card set (the copy's owner is the original's: `_owned`).
+    workshop.coaching_set_id = chosen_card_set(session, workshop, _set_of(spec))
     workshop.place = (spec.get("place") or None) if isinstance(spec.get("place"), str) else None
     names = spec["tables"].get("names") or []
     for table in list_tables(session, workshop.id):

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from facilitator.cafe.agenda import list_phases
 from facilitator.cafe.workshops import new_phase, new_round
+from facilitator.coaching import cards
 from facilitator.errors import DomainError
 from facilitator.organise.specs import clean_spec
 from facilitator.store.models import (
@@ -67,7 +68,18 @@ def update_workshop(session: Session, workshop: Workshop, form_data: Mapping[str
     workshop.languages = ",".join(spec["languages"])
     _apply_agenda(session, workshop, spec["phases"])
     _apply_tables(session, workshop, spec["tables"])
+    workshop.coaching_set_id = chosen_card_set(session, workshop, spec.get("coaching_set"))
     session.flush()
+
+
+def chosen_card_set(session: Session, workshop: Workshop, set_id: int | None) -> int | None:
+    """The coaching phase's card set: one of the workshop's owner's (another organiser's
+    set is unknown to them), or None for the shipped default set."""
+    if set_id is None:
+        return None
+    if workshop.owner_id is None:
+        raise DomainError("unknown_card_set", field="coaching_set")
+    return cards.owned_set(session, workshop.owner_id, set_id).id
 
 
 def _check_people_fit(session: Session, workshop: Workshop, spec: dict[str, Any]) -> None:

@@ -100,6 +100,8 @@ def workshop_spec(session: Session, workshop: Workshop) -> dict[str, Any]:
             "names": [t.name or "" for t in tables],
         },
         "phases": phase_specs,
+        # The card set of the coaching phase: one of the owner's, "" for the default set.
+        "coaching_set": str(workshop.coaching_set_id) if workshop.coaching_set_id else "",
     }
 
 
@@ -158,6 +160,7 @@ def spec_from_form(form: Mapping[str, str], getlist: Callable[[str], list[str]])
             "names": names,
         },
         "phases": phases,
+        "coaching_set": form.get("coaching_set", ""),
     }
 
 
@@ -239,6 +242,18 @@ def _titles(value: Any, languages: list[str]) -> dict[str, str]:
         if text:
             texts[lang] = text
     return texts
+
+
+def _coaching_set(value: Any) -> int | None:
+    """The id of the coaching phase's card set as the form sends it ("" or missing: the
+    shipped default set). Whose set it is, is checked when it is applied."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{1,12}", value):
+        return int(value)
+    raise DomainError("unknown_card_set", field="coaching_set")
 
 
 def clean_spec(raw: Mapping[str, Any]) -> dict[str, Any]:
@@ -335,6 +350,7 @@ def clean_spec(raw: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "title": title,
         "titles": _titles(raw.get("titles"), languages),
+        "coaching_set": _coaching_set(raw.get("coaching_set")),
         "place": place,
         "held_on": held_on,
         "languages": languages,

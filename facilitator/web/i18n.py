@@ -469,6 +469,27 @@ def js_strings() -> dict[str, str]:
         "selfscan_score_first": gettext("Choose a score first, then save the note."),
         "selfscan_saved": gettext("Saved"),
         "selfscan_waiting": gettext("Waiting to send"),
+        # the projector's room profile (in aggregate only)
+        "too_few_answers": gettext("too few answers to show"),
+        "no_answers_yet": gettext("No answers yet"),
+        "no_card_yet": gettext("No card drawn yet"),
+        "no_disagreement_yet": gettext("Not enough answers yet to compare"),
+        "area_figures": gettext("average {mean} · spread ±{spread}"),
+        "radar_label": gettext("Average per area: {areas}"),
+        "radar_empty": gettext("No area has enough answers to show yet"),
+        "any_area": gettext("From any area"),
+        "use_as_question": gettext("Use as next round's question"),
+        "question_set": gettext("Round {round}'s question is now: {question}"),
+        **_plural(
+            "answers_count",
+            ngettext("{count} answer", "{count} answers", 1),
+            ngettext("{count} answer", "{count} answers", 2),
+        ),
+        **_plural(
+            "people_answered",
+            ngettext("{count} person answered", "{count} people answered", 1),
+            ngettext("{count} person answered", "{count} people answered", 2),
+        ),
     }
     strings |= {f"role_{key}": str(label) for key, label in ROLE_LABELS.items()}
     return strings

@@ -14,7 +14,11 @@
 
   const conn = Fac.connect("facilitator", main.dataset.code, {
     onSnapshot: render,
-    onEvent: (_name, _data, state) => render(state),
+    onEvent: (name, _data, state) => {
+      // Into the coaching phase: its cards and the room's profile come with a snapshot.
+      if (name === "agenda.updated" && Fac.CoachingConsole.active(state) && !state.coaching) { conn.sync(true); return; }
+      render(state);
+    },
   });
 
   // The theme controls (themes_console.js) share this connection.
@@ -49,6 +53,7 @@
     renderModeration(state);
     renderScreens(state);
     renderPlenary(state);
+    if (Fac.CoachingConsole) Fac.CoachingConsole.render(state);
     if (plan) renderPlan(state);
   }
 

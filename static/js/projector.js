@@ -11,6 +11,8 @@
     onSnapshot: render,
     onEvent: (name, data, state) => {
       if (name === "projector.updated") manualView = null;
+      // Into the coaching phase: its cards and profile come with a fresh snapshot.
+      if (name === "agenda.updated" && coachingPhase(state) && !state.coaching) { conn.sync(true); return; }
       render(state);
       if (name === "projector.updated") renderHarvest(lastHarvest);
       if (name === "note.posted") flash(data.note.client_id);
@@ -35,7 +37,13 @@
     chooseView(state);
     renderTimers(state);
     renderPlenary(state);
+    if (Fac.CoachingProjector.active(state)) Fac.CoachingProjector.render(state, harvestLanguage(state));
     Fit.schedule(); // a screen just shown measures itself (static/js/fit.js)
+  }
+
+  function coachingPhase(state) {
+    const phase = state.agenda && state.agenda.phases.find((p) => p.id === state.agenda.current);
+    return Boolean(phase && phase.kind === "coaching");
   }
 
   function renderQuestion(node, state) {
@@ -49,7 +57,9 @@
     if (view === "auto") {
       const started = state.round && (state.round.status !== "pending" || state.round.number > 1 || state.notes.length);
       view = started ? "wall" : "join";
+      if (Fac.CoachingProjector.active(state)) view = "coaching"; // the self-scan as it fills
     }
+    $("coaching").hidden = view !== "coaching";
     $("join-screen").hidden = view !== "join";
     $("round-screen").hidden = view !== "round";
     $("wall").hidden = view !== "wall";
@@ -450,10 +460,10 @@
 
   const SCREENS = {
     join: "join-screen", round: "round-screen", wall: "wall", harvest: "harvest",
-    spotlight: "spotlight", vote: "vote", summary: "summary",
+    spotlight: "spotlight", vote: "vote", summary: "summary", coaching: "coaching",
   };
   $("toggle-view").addEventListener("click", () => {
-    const order = Object.keys(SCREENS);
+    const order = Object.keys(SCREENS).filter((v) => v !== "coaching" || Fac.CoachingProjector.active(conn.live.state));
     const now = order.find((v) => !$(SCREENS[v]).hidden);
     manualView = order[(order.indexOf(now) + 1) % order.length];
     if (conn.live.state) render(conn.live.state);

@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, select
 
 from facilitator.store.models import SelfScanAnswer
 
-from .conftest import LAPTOP, PHONE, screenshot
+from .conftest import LAPTOP, PHONE, PROJECTOR, assert_accessible, screenshot
 from .test_phone_fit import check_fit, set_text_size, start_phase
 from .test_workshop_flow import join_phone
 
@@ -51,6 +51,24 @@ def eventually(check, timeout: float = 15.0):
         time.sleep(0.2)
 
 
+FIT_PROBLEMS = (Path(__file__).parent / "phone_fit.js").read_text()
+BELOW_THE_SCREEN = """() => [...document.querySelectorAll('[data-test=coaching] *')]
+  .filter((n) => n.checkVisibility() && (n.textContent || '').trim())
+  .filter((n) => n.getBoundingClientRect().bottom > innerHeight + 1)
+  .map((n) => `${n.tagName} ${(n.textContent || '').trim().slice(0, 40)}`)"""
+
+
+def check_projector_fits(projector, name: str) -> None:
+    """At 1920x1080 and 1280x720: nothing wider than its box, cut, or below the screen."""
+    for width, height in ((1920, 1080), (1280, 720)):
+        projector.set_viewport_size({"width": width, "height": height})
+        projector.wait_for_timeout(100)
+        problems = projector.evaluate(FIT_PROBLEMS, width) + projector.evaluate(BELOW_THE_SCREEN)
+        shot(projector, f"h1-projector-{name}-{width}x{height}")
+        assert not problems, (name, width, problems)
+    projector.set_viewport_size(PROJECTOR["viewport"])
+
+
 def score(phone, area_index: int, value: int) -> None:
     area = phone.locator("[data-test=selfscan-area]").nth(area_index)
     area.locator(f"[data-test=selfscan-score][data-score='{value}']").click()
@@ -59,12 +77,21 @@ def score(phone, area_index: int, value: int) -> None:
 def test_the_coaching_phase_on_phones_projector_and_console(browser, server, tmp_path):
     facilitator = browser.new_context(**LAPTOP).new_page()
     facilitator.goto(server.facilitator)
+    projector = browser.new_context(**PROJECTOR).new_page()
+    projector.goto(server.projector)
     phones = []
     for name, language in (("An", "nl"), ("Bram", "nl"), ("Chloé", "fr"), ("Dirk", "en")):
         _context, page = join_phone(browser, server, name, language)
         phones.append(page)
     start_phase(facilitator, COACHING)
     dutch, second, french, english = phones
+    expect(facilitator.locator("[data-test=coaching-panel]")).to_be_visible()
+    expect(facilitator.locator("[data-test=coaching-count]")).to_have_text("No answers yet")
+    expect(projector.locator("[data-test=coaching]")).to_be_visible()
+    expect(projector.locator("[data-test=coaching-area]")).to_have_count(7)
+    expect(projector.locator("[data-test=coaching-area-figures]").first).to_contain_text(
+        "too few answers to show"
+    )
     expect(dutch.locator("[data-test=selfscan]")).to_be_visible()
     expect(dutch.locator("[data-test=note-form]")).to_be_hidden()
     titles = french.locator("[data-test=selfscan-title]")
@@ -97,6 +124,45 @@ def test_the_coaching_phase_on_phones_projector_and_console(browser, server, tmp
     assert eventually(lambda: ("connection", 3) in answers(database))
     assert answers(database) == [("connection", 2), ("connection", 3), ("connection", 5)]
     shot(dutch, "h1-phone-selfscan-390x844")
+
+    # The console draws a card for the room: every phone and the projector show it.
+    expect(facilitator.locator("[data-test=coaching-count]")).to_contain_text("3 answers")
+    facilitator.select_option("[data-test=coaching-area]", "participation")
+    facilitator.click("[data-test=coaching-draw]")
+    expect(french.locator("[data-test=phone-card]")).to_be_visible()
+    expect(french.locator("[data-test=phone-card-area]")).to_contain_text(
+        "La participation et l'inclusion des habitants"
+    )
+    card = projector.locator("[data-test=coaching-card]")
+    expect(card).to_have_count(1)
+    expect(projector.locator("[data-test=radar-svg]")).to_be_visible()
+    figures = projector.locator("[data-test=coaching-area-figures]").first
+    expect(figures).to_contain_text("3 answers")
+    expect(figures).to_contain_text("3.3")  # (2 + 3 + 5) / 3
+    expect(projector.locator("[data-test=coaching-counts]")).to_contain_text("3 people answered")
+    for page, values in ((dutch, (2, 5, 2, 4)), (second, (4, 1, 4, 4)), (french, (3, 1, 3, 4))):
+        for index, value in enumerate(values, start=1):
+            score(page, index, value)
+    expect(projector.locator("[data-test=radar-shape]")).to_be_visible()
+    expect(projector.locator("[data-test=disagreed-area]")).to_have_count(3)
+    expect(projector.locator("[data-test=disagreed-area]").first).to_contain_text("Participatie")
+    french.evaluate("() => scrollTo(0, 0)")
+    shot(french, "h1-phone-card-390x844")
+    check_projector_fits(projector, "room-card")
+    assert_accessible(projector)
+    # In French, the longest titles: the projector shows the themes' language.
+    facilitator.select_option("[data-test=harvest-language]", "fr")
+    expect(projector.locator("[data-test=coaching-area-title]").nth(2)).to_have_text(
+        "La participation et l'inclusion des habitants et des publics cibles"
+    )
+    check_projector_fits(projector, "room-card-fr")
+    facilitator.click("[data-test=card-to-question]")
+    expect(facilitator.locator("[data-test=coaching-status]")).to_contain_text("Round 1")
+    facilitator.click("[data-test=coaching-deal]")
+    expect(card).to_have_count(6)
+    expect(dutch.locator("[data-test=phone-card-label]")).to_contain_text("Kaart voor tafel")
+    check_projector_fits(projector, "dealt")
+    shot(facilitator, "h1-console-coaching-1366x900")
     check_fit(french, "coaching-selfscan")
     set_text_size(french, 200)
     french.set_viewport_size({"width": 320, "height": 568})

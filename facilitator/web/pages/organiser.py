@@ -22,11 +22,12 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext, lazy_gettext
+from flask_babel import get_locale, gettext, lazy_gettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
+from facilitator.coaching import cards
 from facilitator.errors import DomainError
 from facilitator.organise import admin as workshop_admin
 from facilitator.organise.demo import template as caring_template
@@ -295,8 +296,17 @@ def _workshop_page(
         limits=workshop_admin,
         projects=coached_projects(session, user.id),
         linked={p.id for p in workshop_projects(session, workshop.id)},
+        card_sets=_card_sets(session, user),
         **context,
     )
+
+
+def _card_sets(session: Session, user: User) -> list[tuple[str, str]]:
+    """The coaching phase's card sets to choose from: the default, then the organiser's."""
+    lang = str(get_locale() or "en")
+    default = cards.text_in(cards.default_set()["name"], lang)
+    mine = [(str(s.id), cards.text_in(s.name, lang)) for s in cards.owned_sets(session, user.id)]
+    return [("", default), *mine]
 
 
 def _refused(
