@@ -5,7 +5,8 @@ of the projects into the records below, and the views come out. A project's self
 the answers of the workshops it took part in: all of a workshop's answers when it served
 that project alone, else only those of the people who said they came from it. Answers are
 only ever shown in aggregate, and an area with fewer than `selfscan.MIN_ANSWERS` answers
-shows nothing but that fact; the programme view holds aggregates only.
+shows nothing but that fact; the programme view holds aggregates only, and an area in it
+needs MIN_PROJECTS projects (a mean of one project would be that project's own score).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from facilitator.coaching.selfscan import MIN_ANSWERS, Answer, AreaProfile, profile
 
 TOP_THEMES = 8
+MIN_PROJECTS = MIN_ANSWERS  # projects behind a programme figure, as people behind a scan
 TOP_CARDS = 12
 
 
@@ -151,7 +153,7 @@ class ProjectView:
 class ProgrammeArea:
     """An area across projects: the mean of the projects' latest means (each shown, so
     from MIN_ANSWERS answers at least), how many projects that is, and the mean change of
-    the projects scanned twice or more."""
+    the projects scanned twice or more; each withheld (None) below MIN_PROJECTS."""
 
     key: str
     titles: Mapping[str, str]
@@ -337,6 +339,11 @@ def card_counts(workshops: Iterable[WorkshopRecord]) -> list[CardCount]:
 # --- the programme ----------------------------------------------------------------------
 
 
+def _mean_of_enough(values: Sequence[float]) -> float | None:
+    """The mean of one figure per project, withheld below MIN_PROJECTS projects."""
+    return statistics.fmean(values) if len(values) >= MIN_PROJECTS else None
+
+
 def programme_view(
     views: Sequence[ProjectView],
     workshops: Iterable[WorkshopRecord],
@@ -368,9 +375,9 @@ def programme_view(
             titles=titles.get(key, {}),
             projects=len(latest_means[key]),
             answers=answers[key],
-            mean=statistics.fmean(latest_means[key]) if answers[key] >= MIN_ANSWERS else None,
+            mean=_mean_of_enough(latest_means[key]),
             moved_projects=len(changes[key]),
-            mean_change=statistics.fmean(changes[key]) if changes[key] else None,
+            mean_change=_mean_of_enough(changes[key]),
         )
         for key in keys
     )
