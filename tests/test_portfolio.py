@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import given
+from hypothesis import strategies as st
 
 from facilitator.coaching.portfolio import (
     CardUse,
@@ -12,10 +14,12 @@ from facilitator.coaching.portfolio import (
     ScanAnswer,
     Theme,
     WorkshopRecord,
+    area_from_counts,
     programme_view,
     project_view,
     theme_counts,
 )
+from facilitator.coaching.selfscan import area_profile
 from facilitator.organise import projects
 from facilitator.organise.demo.history import PastDay, add_past_workshop
 from facilitator.organise.users import create_user
@@ -50,6 +54,22 @@ def workshop(wid: int, when: str, answers=(), projects_=(1,), **more) -> Worksho
 
 
 # --- pure --------------------------------------------------------------------------------
+
+
+@given(st.lists(st.integers(1, 5), max_size=40))
+def test_an_area_from_grouped_counts_is_the_area_of_its_answers(given_scores):
+    counts = [given_scores.count(s) for s in range(1, 6)]
+    grouped, one_by_one = area_from_counts("a", counts), area_profile("a", given_scores)
+    assert (grouped.answers, grouped.shown, grouped.counts) == (
+        one_by_one.answers,
+        one_by_one.shown,
+        one_by_one.counts,
+    )
+    if one_by_one.shown:
+        assert grouped.mean == pytest.approx(one_by_one.mean)
+        assert grouped.spread == pytest.approx(one_by_one.spread, abs=1e-9)
+    else:
+        assert grouped.mean is None and grouped.spread is None
 
 
 def test_first_and_latest_scan_and_the_change_per_area():
