@@ -39,6 +39,7 @@ BENCHES: list[tuple[str, list[str]]] = [
     ("chaos", ["--phones", "50", "--notes", "10", "--stores", "sqlite"]),
     ("theme_quality", ["--sizes", "200,2000", "--embed", "50"]),
     ("wall_draw", ["--notes", "100"]),
+    ("portfolio", ["--projects", "4", "--workshops", "5", "--repeats", "2"]),
 ]
 # Benches whose defaults write files to /tmp: keep them in the temporary folder.
 OUT_ARGS = {"harvest", "report"}

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import given
+from hypothesis import strategies as st
 
 from facilitator.coaching.portfolio import (
     CardUse,
@@ -12,10 +14,12 @@ from facilitator.coaching.portfolio import (
     ScanAnswer,
     Theme,
     WorkshopRecord,
+    area_from_counts,
     programme_view,
     project_view,
     theme_counts,
 )
+from facilitator.coaching.selfscan import area_profile
 from facilitator.organise import projects
 from facilitator.organise.demo.history import PastDay, add_past_workshop
 from facilitator.organise.users import create_user
@@ -50,6 +54,22 @@ def workshop(wid: int, when: str, answers=(), projects_=(1,), **more) -> Worksho
 
 
 # --- pure --------------------------------------------------------------------------------
+
+
+@given(st.lists(st.integers(1, 5), max_size=40))
+def test_an_area_from_grouped_counts_is_the_area_of_its_answers(given_scores):
+    counts = [given_scores.count(s) for s in range(1, 6)]
+    grouped, one_by_one = area_from_counts("a", counts), area_profile("a", given_scores)
+    assert (grouped.answers, grouped.shown, grouped.counts) == (
+        one_by_one.answers,
+        one_by_one.shown,
+        one_by_one.counts,
+    )
+    if one_by_one.shown:
+        assert grouped.mean == pytest.approx(one_by_one.mean)
+        assert grouped.spread == pytest.approx(one_by_one.spread, abs=1e-9)
+    else:
+        assert grouped.mean is None and grouped.spread is None
 
 
 def test_first_and_latest_scan_and_the_change_per_area():
@@ -118,25 +138,29 @@ def test_the_cards_used_are_counted_by_their_text():
 
 def test_the_programme_ranks_areas_by_the_projects_latest_scans_and_their_moves():
     views, records = [], []
-    for pid, (then, now) in enumerate([((2, 2, 2), (4, 4, 4)), ((3, 3, 3), (3, 3, 4))], start=1):
+    history = [((2, 2, 2), (4, 4, 4)), ((3, 3, 3), (3, 3, 4)), ((1, 1, 1), (1, 1, 1))]
+    for pid, (then, now) in enumerate(history, start=1):
         answers = scores("connection", *then) + scores("access", 1, 1, 2)
         first = workshop(pid * 10, "2026-01-01", answers, (pid,))
         latest = workshop(pid * 10 + 1, "2026-05-01", scores("connection", *now), (pid,))
         records += [first, latest]
         record = ProjectRecord(pid, f"P{pid}", "", ("nl",))
         views.append(project_view(record, [first, latest], AREAS))
-    few = workshop(99, "2026-01-01", scores("cooperation", 1, 1), (3,))  # withheld everywhere
+    few = workshop(99, "2026-01-01", scores("cooperation", 1, 1), (4,))  # withheld everywhere
     records.append(few)
-    views.append(project_view(ProjectRecord(3, "P3", "", ("nl",)), [few], AREAS))
+    views.append(project_view(ProjectRecord(4, "P4", "", ("nl",)), [few], AREAS))
     view = programme_view(views, records, AREAS)
-    assert (view.projects, view.workshops, view.scanned_projects) == (3, 5, 2)
+    assert (view.projects, view.workshops, view.scanned_projects) == (4, 7, 3)
     by_key = {a.key: a for a in view.areas}
-    assert by_key["connection"].mean == pytest.approx((4 + 10 / 3) / 2)
-    assert by_key["connection"].mean_change == pytest.approx(((4 - 2) + (10 / 3 - 3)) / 2)
+    assert by_key["connection"].mean == pytest.approx((4 + 10 / 3 + 1) / 3)
+    assert by_key["connection"].mean_change == pytest.approx((2 + 1 / 3 + 0) / 3)
     assert "cooperation" not in by_key  # fewer than 3 answers: never shown
-    # The latest scan of each project counts; "access" was only in the first ones.
-    assert "access" not in by_key
+    assert "access" not in by_key  # only in the first scans; each project's latest counts
     assert [a.key for a in view.moving] == ["connection"]
+    # Two projects only: each figure would nearly be a project's own; withheld.
+    two = programme_view(views[:2], records[:4], AREAS)
+    assert two.areas[0].mean is None and two.areas[0].mean_change is None
+    assert two.lowest == () and two.moving == ()
 
 
 # --- the pages ---------------------------------------------------------------------------
@@ -198,6 +222,12 @@ def _seed(helpers: Helpers) -> dict[str, int]:
                 commitments=[("Secret de Molenbeek", None)],
             ),
         )
+        later = PastDay("Molenbeek", "2026-09-01", language="fr", scan={"connection": [4, 4, 4]})
+        add_past_workshop(session, bob, [molenbeek], later)
+        anderlecht = projects.create_project(session, bob, "Anderlecht", "", ["fr"]).id
+        for when, score in (("2026-02-01", 1), ("2026-08-01", 3)):
+            day = PastDay("Anderlecht", when, language="fr", scan={"connection": [score] * 3})
+            add_past_workshop(session, bob, [anderlecht], day)
     return {"alice": alice, "bob": bob, "kiel": kiel, "noord": noord, "molenbeek": molenbeek}
 
 
@@ -210,7 +240,8 @@ def test_the_portfolio_shows_the_coachs_projects_side_by_side(app: Flask, helper
     ids = _seed(helpers)
     page = _text(_browser(app, ids["alice"]).get("/o/portfolio?lang=nl"))
     assert page.count('data-test="portfolio-project"') == 2
-    assert "Kiel" in page and "Noord" in page and "Molenbeek" not in page
+    assert "Kiel" in page and "Noord" in page
+    assert "Molenbeek" not in page and "Anderlecht" not in page
     assert "2,0 → 3,7" in page and "+1,7" in page  # connection, first vs latest
     assert "Nog geen zelfscan met genoeg antwoorden." in page  # Noord: two answers
     assert "Eenzaamheid" in page
@@ -233,10 +264,11 @@ def test_one_project_over_time_with_its_workshops_harvest(app: Flask, helpers: H
 def test_the_programme_is_aggregate_only_over_every_coach(app: Flask, helpers: Helpers):
     ids = _seed(helpers)
     page = _text(_browser(app, ids["bob"]).get("/o/programme?lang=en"))
-    assert 'data-test="programme-totals"' in page
-    # Three projects, four workshops; the theme named "Solitude" in two projects' workshops.
-    assert "<dd>3</dd>" in page and "<dd>4</dd>" in page
+    # Four projects, seven workshops; "Solitude" named in two projects' workshops.
+    assert "<dd>4</dd>" in page and "<dd>7</dd>" in page
     assert "2 workshops · 2 projects · FR, NL" in page
     assert "Secret de Molenbeek" not in page and "Kiel" not in page  # no texts, no projects
-    # connection: Kiel's latest 3.7 and Molenbeek's 5.0 (Noord's two answers are withheld).
-    assert "4.3" in page and "Connection among residents" in page
+    # connection, latest scans: Kiel 3.7, Molenbeek 4.0, Anderlecht 3.0 (Noord withheld);
+    # moved: Kiel +1.7, Molenbeek -1.0, Anderlecht +2.0.
+    assert "3.6" in page and "+0.9" in page and "Connection among residents" in page
+    assert "Accessible care" not in page and "neighbourhood as a place" not in page.lower()

@@ -5,29 +5,34 @@ of the projects into the records below, and the views come out. A project's self
 the answers of the workshops it took part in: all of a workshop's answers when it served
 that project alone, else only those of the people who said they came from it. Answers are
 only ever shown in aggregate, and an area with fewer than `selfscan.MIN_ANSWERS` answers
-shows nothing but that fact; the programme view holds aggregates only.
+shows nothing but that fact; the programme view holds aggregates only, and an area in it
+needs MIN_PROJECTS projects (a mean of one project would be that project's own score).
 """
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from facilitator.coaching.selfscan import MIN_ANSWERS, Answer, AreaProfile, profile
+from facilitator.coaching.selfscan import HIGHEST, LOWEST, MIN_ANSWERS, AreaProfile
 
 TOP_THEMES = 8
+MIN_PROJECTS = MIN_ANSWERS  # projects behind a programme figure, as people behind a scan
 TOP_CARDS = 12
 
 
 @dataclass(frozen=True)
 class ScanAnswer:
-    """One person's score for one area, with the project the person said they came from."""
+    """A score for one area, given by `count` people (answers are read grouped) who said
+    they came from `project_id`."""
 
     area_key: str
     score: int
     project_id: int | None = None
+    count: int = 1
 
 
 @dataclass(frozen=True)
@@ -151,7 +156,7 @@ class ProjectView:
 class ProgrammeArea:
     """An area across projects: the mean of the projects' latest means (each shown, so
     from MIN_ANSWERS answers at least), how many projects that is, and the mean change of
-    the projects scanned twice or more."""
+    the projects scanned twice or more; each withheld (None) below MIN_PROJECTS."""
 
     key: str
     titles: Mapping[str, str]
@@ -181,31 +186,39 @@ class ProgrammeView:
 # --- one project ----------------------------------------------------------------------------
 
 
-def answers_for(project_id: int, workshop: WorkshopRecord) -> list[Answer]:
+def answers_for(project_id: int, workshop: WorkshopRecord) -> list[ScanAnswer]:
     """The answers that speak for this project in this workshop."""
     alone = workshop.project_ids == (project_id,)
-    return [
-        Answer(a.area_key, a.score) for a in workshop.answers if alone or a.project_id == project_id
-    ]
+    return [a for a in workshop.answers if alone or a.project_id == project_id]
 
 
-def _people(project_id: int, workshop: WorkshopRecord) -> int:
-    """How many answered at all: the largest number of answers of any area."""
-    counts = Counter(a.area_key for a in answers_for(project_id, workshop))
-    return max(counts.values(), default=0)
+def area_from_counts(key: str, counts: Sequence[int]) -> AreaProfile:
+    """An area's aggregate from how many gave 1, 2, 3, 4, 5: the same as
+    `selfscan.area_profile` of those scores (withheld below MIN_ANSWERS), in five steps
+    rather than one per answer: a portfolio holds tens of thousands of answers."""
+    answers = sum(counts)
+    if answers < MIN_ANSWERS:
+        return AreaProfile(key, answers, False, None, None, (0,) * HIGHEST)
+    scores = range(LOWEST, HIGHEST + 1)
+    mean = math.fsum(s * c for s, c in zip(scores, counts, strict=True)) / answers
+    variance = math.fsum(c * (s - mean) ** 2 for s, c in zip(scores, counts, strict=True))
+    return AreaProfile(key, answers, True, mean, math.sqrt(variance / answers), tuple(counts))
 
 
 def scan_point(
     project_id: int, workshop: WorkshopRecord, area_order: Sequence[str]
 ) -> ScanPoint | None:
     """The project's self-scan in this workshop, or None when no area can be shown."""
-    found = profile(answers_for(project_id, workshop), area_order)
-    if not any(p.shown for p in found):
+    counts: dict[str, list[int]] = {}
+    for answer in answers_for(project_id, workshop):
+        row = counts.setdefault(answer.area_key, [0] * HIGHEST)
+        row[answer.score - LOWEST] += answer.count
+    keys = [k for k in area_order if k in counts] + sorted(set(counts) - set(area_order))
+    profiles = {key: area_from_counts(key, counts[key]) for key in keys}
+    if not any(p.shown for p in profiles.values()):
         return None
-    by_key = {p.key: p for p in found if p.answers}
-    return ScanPoint(
-        workshop.id, workshop.title, workshop.when, by_key, _people(project_id, workshop)
-    )
+    people = max((sum(row) for row in counts.values()), default=0)
+    return ScanPoint(workshop.id, workshop.title, workshop.when, profiles, people)
 
 
 def _titles(workshops: Iterable[WorkshopRecord]) -> dict[str, Mapping[str, str]]:
@@ -337,6 +350,11 @@ def card_counts(workshops: Iterable[WorkshopRecord]) -> list[CardCount]:
 # --- the programme ----------------------------------------------------------------------
 
 
+def _mean_of_enough(values: Sequence[float]) -> float | None:
+    """The mean of one figure per project, withheld below MIN_PROJECTS projects."""
+    return statistics.fmean(values) if len(values) >= MIN_PROJECTS else None
+
+
 def programme_view(
     views: Sequence[ProjectView],
     workshops: Iterable[WorkshopRecord],
@@ -368,9 +386,9 @@ def programme_view(
             titles=titles.get(key, {}),
             projects=len(latest_means[key]),
             answers=answers[key],
-            mean=statistics.fmean(latest_means[key]) if answers[key] >= MIN_ANSWERS else None,
+            mean=_mean_of_enough(latest_means[key]),
             moved_projects=len(changes[key]),
-            mean_change=statistics.fmean(changes[key]) if changes[key] else None,
+            mean_change=_mean_of_enough(changes[key]),
         )
         for key in keys
     )

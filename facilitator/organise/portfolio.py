@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -52,6 +53,12 @@ def area_order() -> list[str]:
     return [str(area["key"]) for area in default_set()["areas"] if area.get("key")]
 
 
+def _rows(session: Session, statement: Any) -> Any:
+    """Plain rows of a select of columns, past the ORM's row loading: the programme reads
+    tens of thousands of them, and the ORM would spend most of the request on them."""
+    return session.connection().execute(statement)
+
+
 def _record(project: Project) -> ProjectRecord:
     languages = tuple(lang for lang in project.languages.split(",") if lang)
     return ProjectRecord(project.id, project.name, project.municipality, languages)
@@ -61,10 +68,11 @@ def _links(session: Session, project_ids: Sequence[int]) -> dict[int, list[int]]
     """Workshop id -> every project it took part for (other coaches' too), for the
     workshops of these projects."""
     mine = select(WorkshopProject.workshop_id).where(WorkshopProject.project_id.in_(project_ids))
-    rows = session.execute(
+    rows = _rows(
+        session,
         select(WorkshopProject.workshop_id, WorkshopProject.project_id)
         .where(WorkshopProject.workshop_id.in_(mine))
-        .order_by(WorkshopProject.workshop_id, WorkshopProject.project_id)
+        .order_by(WorkshopProject.workshop_id, WorkshopProject.project_id),
     )
     links: dict[int, list[int]] = defaultdict(list)
     for workshop_id, project_id in rows:
@@ -75,32 +83,56 @@ def _links(session: Session, project_ids: Sequence[int]) -> dict[int, list[int]]
 def _answers(
     session: Session, ids: list[int]
 ) -> tuple[dict[int, list[ScanAnswer]], dict[int, dict[str, dict[str, str]]]]:
+    """Each workshop's self-scan, grouped: how many people of which project gave each
+    score to each area; and each area's title as the answers stored it."""
     answers: dict[int, list[ScanAnswer]] = defaultdict(list)
-    titles: dict[int, dict[str, dict[str, str]]] = defaultdict(dict)
-    rows = session.execute(
+    rows = _rows(
+        session,
         select(
             SelfScanAnswer.workshop_id,
             SelfScanAnswer.area_key,
-            SelfScanAnswer.area_title,
             SelfScanAnswer.score,
             Participant.project_id,
+            func.count(SelfScanAnswer.id),
         )
         .join(Participant, Participant.id == SelfScanAnswer.participant_id)
         .where(SelfScanAnswer.workshop_id.in_(ids))
+        .group_by(
+            SelfScanAnswer.workshop_id,
+            SelfScanAnswer.area_key,
+            SelfScanAnswer.score,
+            Participant.project_id,
+        ),
     )
-    for workshop_id, key, title, score, project_id in rows:
-        answers[workshop_id].append(ScanAnswer(key, score, project_id))
-        titles[workshop_id].setdefault(key, dict(title or {}))
+    for workshop_id, key, score, project_id, count in rows:
+        answers[workshop_id].append(ScanAnswer(key, score, project_id, count))
+    # One stored title per workshop and area (JSON has no equality in PostgreSQL, so the
+    # first answer's row names it), not one per answer.
+    first = (
+        select(func.min(SelfScanAnswer.id))
+        .where(SelfScanAnswer.workshop_id.in_(ids))
+        .group_by(SelfScanAnswer.workshop_id, SelfScanAnswer.area_key)
+    )
+    titles: dict[int, dict[str, dict[str, str]]] = defaultdict(dict)
+    named = _rows(
+        session,
+        select(
+            SelfScanAnswer.workshop_id, SelfScanAnswer.area_key, SelfScanAnswer.area_title
+        ).where(SelfScanAnswer.id.in_(first)),
+    )
+    for workshop_id, key, title in named:
+        titles[workshop_id][key] = dict(title or {})
     return answers, titles
 
 
 def _commitment_themes(session: Session, ids: list[int]) -> tuple[Counter[int], dict]:
     counts: Counter[int] = Counter()
     themes: dict[int, Counter[str]] = defaultdict(Counter)
-    rows = session.execute(
+    rows = _rows(
+        session,
         select(Commitment.workshop_id, Commitment.theme).where(
             Commitment.workshop_id.in_(ids), Commitment.hidden.is_(False)
-        )
+        ),
     )
     for workshop_id, theme in rows:
         counts[workshop_id] += 1
@@ -111,14 +143,15 @@ def _commitment_themes(session: Session, ids: list[int]) -> tuple[Counter[int], 
 
 def _insight_counts(session: Session, ids: list[int]) -> Counter[int]:
     """Key insights as printed: one per table and round (a host's rewrite replaces)."""
-    rows = session.execute(
+    rows = _rows(
+        session,
         select(Contribution.workshop_id, Contribution.table_id, Contribution.round_id)
         .where(
             Contribution.workshop_id.in_(ids),
             Contribution.kind == "insight",
             Contribution.hidden.is_(False),
         )
-        .distinct()
+        .distinct(),
     )
     return Counter(workshop_id for workshop_id, _table, _round in rows)
 
@@ -126,10 +159,11 @@ def _insight_counts(session: Session, ids: list[int]) -> Counter[int]:
 def _spoken(session: Session, ids: list[int]) -> dict[int, list[str]]:
     """The languages people joined each workshop in, most people first."""
     counts: dict[int, Counter[str]] = defaultdict(Counter)
-    rows = session.execute(
+    rows = _rows(
+        session,
         select(Participant.workshop_id, Participant.language, func.count(Participant.id))
         .where(Participant.workshop_id.in_(ids), Participant.is_bot.is_(False))
-        .group_by(Participant.workshop_id, Participant.language)
+        .group_by(Participant.workshop_id, Participant.language),
     )
     for workshop_id, language, count in rows:
         counts[workshop_id][language] += count
@@ -138,12 +172,13 @@ def _spoken(session: Session, ids: list[int]) -> dict[int, list[str]]:
 
 def _cards(session: Session, ids: list[int]) -> dict[int, list[CardUse]]:
     cards: dict[int, list[CardUse]] = defaultdict(list)
-    rows = session.execute(
+    rows = _rows(
+        session,
         select(
             CoachingDraw.workshop_id, CoachingDraw.area_key, CoachingDraw.kind, CoachingDraw.text
         )
         .where(CoachingDraw.workshop_id.in_(ids))
-        .order_by(CoachingDraw.drawn_at, CoachingDraw.id)
+        .order_by(CoachingDraw.drawn_at, CoachingDraw.id),
     )
     for workshop_id, key, kind, text in rows:
         cards[workshop_id].append(CardUse(key, kind, dict(text or {})))

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from facilitator.coaching.cards import text_in
+from facilitator.coaching.portfolio import MIN_PROJECTS
 from facilitator.coaching.selfscan import MIN_ANSWERS
 from facilitator.errors import DomainError
 from facilitator.organise import portfolio, projects
@@ -145,7 +146,12 @@ def _language() -> str:
 
 
 def _chart_context() -> dict[str, Any]:
-    return {"text_in": text_in, "min_answers": MIN_ANSWERS, "language": _language()}
+    return {
+        "text_in": text_in,
+        "min_answers": MIN_ANSWERS,
+        "min_projects": MIN_PROJECTS,
+        "language": _language(),
+    }
 
 
 @bp.get("/portfolio")
