@@ -48,6 +48,7 @@ ENGLISH_LABELS = {
     "by_role": "People by role",
     "minutes": "{count} min",
     "anonymous": "Anonymous",
+    "on_paper": "written on paper",
     "report_title": "Harvest report",
     "contents": "Contents",
     "poster_footer": "Harvested with Facilitator",

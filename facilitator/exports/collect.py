@@ -182,6 +182,7 @@ def _notes(
             round=rounds[note.round_id].number,
             votes=votes.get(note.id, 0),
             language=note.language or (author.language if author else ""),
+            source=note.source or "phone",
         )
         for note, author in _visible(session, workshop_id, "note")
     )

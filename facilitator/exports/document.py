@@ -33,6 +33,7 @@ LABEL_KEYS = (
     "by_role",
     "minutes",  # "{count} min"
     "anonymous",
+    "on_paper",  # the mark of a note typed in from one written on paper
     "report_title",
     "contents",  # the report's table of contents
     "poster_footer",
@@ -73,6 +74,7 @@ class NoteDoc:
     round: int
     votes: int
     language: str  # the author's chosen language
+    source: str = "phone"  # "paper": typed in for the table from a note written on paper
 
 
 @dataclass(frozen=True)
@@ -157,6 +159,10 @@ class HarvestDocument:
     def count(self, key: str, count: int) -> str:
         """A counted phrase in the export's language: "1 dot", "2 dots" (wording.COUNTED_KEYS)."""
         return counted(self.language, key, count)
+
+    def paper_notes(self) -> int:
+        """How many visible notes were typed in from paper."""
+        return sum(1 for note in self.notes if note.source == "paper")
 
     def notes_per_table(self) -> dict[int, int]:
         """How many visible notes each table gave, over all rounds."""

@@ -120,7 +120,7 @@ def draw_participation(plan: Plan, style: Style, doc: HarvestDocument, box: Box)
 
 def _subheading(plan: Plan, style: Style, box: Box, text: str) -> float:
     """A chart's title line; returns the height used."""
-    lines = wrap_clamped(text, "bold", style.body, box.w, 1)
+    lines = wrap_clamped(text, "bold", style.body, box.w, 2)
     colour = SECTION_COLOURS["participation"]
     return plan.lines(
         f"{box.name}.title", "participation", box.x, box.y, lines, ("bold", style.body, colour)
@@ -135,7 +135,10 @@ def _nothing_below(plan: Plan, style: Style, doc: HarvestDocument, box: Box, top
 
 def _notes_per_table(plan: Plan, style: Style, doc: HarvestDocument, box: Box) -> None:
     """Columns of notes per table with the count on top and the table number below."""
-    top = box.y + _subheading(plan, style, box, doc.label("notes_per_table"))
+    title = doc.label("notes_per_table")
+    if paper := doc.paper_notes():  # typed in for people without a smartphone, counted too
+        title += f" · {doc.count('paper_notes', paper)}"
+    top = box.y + _subheading(plan, style, box, title)
     counts = doc.notes_per_table()
     tables = list(range(1, max([doc.tables, *counts]) + 1)) if (doc.tables or counts) else []
     label_h = line_height(style.small)

@@ -114,7 +114,9 @@ def _pdf_round(model: ReportModel, block: RoundBlock, first: bool) -> list[Flowa
             body = _pdf_text(insight.text) + _meta(insight.author, 0, anonymous)
             story.append(Paragraph(head + body, s["insight"]))
         for note in table.notes:
-            text = _pdf_text(note.text) + _meta(note.author, note.votes, anonymous)
+            # A note typed in from paper has no author: its mark says where it came from.
+            who = f"✎ {doc.label('on_paper')}" if note.source == "paper" else note.author
+            text = _pdf_text(note.text) + _meta(who, note.votes, anonymous)
             story.append(Paragraph(text, s["note"], bulletText="•"))
     return story
 

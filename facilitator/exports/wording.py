@@ -26,6 +26,9 @@ def _forms(catalogue: NullTranslations, count: int) -> dict[str, str]:
         "dots": ngettext("{count} dot", "{count} dots", count),
         "notes": ngettext("{count} note", "{count} notes", count),
         "more": ngettext("+{count} more", "+{count} more", count),
+        "paper_notes": ngettext(
+            "{count} note written on paper", "{count} notes written on paper", count
+        ),
         "people_noun": npgettext("number tile", "person", "people", count),
         "tables_noun": npgettext("number tile", "table", "tables", count),
         "notes_noun": npgettext("number tile", "note", "notes", count),

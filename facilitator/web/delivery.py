@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from flask import Flask, abort, current_app, request, url_for
+from markupsafe import Markup
 from werkzeug.security import safe_join
 from werkzeug.wrappers import Response
 
@@ -114,6 +115,15 @@ def asset_response(path: Path | None) -> Response:
     return response.make_conditional(request)
 
 
+def inline_css(name: str) -> Markup:
+    """A small stylesheet's text, to put inside <style> (a page's critical CSS)."""
+    path = static_path(name)
+    found = load_asset(path) if path else None
+    if found is None or not name.endswith(".css"):
+        raise LookupError(f"no stylesheet {name!r}")
+    return Markup(found.data.decode("utf-8").replace("</", "<\\/"))
+
+
 def serve_static(filename: str) -> Response:
     """Flask's `static` endpoint, with the cache headers above."""
     return asset_response(static_path(filename))
@@ -130,6 +140,7 @@ def init_app(app: Flask) -> None:
         app.config.setdefault(key, value)
     compress.init_app(app)
     app.jinja_env.globals["asset_url"] = asset_url
+    app.jinja_env.globals["inline_css"] = inline_css
     # The endpoint keeps its name, so url_for("static", ...) still works everywhere.
     app.view_functions["static"] = serve_static
     app.add_url_rule("/favicon.ico", "favicon", serve_favicon)

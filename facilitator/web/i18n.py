@@ -518,6 +518,7 @@ def export_labels() -> dict[str, str]:
         "by_role": gettext("People by role"),
         "minutes": gettext("{count} min"),
         "anonymous": gettext("Anonymous"),
+        "on_paper": gettext("written on paper"),
         "report_title": gettext("Harvest report"),
         "contents": gettext("Contents"),
         "poster_footer": gettext("Harvested with Facilitator"),

@@ -102,7 +102,7 @@
     $("wall-tables").style.setProperty("--wall-rows", String(rows));
     Fit.pager("wall", {
       box: $("wall-tables"), list: $("wall-tables"), indicator: $("wall-page"), perPage: cols * rows,
-      after: (shown) => shown.forEach((column) => Fit.trimNow(column.querySelector(".wall-notes"), column)),
+      after: (shown) => Fit.trimGroup(shown.map((column) => [column.querySelector(".wall-notes"), column])),
     });
   }
 
@@ -222,7 +222,10 @@
   function renderStrip(state) {
     $("harvest-scope").textContent = scopeLabel(state);
     const newest = state.notes.filter((n) => !n.hidden && inScope(state, n)).slice(-6).reverse();
-    showTurn("newest", newest[turn % Math.max(newest.length, 1)], (n) => `${t("table_n", { table: n.table })}${n.author ? ` · ${n.author}` : ""}`);
+    showTurn("newest", newest[turn % Math.max(newest.length, 1)], (n) => {
+      const who = n.source === "paper" ? Fac.byline(n) : n.author; // a paper note says so
+      return `${t("table_n", { table: n.table })}${who ? ` · ${who}` : ""}`;
+    });
     const insights = Object.values(state.insights).filter((i) => inScope(state, i));
     showTurn("strip-insight", insights[turn % Math.max(insights.length, 1)], (i) => t("table_n", { table: i.table }));
     const photos = (state.photos || []).filter((p) => !p.hidden && inScope(state, p)).slice(-3);
