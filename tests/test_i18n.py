@@ -39,7 +39,6 @@ SAME_ON_PURPOSE = {
         "note",
         "table",
         "Pause",
-        "Action",  # a challenge card's kind
         "Nederlands",
         "Français",
         "English",
