@@ -251,7 +251,7 @@ def test_another_workshops_card_is_unknown(room):
         assert refused.value.code == "unknown_card"
 
 
-def test_snapshots_carry_the_cards_and_profile_during_the_coaching_phase(room):
+def test_screens_load_the_cards_and_profile_beside_their_snapshot(room):
     factory, code, people = room
     with session_scope(factory) as s:
         for person in people[:3]:
@@ -262,16 +262,17 @@ def test_snapshots_carry_the_cards_and_profile_during_the_coaching_phase(room):
         from facilitator.store.models import Participant
 
         workshop = workshops.get_by_code(s, code)
-        staff = staff_snapshot(s, workshop, "projector")["coaching"]
+        staff = coaching.staff_coaching(s, workshop)
         assert len(staff["areas"]) == 7 and len(staff["draws"]) == 1
         area = next(a for a in staff["profile"]["areas"] if a["key"] == CONNECTION)
         assert (area["shown"], area["mean"]) == (True, 3.0)
-        phone = participant_snapshot(s, workshop, s.get(Participant, people[0]))["coaching"]
+        phone = coaching.participant_coaching(s, workshop, s.get(Participant, people[0]))
         assert phone["mine"][CONNECTION]["score"] == 3 and "profile" not in phone
-        nobody = participant_snapshot(s, workshop, s.get(Participant, people[3]))["coaching"]
+        nobody = coaching.participant_coaching(s, workshop, s.get(Participant, people[3]))
         assert nobody["mine"] == {}
-        workshop.current_phase_id = None
-        assert staff_snapshot(s, workshop, "projector")["coaching"] is None
+        # Not in snapshots: they stay the same size in every phase (loaded on demand).
+        assert "coaching" not in staff_snapshot(s, workshop, "projector")
+        assert "coaching" not in participant_snapshot(s, workshop, s.get(Participant, people[0]))
 
 
 def test_the_workshops_own_card_set_is_used(room):
