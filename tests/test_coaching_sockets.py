@@ -231,3 +231,19 @@ def test_demo_bots_answer_the_self_scan_during_the_coaching_phase(app, helpers, 
     view = projector.emit("coaching.view", {}, callback=True)["coaching"]
     shown = [a for a in view["profile"]["areas"] if a["shown"]]
     assert len(shown) >= 5 and len({a["mean"] for a in shown}) > 1
+
+
+def test_a_phone_answering_too_fast_is_asked_to_wait_and_resends_pass(helpers, room, monkeypatch):
+    from facilitator.web.sockets import coaching as handlers
+
+    monkeypatch.setattr(handlers, "ANSWERS_PER_MINUTE", 3)
+    _links, _facilitator, _projector, phones = room
+    ids = [str(uuid.uuid4()) for _ in range(3)]
+    for client_id, value in zip(ids, (1, 2, 3), strict=True):
+        assert answer(phones[0], score=value, client_id=client_id)["ok"]
+    refused = answer(phones[0], score=4)
+    assert refused["error"] == "too_many_answers" and refused["message"]
+    assert answer(phones[0], score=3, client_id=ids[-1])["duplicate"] is True  # counted once
+    assert answer(phones[1], score=4)["ok"]  # another phone has its own allowance
+    with helpers.session() as s:
+        assert sorted(s.scalars(select(SelfScanAnswer.score)).all()) == [3, 4]

@@ -107,6 +107,16 @@ def test_the_coaching_phase_on_phones_projector_and_console(browser, server, tmp
     score(french, 0, 2)
     status = french.locator("[data-test=selfscan-status]").first
     expect(status).to_have_text("En attente d'envoi")
+    score(french, 6, 1)  # a mind changed while offline: only the newest answer is sent
+    score(french, 6, 5)
+    expect(french.locator("[data-test=selfscan-status]").nth(6)).to_have_text("En attente d'envoi")
+    assert (
+        french.evaluate(
+            "(code) => JSON.parse(localStorage.getItem(`facilitator.selfscan.${code}`)).length",
+            server.code,
+        )
+        == 2
+    )
     shot(french, "h1-phone-selfscan-offline-390x844")
     for page, value in ((dutch, 4), (second, 5)):
         score(page, 0, value)
@@ -114,19 +124,29 @@ def test_the_coaching_phase_on_phones_projector_and_console(browser, server, tmp
     french.context.set_offline(False)
     expect(status).to_have_text("Enregistré")
     database = tmp_path / "db.sqlite3"
-    assert eventually(lambda: len(answers(database)) == 3)
-    assert answers(database) == [("connection", 2), ("connection", 4), ("connection", 5)]
+    assert eventually(lambda: len(answers(database)) == 4)
+    assert answers(database) == [
+        ("access", 5),
+        ("connection", 2),
+        ("connection", 4),
+        ("connection", 5),
+    ]
     # A changed mind replaces the answer; a note goes with it.
     dutch.locator("[data-test=selfscan-area]").first.locator("summary").click()
     dutch.locator("[data-test=selfscan-note]").first.fill("Veel buren kennen elkaar niet")
     score(dutch, 0, 3)
     expect(dutch.locator("[data-test=selfscan-status]").first).to_have_text("Opgeslagen")
     assert eventually(lambda: ("connection", 3) in answers(database))
-    assert answers(database) == [("connection", 2), ("connection", 3), ("connection", 5)]
+    assert answers(database) == [
+        ("access", 5),
+        ("connection", 2),
+        ("connection", 3),
+        ("connection", 5),
+    ]
     shot(dutch, "h1-phone-selfscan-390x844")
 
     # The console draws a card for the room: every phone and the projector show it.
-    expect(facilitator.locator("[data-test=coaching-count]")).to_contain_text("3 answers")
+    expect(facilitator.locator("[data-test=coaching-count]")).to_contain_text("4 answers")
     facilitator.select_option("[data-test=coaching-area]", "participation")
     facilitator.click("[data-test=coaching-draw]")
     expect(french.locator("[data-test=phone-card]")).to_be_visible()
