@@ -300,3 +300,43 @@ def test_no_round_left_for_a_question_is_said(room):
         with pytest.raises(DomainError) as refused:
             coaching.to_question(s, workshop, None, CONNECTION)
         assert refused.value.code == "no_round_for_question"
+
+
+def test_answers_at_the_same_moment_count_each_person_once(room):
+    """Two tabs of one person and four other people answer at once: one row per person
+    and area, and the last profile recorded counts every answer (writers serialised)."""
+    import threading
+
+    from facilitator.store.models import Participant
+
+    factory, code, people = room
+    with session_scope(factory) as s:
+        workshop = workshops.get_by_code(s, code)
+        extra = [join(s, workshop, JoinRequest("nl"), 40)[0].id for _ in range(2)]
+    senders = [people[0], people[0], *people[1:], *extra]
+    barrier = threading.Barrier(len(senders))
+    results, errors = [], []
+
+    def send(person_id: int, value: int) -> None:
+        try:
+            barrier.wait()
+            with session_scope(factory) as s:
+                workshop = workshops.get_by_code(s, code)
+                person = s.get(Participant, person_id)
+                results.append(
+                    coaching.answer(s, workshop, person, CONNECTION, value, None, str(uuid.uuid4()))
+                )
+        except Exception as exc:  # noqa: BLE001  (reported below)
+            errors.append(exc)
+
+    threads = [threading.Thread(target=send, args=(p, 1 + i % 5)) for i, p in enumerate(senders)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert not errors, errors
+    with session_scope(factory) as s:
+        assert _count(s) == len(set(senders)) == 6
+        final = coaching.room_profile(s, workshops.get_by_code(s, code))
+    counted = [r.events[0].data["profile"]["answers"] for r in results if r.events]
+    assert max(counted) == final["answers"] == 6
