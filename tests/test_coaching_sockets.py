@@ -247,3 +247,13 @@ def test_a_phone_answering_too_fast_is_asked_to_wait_and_resends_pass(helpers, r
     assert answer(phones[1], score=4)["ok"]  # another phone has its own allowance
     with helpers.session() as s:
         assert sorted(s.scalars(select(SelfScanAnswer.score)).all()) == [3, 4]
+
+
+def test_the_facilitator_can_keep_the_projector_on_the_coaching_screen(room):
+    _links, facilitator, projector, _phones = room
+    ack = facilitator.emit(
+        "projector.show", {"view": "coaching", "show_names": True}, callback=True
+    )
+    assert ack["ok"]
+    state = projector.emit("sync", {"last_seq": 0}, callback=True)["snapshot"]["projector"]
+    assert state["view"] == "coaching"

@@ -54,6 +54,7 @@
       view = started ? "wall" : "join";
       if (coachingShown(state)) view = "coaching"; // the self-scan as it fills
     }
+    if (view === "coaching" && !coachingShown(state)) view = "join"; // only in the coaching phase
     $("coaching").hidden = view !== "coaching";
     $("join-screen").hidden = view !== "join";
     $("round-screen").hidden = view !== "round";
