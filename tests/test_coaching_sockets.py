@@ -129,8 +129,8 @@ def test_the_note_limit_is_said_in_the_readers_language(helpers, room):
     assert answer(nl, note="x" * 500)["ok"]
 
 
-def test_a_closed_workshop_takes_no_answer(helpers, room):
-    links, _facilitator, _projector, phones = room
+def test_a_closed_workshop_takes_no_answer_nor_card(helpers, room):
+    links, facilitator, _projector, phones = room
     client_id = str(uuid.uuid4())
     answer(phones[0], client_id=client_id)
     with helpers.session() as s:
@@ -140,6 +140,12 @@ def test_a_closed_workshop_takes_no_answer(helpers, room):
     assert answer(phones[1])["error"] == "workshop_closed"
     assert answer(phones[0], client_id=client_id)["duplicate"] is True  # its ack again
     assert stored(helpers) == 1
+    for event, payload in (
+        ("coaching.draw", {}),
+        ("coaching.deal", {}),
+        ("coaching.to_question", {"area": "access"}),
+    ):
+        assert facilitator.emit(event, payload, callback=True)["error"] == "workshop_closed"
 
 
 def test_only_participants_answer_and_only_facilitators_draw(helpers, room):
