@@ -196,3 +196,32 @@ def test_the_coaching_phase_on_phones_projector_and_console(browser, server, tmp
         "Connection among residents"
     )
     assert re.search(r"\d", english.locator("[data-test=table-label]").inner_text())
+
+
+def test_the_organiser_chooses_the_card_set_of_the_coaching_phase(browser, server, tmp_path):
+    from .test_organiser_screens import create_user, log_in
+
+    create_user(server, tmp_path, "coach")
+    laptop = log_in(browser, server, LAPTOP, "coach")
+    laptop.goto(f"{server.base}/o/coaching/")
+    laptop.click("[data-test=create-set]")  # a copy of the default set, to edit
+    laptop.goto(f"{server.base}/o/")
+    laptop.click("[data-test=new-workshop]")
+    laptop.click("[data-test=create]")
+    field = laptop.locator("[data-test=coaching-set]")
+    expect(field).to_be_visible()
+    choice = field.locator("select")
+    expect(choice.locator("option")).to_have_count(2)
+    choice.select_option(index=1)
+    laptop.click("[data-test=save]")
+    expect(laptop.locator("[data-test=flash]")).to_have_text("Saved.")
+    expect(laptop.locator("[data-test=coaching-set] select option:checked")).not_to_have_attribute(
+        "value", ""
+    )
+    field.scroll_into_view_if_needed()
+    shot(laptop, "h1-organiser-coaching-set-1366x900")
+    assert_accessible(laptop)
+    laptop.set_viewport_size({"width": 320, "height": 568})
+    field.scroll_into_view_if_needed()
+    assert not laptop.evaluate(FIT_PROBLEMS, 320)
+    shot(laptop, "h1-organiser-coaching-set-320px")
