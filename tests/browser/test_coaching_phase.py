@@ -5,6 +5,8 @@ French titles, the projector shows the room's profile. Screens fit phones and pr
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 import time
 from pathlib import Path
 
@@ -13,6 +15,8 @@ from playwright.sync_api import expect
 from sqlalchemy import create_engine, select
 
 from facilitator.store.models import SelfScanAnswer
+from tests.conftest import need
+from tests.live import ROOT
 
 from .conftest import LAPTOP, PHONE, PROJECTOR, assert_accessible, screenshot
 from .test_phone_fit import check_fit, set_text_size, start_phase
@@ -67,6 +71,15 @@ def check_projector_fits(projector, name: str) -> None:
         shot(projector, f"h1-projector-{name}-{width}x{height}")
         assert not problems, (name, width, problems)
     projector.set_viewport_size(PROJECTOR["viewport"])
+
+
+def test_the_coaching_store_passes_its_node_tests():
+    node = shutil.which("node")
+    if node is None:
+        need("Node.js is not installed")
+    tests = ROOT / "tests" / "node" / "coaching_store.test.js"
+    run = subprocess.run([node, "--test", str(tests)], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stdout + run.stderr
 
 
 def score(phone, area_index: int, value: int) -> None:
