@@ -251,7 +251,7 @@ def test_another_workshops_card_is_unknown(room):
         assert refused.value.code == "unknown_card"
 
 
-def test_snapshots_carry_the_cards_and_profile_during_the_coaching_phase(room):
+def test_screens_load_the_cards_and_profile_beside_their_snapshot(room):
     factory, code, people = room
     with session_scope(factory) as s:
         for person in people[:3]:
@@ -262,16 +262,17 @@ def test_snapshots_carry_the_cards_and_profile_during_the_coaching_phase(room):
         from facilitator.store.models import Participant
 
         workshop = workshops.get_by_code(s, code)
-        staff = staff_snapshot(s, workshop, "projector")["coaching"]
+        staff = coaching.staff_coaching(s, workshop)
         assert len(staff["areas"]) == 7 and len(staff["draws"]) == 1
         area = next(a for a in staff["profile"]["areas"] if a["key"] == CONNECTION)
         assert (area["shown"], area["mean"]) == (True, 3.0)
-        phone = participant_snapshot(s, workshop, s.get(Participant, people[0]))["coaching"]
+        phone = coaching.participant_coaching(s, workshop, s.get(Participant, people[0]))
         assert phone["mine"][CONNECTION]["score"] == 3 and "profile" not in phone
-        nobody = participant_snapshot(s, workshop, s.get(Participant, people[3]))["coaching"]
+        nobody = coaching.participant_coaching(s, workshop, s.get(Participant, people[3]))
         assert nobody["mine"] == {}
-        workshop.current_phase_id = None
-        assert staff_snapshot(s, workshop, "projector")["coaching"] is None
+        # Not in snapshots: they stay the same size in every phase (loaded on demand).
+        assert "coaching" not in staff_snapshot(s, workshop, "projector")
+        assert "coaching" not in participant_snapshot(s, workshop, s.get(Participant, people[0]))
 
 
 def test_the_workshops_own_card_set_is_used(room):
@@ -299,3 +300,43 @@ def test_no_round_left_for_a_question_is_said(room):
         with pytest.raises(DomainError) as refused:
             coaching.to_question(s, workshop, None, CONNECTION)
         assert refused.value.code == "no_round_for_question"
+
+
+def test_answers_at_the_same_moment_count_each_person_once(room):
+    """Two tabs of one person and four other people answer at once: one row per person
+    and area, and the last profile recorded counts every answer (writers serialised)."""
+    import threading
+
+    from facilitator.store.models import Participant
+
+    factory, code, people = room
+    with session_scope(factory) as s:
+        workshop = workshops.get_by_code(s, code)
+        extra = [join(s, workshop, JoinRequest("nl"), 40)[0].id for _ in range(2)]
+    senders = [people[0], people[0], *people[1:], *extra]
+    barrier = threading.Barrier(len(senders))
+    results, errors = [], []
+
+    def send(person_id: int, value: int) -> None:
+        try:
+            barrier.wait()
+            with session_scope(factory) as s:
+                workshop = workshops.get_by_code(s, code)
+                person = s.get(Participant, person_id)
+                results.append(
+                    coaching.answer(s, workshop, person, CONNECTION, value, None, str(uuid.uuid4()))
+                )
+        except Exception as exc:  # noqa: BLE001  (reported below)
+            errors.append(exc)
+
+    threads = [threading.Thread(target=send, args=(p, 1 + i % 5)) for i, p in enumerate(senders)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert not errors, errors
+    with session_scope(factory) as s:
+        assert _count(s) == len(set(senders)) == 6
+        final = coaching.room_profile(s, workshops.get_by_code(s, code))
+    counted = [r.events[0].data["profile"]["answers"] for r in results if r.events]
+    assert max(counted) == final["answers"] == 6

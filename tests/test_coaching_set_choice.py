@@ -39,7 +39,7 @@ def test_the_demo_agenda_offers_the_default_set_and_the_organisers_own(app):
     own = _new_set(app, "alice", "Buurtgevoel")
     code = create(alice)
     page = html(alice.get(f"/o/w/{code}"))
-    assert 'name="coaching_set"' in page and "Caring neighbourhoods: default set" in page
+    assert 'name="coaching_set"' in page and "The shipped default set, as it is" in page
     fields = edit_form(alice, code)
     assert fields["coaching_set"] == [""]  # the default until chosen
     assert post_form(alice, code, fields | {"coaching_set": [str(own)]}).status_code == 302

@@ -59,8 +59,8 @@ def test_phones_answer_and_the_projector_sees_the_profile_fill(helpers, room):
     area = next(a for a in last["areas"] if a["key"] == "connection")
     assert (area["shown"], area["mean"], area["counts"]) == (True, 3.0, [0, 1, 1, 1, 0])
     assert [e for e in phones[3].received() if e["name"] == "selfscan.profile"] == []
-    snapshot = projector.emit("sync", {"last_seq": 0}, callback=True)["snapshot"]
-    assert snapshot["coaching"]["profile"] == last
+    view = projector.emit("coaching.view", {}, callback=True)["coaching"]
+    assert view["profile"] == last
 
 
 def test_a_replayed_answer_is_acknowledged_once_and_stored_once(helpers, room):
@@ -80,7 +80,7 @@ def test_a_changed_answer_replaces_the_earlier_one(helpers, room):
     assert answer(phones[0], score=5)["answer"]["score"] == 5
     with helpers.session() as s:
         assert s.scalars(select(SelfScanAnswer.score)).all() == [5]
-    mine = phones[0].snapshot()["coaching"]["mine"]
+    mine = phones[0].socket.emit("coaching.view", {}, callback=True)["coaching"]["mine"]
     assert mine["connection"]["score"] == 5
 
 
@@ -129,8 +129,8 @@ def test_the_note_limit_is_said_in_the_readers_language(helpers, room):
     assert answer(nl, note="x" * 500)["ok"]
 
 
-def test_a_closed_workshop_takes_no_answer(helpers, room):
-    links, _facilitator, _projector, phones = room
+def test_a_closed_workshop_takes_no_answer_nor_card(helpers, room):
+    links, facilitator, _projector, phones = room
     client_id = str(uuid.uuid4())
     answer(phones[0], client_id=client_id)
     with helpers.session() as s:
@@ -140,6 +140,12 @@ def test_a_closed_workshop_takes_no_answer(helpers, room):
     assert answer(phones[1])["error"] == "workshop_closed"
     assert answer(phones[0], client_id=client_id)["duplicate"] is True  # its ack again
     assert stored(helpers) == 1
+    for event, payload in (
+        ("coaching.draw", {}),
+        ("coaching.deal", {}),
+        ("coaching.to_question", {"area": "access"}),
+    ):
+        assert facilitator.emit(event, payload, callback=True)["error"] == "workshop_closed"
 
 
 def test_only_participants_answer_and_only_facilitators_draw(helpers, room):
@@ -163,7 +169,8 @@ def test_the_facilitator_draws_and_deals_and_every_screen_gets_the_cards(helpers
     assert facilitator.emit("coaching.deal", {}, callback=True)["ok"]
     dealt = [e for e in projector.get_received() if e["name"] == "coaching.drawn"][-1]
     assert [d["table"] for d in dealt["args"][0]["data"]["draws"]] == [1, 2, 3, 4, 5, 6]
-    assert phones[0].snapshot()["coaching"]["draws"] == dealt["args"][0]["data"]["draws"]
+    view = phones[0].socket.emit("coaching.view", {}, callback=True)["coaching"]
+    assert view["draws"] == dealt["args"][0]["data"]["draws"]
     bad = facilitator.emit("coaching.draw", {"area": "nowhere"}, callback=True)
     assert bad["error"] == "unknown_area"
 
@@ -171,7 +178,7 @@ def test_the_facilitator_draws_and_deals_and_every_screen_gets_the_cards(helpers
 def test_a_card_or_an_area_becomes_the_next_rounds_question(helpers, room):
     links, facilitator, _projector, phones = room
     facilitator.emit("coaching.draw", {}, callback=True)
-    card = phones[0].snapshot()["coaching"]["draws"][0]
+    card = phones[0].socket.emit("coaching.view", {}, callback=True)["coaching"]["draws"][0]
     ack = facilitator.emit("coaching.to_question", {"draw": card["id"]}, callback=True)
     assert ack["ok"] and ack["round"] == 1 and ack["question"]["nl"] == card["text"]["nl"]
     assert phones[0].snapshot()["round"]["question"]["nl"] == card["text"]["nl"]
@@ -227,6 +234,32 @@ def test_demo_bots_answer_the_self_scan_during_the_coaching_phase(app, helpers, 
     with helpers.session() as s:
         rows = s.execute(select(SelfScanAnswer.participant_id, SelfScanAnswer.area_key)).all()
     assert len(rows) == len(set(rows)) and 20 <= len(rows) <= 28  # 4 bots x 7 areas at most
-    snapshot = projector.emit("sync", {"last_seq": 0}, callback=True)["snapshot"]
-    shown = [a for a in snapshot["coaching"]["profile"]["areas"] if a["shown"]]
+    view = projector.emit("coaching.view", {}, callback=True)["coaching"]
+    shown = [a for a in view["profile"]["areas"] if a["shown"]]
     assert len(shown) >= 5 and len({a["mean"] for a in shown}) > 1
+
+
+def test_a_phone_answering_too_fast_is_asked_to_wait_and_resends_pass(helpers, room, monkeypatch):
+    from facilitator.web.sockets import coaching as handlers
+
+    monkeypatch.setattr(handlers, "ANSWERS_PER_MINUTE", 3)
+    _links, _facilitator, _projector, phones = room
+    ids = [str(uuid.uuid4()) for _ in range(3)]
+    for client_id, value in zip(ids, (1, 2, 3), strict=True):
+        assert answer(phones[0], score=value, client_id=client_id)["ok"]
+    refused = answer(phones[0], score=4)
+    assert refused["error"] == "too_many_answers" and refused["message"]
+    assert answer(phones[0], score=3, client_id=ids[-1])["duplicate"] is True  # counted once
+    assert answer(phones[1], score=4)["ok"]  # another phone has its own allowance
+    with helpers.session() as s:
+        assert sorted(s.scalars(select(SelfScanAnswer.score)).all()) == [3, 4]
+
+
+def test_the_facilitator_can_keep_the_projector_on_the_coaching_screen(room):
+    _links, facilitator, projector, _phones = room
+    ack = facilitator.emit(
+        "projector.show", {"view": "coaching", "show_names": True}, callback=True
+    )
+    assert ack["ok"]
+    state = projector.emit("sync", {"last_seq": 0}, callback=True)["snapshot"]["projector"]
+    assert state["view"] == "coaching"

@@ -279,6 +279,7 @@ def answer(
     # Serialise the workshop's writers first, so the profile below counts every answer
     # committed before this one (PostgreSQL; SQLite has one writer anyway).
     session.refresh(workshop, with_for_update=True)
+    mine = _mine(session, workshop.id, person.id, key)  # another tab may have answered first
     if mine is None:
         mine = SelfScanAnswer(
             workshop_id=workshop.id,

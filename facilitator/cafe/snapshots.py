@@ -11,7 +11,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from facilitator.cafe import coaching
 from facilitator.cafe.agenda import agenda_view
 from facilitator.cafe.ballots import ballot_view, latest_ballot, my_dots
 from facilitator.cafe.commitments import commitments_of, visible_commitments
@@ -87,8 +86,6 @@ def participant_snapshot(
             table, host = found
             seat = seat_view(table, host, cafe_round.number)
             mine = my_table(session, cafe_round, table, person)
-    agenda = agenda_view(session, workshop)
-    in_coaching = coaching.in_coaching_phase(agenda)
     return {
         "seq": workshop.last_seq,
         "server_time": utcnow().isoformat(),
@@ -100,13 +97,9 @@ def participant_snapshot(
         "insight": mine["insight"],
         "handover": mine["handover"],
         "photos": mine["photos"],
-        "agenda": agenda,
+        "agenda": agenda_view(session, workshop),
         "projector": projector_state(workshop),
         "message": workshop.message,
-        # The coaching phase's cards and this person's own self-scan, during that phase.
-        "coaching": coaching.participant_coaching(session, workshop, person)
-        if in_coaching
-        else None,
         **_plenary_of_participant(session, workshop, person),
         "me": {
             "public_id": person.public_id,
@@ -141,7 +134,6 @@ def staff_snapshot(session: Session, workshop: Workshop, role: str) -> dict[str,
         for note in notes:
             if not note["hidden"]:
                 counts[numbers[note["table"]]] = counts.get(numbers[note["table"]], 0) + 1
-    agenda = agenda_view(session, workshop)
     return {
         "role": role,
         "seq": workshop.last_seq,
@@ -152,14 +144,10 @@ def staff_snapshot(session: Session, workshop: Workshop, role: str) -> dict[str,
         "notes": notes,
         "insights": insights,
         "photos": photos,
-        "agenda": agenda,
+        "agenda": agenda_view(session, workshop),
         "projector": projector_state(workshop),
         "message": workshop.message,
         "ballot": _ballot(session, workshop),
-        # The cards drawn and the room's self-scan profile (aggregates), during that phase.
-        "coaching": coaching.staff_coaching(session, workshop)
-        if coaching.in_coaching_phase(agenda)
-        else None,
         "commitments": visible_commitments(session, workshop.id),
     }
 

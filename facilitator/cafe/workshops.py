@@ -152,7 +152,17 @@ def broadcast_message(session: Session, workshop: Workshop, text: str) -> list[S
     return [events.record(session, workshop.id, "message.broadcast", events.ALL, data)]
 
 
-PROJECTOR_VIEWS = ("auto", "join", "round", "wall", "harvest", "spotlight", "vote", "summary")
+PROJECTOR_VIEWS = (
+    "auto",
+    "join",
+    "round",
+    "wall",
+    "harvest",
+    "spotlight",
+    "vote",
+    "summary",
+    "coaching",  # the coaching phase's cards and self-scan (auto shows it in that phase)
+)
 
 
 def projector_state(workshop: Workshop) -> dict[str, Any]:

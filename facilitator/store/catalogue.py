@@ -105,7 +105,7 @@ class AgendaUpdated(ServerEvent):
 @dataclass(frozen=True)
 class ProjectorUpdated(ServerEvent):
     """What the projector shows (auto, join, round, wall, harvest, spotlight, vote,
-    summary), whether its map names people, the harvest wall's scope ('all',
+    summary, coaching), whether its map names people, the harvest wall's scope ('all',
     't:<table>', 'r:<round>'), the spotlit table (phones follow the plenary) and the
     language the projector shows themes in first."""
 

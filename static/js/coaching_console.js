@@ -6,12 +6,7 @@
 Fac.CoachingConsole = (() => {
   const { t, el, $ } = Fac;
   const { conn, lang } = window.FacConsole;
-
-  function active(state) {
-    const agenda = state && state.agenda;
-    const phase = agenda && agenda.phases.find((p) => p.id === agenda.current);
-    return Boolean(phase && phase.kind === "coaching");
-  }
+  const store = Fac.CoachingStore(conn, () => { if (conn.live.state) render(conn.live.state); });
 
   function send(event, payload, onOk) {
     conn.socket.timeout(10000).emit(event, payload, (err, ack) => {
@@ -49,9 +44,10 @@ Fac.CoachingConsole = (() => {
   function render(state) {
     const panel = $("coaching-panel");
     if (!panel) return;
-    panel.hidden = !active(state) || !state.coaching;
+    const coaching = store.data();
+    panel.hidden = !store.inPhase(state) || !coaching;
     if (panel.hidden) return;
-    const { areas, draws, profile } = state.coaching;
+    const { areas, draws, profile } = coaching;
     const keys = areas.map((a) => a.key).join("\n");
     if (keys !== areasShown) {
       areasShown = keys;
@@ -76,5 +72,5 @@ Fac.CoachingConsole = (() => {
     send("coaching.to_question", { area: $("coaching-question-area").value }, questionSet);
   });
 
-  return { active, render };
+  return { render, synced: store.synced, event: store.event };
 })();

@@ -15,10 +15,10 @@ Fac.CoachingProjector = (() => {
   const RADIUS = 150;
 
   /** Whether the agenda's current item is the coaching phase (and its state is here). */
-  function active(state) {
+  function active(state, coaching) {
     const agenda = state && state.agenda;
     const phase = agenda && agenda.phases.find((p) => p.id === agenda.current);
-    return Boolean(phase && phase.kind === "coaching" && state.coaching);
+    return Boolean(phase && phase.kind === "coaching" && coaching);
   }
 
   function svg(tag, attrs) {
@@ -114,10 +114,10 @@ Fac.CoachingProjector = (() => {
     return card;
   }
 
-  function render(state, lang) {
+  function render(state, coaching, lang) {
     const screen = $("coaching");
-    if (!screen || !state.coaching) return;
-    const { draws, profile } = state.coaching;
+    if (!screen || !coaching) return;
+    const { draws, profile } = coaching;
     $("coaching-phase").textContent = Fac.phaseTitle(state.agenda, lang);
     $("coaching-counts").textContent = profile.answers
       ? `${Fac.count("answers_count", profile.answers)} · ${Fac.count("people_answered", profile.people)}`

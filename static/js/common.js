@@ -205,9 +205,10 @@ const Fac = (() => {
     "ballot.mine": (state, data) => { // the voter's own dots, from another of their tabs
       if (state.ballot && state.ballot.id === data.ballot) state.my_dots = data.dots;
     },
-    /* the coaching phase: its state is in snapshots only while the phase is current */
-    "coaching.drawn": (state, data) => { if (state.coaching) state.coaching.draws = data.draws; },
-    "selfscan.profile": (state, data) => { if (state.coaching) state.coaching.profile = data.profile; },
+    // The coaching phase's state is not in snapshots: each screen's coaching store
+    // (coaching_store.js) applies these; numbered all the same.
+    "coaching.drawn": () => {},
+    "selfscan.profile": () => {},
     "commitment.posted": (state, data) => {
       const key = "my_commitments" in state ? "my_commitments" : "commitments";
       if (!state[key]) state[key] = [];

@@ -13,10 +13,9 @@
   let plan = null;
 
   const conn = Fac.connect("facilitator", main.dataset.code, {
-    onSnapshot: render,
-    onEvent: (name, _data, state) => {
-      // Into the coaching phase: its cards and the room's profile come with a snapshot.
-      if (name === "agenda.updated" && Fac.CoachingConsole.active(state) && !state.coaching) { conn.sync(true); return; }
+    onSnapshot: (state) => { render(state); Fac.CoachingConsole.synced(state); },
+    onEvent: (name, data, state) => {
+      Fac.CoachingConsole.event(name, data, state); // the coaching phase's cards and profile
       render(state);
     },
   });

@@ -13,7 +13,7 @@
   let lastTimerPhase = null;
 
   const conn = Fac.connect("participant", code, {
-    onSnapshot: (state) => { render(state); knowNotes(state); noticeSeatChange(state); flushOutboxes(); },
+    onSnapshot: (state) => { render(state); knowNotes(state); noticeSeatChange(state); flushOutboxes(); coachingStore.synced(state); },
     onEvent: (name, data, state) => {
       // A move: the new table's notes (and a host's briefing) come with a fresh snapshot.
       if (name === "seat.assigned") { conn.sync(true); return; }
@@ -21,8 +21,7 @@
       // catch-up from its number (no snapshot) puts this socket in the table's room.
       if (name === "round.seats") { render(state); knowNotes(state); noticeSeatChange(state); conn.sync(false); return; }
       if (name === "message.broadcast") Fac.announce(`${t("message_from_facilitator")}: ${data.text}`);
-      // Into the coaching phase: its cards and this phone's answers come with a snapshot.
-      if (name === "agenda.updated" && selfScan.active(state) && !state.coaching) { conn.sync(true); return; }
+      coachingStore.event(name, data, state); // the coaching phase's cards and own answers
       render(state);
       if (name === "note.posted") announceNewNotes(state);
     },
@@ -308,7 +307,8 @@
   const rerender = () => { if (conn.live.state) render(conn.live.state); };
 
   // The coaching phase's card and self-scan (selfscan.js), with an outbox of its own.
-  const selfScan = Fac.SelfScan({ code, ask, ready: connected, language });
+  const coachingStore = Fac.CoachingStore(conn, rerender);
+  const selfScan = Fac.SelfScan({ code, ask, ready: connected, language, coaching: coachingStore.data });
 
   /** Where a note is written: its table and round NUMBER, which it keeps when sent later
    *  (after a round change, the server stores it there or says the round is over). */

@@ -8,11 +8,10 @@
   let manualView = null; // set by the on-screen toggle, until the facilitator chooses
 
   const conn = Fac.connect("projector", main.dataset.code, {
-    onSnapshot: render,
+    onSnapshot: (state) => { render(state); coaching.synced(state); },
     onEvent: (name, data, state) => {
       if (name === "projector.updated") manualView = null;
-      // Into the coaching phase: its cards and profile come with a fresh snapshot.
-      if (name === "agenda.updated" && coachingPhase(state) && !state.coaching) { conn.sync(true); return; }
+      coaching.event(name, data, state); // the coaching phase's cards and room profile
       render(state);
       if (name === "projector.updated") renderHarvest(lastHarvest);
       if (name === "note.posted") flash(data.note.client_id);
@@ -20,6 +19,8 @@
     },
   });
   let shownView = null;
+  const coaching = Fac.CoachingStore(conn, () => { if (conn.live.state) render(conn.live.state); });
+  const coachingShown = (state) => Fac.CoachingProjector.active(state, coaching.data());
 
   function render(state) {
     const people = state.tables.reduce((sum, tb) => sum + tb.participants.length, 0);
@@ -37,13 +38,8 @@
     chooseView(state);
     renderTimers(state);
     renderPlenary(state);
-    if (Fac.CoachingProjector.active(state)) Fac.CoachingProjector.render(state, harvestLanguage(state));
+    if (coachingShown(state)) Fac.CoachingProjector.render(state, coaching.data(), harvestLanguage(state));
     Fit.schedule(); // a screen just shown measures itself (static/js/fit.js)
-  }
-
-  function coachingPhase(state) {
-    const phase = state.agenda && state.agenda.phases.find((p) => p.id === state.agenda.current);
-    return Boolean(phase && phase.kind === "coaching");
   }
 
   function renderQuestion(node, state) {
@@ -57,8 +53,9 @@
     if (view === "auto") {
       const started = state.round && (state.round.status !== "pending" || state.round.number > 1 || state.notes.length);
       view = started ? "wall" : "join";
-      if (Fac.CoachingProjector.active(state)) view = "coaching"; // the self-scan as it fills
+      if (coachingShown(state)) view = "coaching"; // the self-scan as it fills
     }
+    if (view === "coaching" && !coachingShown(state)) view = "join"; // only in the coaching phase
     $("coaching").hidden = view !== "coaching";
     $("join-screen").hidden = view !== "join";
     $("round-screen").hidden = view !== "round";
@@ -466,7 +463,7 @@
     spotlight: "spotlight", vote: "vote", summary: "summary", coaching: "coaching",
   };
   $("toggle-view").addEventListener("click", () => {
-    const order = Object.keys(SCREENS).filter((v) => v !== "coaching" || Fac.CoachingProjector.active(conn.live.state));
+    const order = Object.keys(SCREENS).filter((v) => v !== "coaching" || coachingShown(conn.live.state));
     const now = order.find((v) => !$(SCREENS[v]).hidden);
     manualView = order[(order.indexOf(now) + 1) % order.length];
     if (conn.live.state) render(conn.live.state);

@@ -9,7 +9,7 @@
 
 Fac.SelfScan = (options) => {
   const { t, el, $ } = Fac;
-  const { code, ask, ready, language, onChange } = options;
+  const { code, ask, ready, language, onChange, coaching } = options; // coaching(): the store's data
   const NOTE_MAX = 500;
   const SCORES = [1, 2, 3, 4, 5];
   const errors = new Map(); // area key -> the refusal to show under it
@@ -30,8 +30,8 @@ Fac.SelfScan = (options) => {
 
   function stored(item, ack) {
     errors.delete(item.area);
-    const coaching = lastState && lastState.coaching;
-    if (coaching) coaching.mine[item.area] = ack.answer;
+    const held = coaching();
+    if (held) held.mine[item.area] = ack.answer;
     if (!ack.duplicate) Fac.announce(t("selfscan_saved"));
   }
 
@@ -43,14 +43,15 @@ Fac.SelfScan = (options) => {
   function active(state) {
     const agenda = state && state.agenda;
     const phase = agenda && agenda.phases.find((p) => p.id === agenda.current);
-    return Boolean(phase && phase.kind === "coaching") && !state.me.left;
+    return Boolean(phase && phase.kind === "coaching") && !state.me.left && Boolean(coaching());
   }
 
   /** The newest answer for an area: waiting in the outbox, else stored. */
   function answerOf(state, key) {
     const waiting = out.items().filter((i) => i.area === key).pop();
     if (waiting) return { ...waiting, waiting: true };
-    const mine = state.coaching && state.coaching.mine[key];
+    const held = coaching();
+    const mine = held && held.mine[key];
     return mine ? { ...mine, waiting: false } : null;
   }
 
@@ -68,12 +69,12 @@ Fac.SelfScan = (options) => {
     lastState = state;
     const card = $("selfscan");
     if (!card) return;
-    const on = active(state) && Boolean(state.coaching);
+    const on = active(state);
     card.hidden = !on;
     renderCard(state, on);
     if (!on) return;
     const list = $("selfscan-areas");
-    const areas = state.coaching.areas;
+    const areas = coaching().areas;
     const have = [...list.children].map((li) => li.dataset.area).join("\n");
     if (have !== areas.map((a) => a.key).join("\n") || list.dataset.lang !== language()) {
       list.replaceChildren(...areas.map((area) => areaItem(area)));
@@ -141,7 +142,7 @@ Fac.SelfScan = (options) => {
   function renderCard(state, on) {
     const node = $("phone-card");
     if (!node) return;
-    const draws = (on && state.coaching.draws) || [];
+    const draws = (on && coaching().draws) || [];
     const table = state.seat ? state.seat.table : null;
     const card = draws.find((d) => d.table === null) || draws.find((d) => d.table === table);
     node.hidden = !card;

@@ -5,6 +5,8 @@ French titles, the projector shows the room's profile. Screens fit phones and pr
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 import time
 from pathlib import Path
 
@@ -13,6 +15,8 @@ from playwright.sync_api import expect
 from sqlalchemy import create_engine, select
 
 from facilitator.store.models import SelfScanAnswer
+from tests.conftest import need
+from tests.live import ROOT
 
 from .conftest import LAPTOP, PHONE, PROJECTOR, assert_accessible, screenshot
 from .test_phone_fit import check_fit, set_text_size, start_phase
@@ -69,6 +73,15 @@ def check_projector_fits(projector, name: str) -> None:
     projector.set_viewport_size(PROJECTOR["viewport"])
 
 
+def test_the_coaching_store_passes_its_node_tests():
+    node = shutil.which("node")
+    if node is None:
+        need("Node.js is not installed")
+    tests = ROOT / "tests" / "node" / "coaching_store.test.js"
+    run = subprocess.run([node, "--test", str(tests)], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stdout + run.stderr
+
+
 def score(phone, area_index: int, value: int) -> None:
     area = phone.locator("[data-test=selfscan-area]").nth(area_index)
     area.locator(f"[data-test=selfscan-score][data-score='{value}']").click()
@@ -107,6 +120,16 @@ def test_the_coaching_phase_on_phones_projector_and_console(browser, server, tmp
     score(french, 0, 2)
     status = french.locator("[data-test=selfscan-status]").first
     expect(status).to_have_text("En attente d'envoi")
+    score(french, 6, 1)  # a mind changed while offline: only the newest answer is sent
+    score(french, 6, 5)
+    expect(french.locator("[data-test=selfscan-status]").nth(6)).to_have_text("En attente d'envoi")
+    assert (
+        french.evaluate(
+            "(code) => JSON.parse(localStorage.getItem(`facilitator.selfscan.${code}`)).length",
+            server.code,
+        )
+        == 2
+    )
     shot(french, "h1-phone-selfscan-offline-390x844")
     for page, value in ((dutch, 4), (second, 5)):
         score(page, 0, value)
@@ -114,19 +137,29 @@ def test_the_coaching_phase_on_phones_projector_and_console(browser, server, tmp
     french.context.set_offline(False)
     expect(status).to_have_text("Enregistré")
     database = tmp_path / "db.sqlite3"
-    assert eventually(lambda: len(answers(database)) == 3)
-    assert answers(database) == [("connection", 2), ("connection", 4), ("connection", 5)]
+    assert eventually(lambda: len(answers(database)) == 4)
+    assert answers(database) == [
+        ("access", 5),
+        ("connection", 2),
+        ("connection", 4),
+        ("connection", 5),
+    ]
     # A changed mind replaces the answer; a note goes with it.
     dutch.locator("[data-test=selfscan-area]").first.locator("summary").click()
     dutch.locator("[data-test=selfscan-note]").first.fill("Veel buren kennen elkaar niet")
     score(dutch, 0, 3)
     expect(dutch.locator("[data-test=selfscan-status]").first).to_have_text("Opgeslagen")
     assert eventually(lambda: ("connection", 3) in answers(database))
-    assert answers(database) == [("connection", 2), ("connection", 3), ("connection", 5)]
+    assert answers(database) == [
+        ("access", 5),
+        ("connection", 2),
+        ("connection", 3),
+        ("connection", 5),
+    ]
     shot(dutch, "h1-phone-selfscan-390x844")
 
     # The console draws a card for the room: every phone and the projector show it.
-    expect(facilitator.locator("[data-test=coaching-count]")).to_contain_text("3 answers")
+    expect(facilitator.locator("[data-test=coaching-count]")).to_contain_text("4 answers")
     facilitator.select_option("[data-test=coaching-area]", "participation")
     facilitator.click("[data-test=coaching-draw]")
     expect(french.locator("[data-test=phone-card]")).to_be_visible()
@@ -176,3 +209,32 @@ def test_the_coaching_phase_on_phones_projector_and_console(browser, server, tmp
         "Connection among residents"
     )
     assert re.search(r"\d", english.locator("[data-test=table-label]").inner_text())
+
+
+def test_the_organiser_chooses_the_card_set_of_the_coaching_phase(browser, server, tmp_path):
+    from .test_organiser_screens import create_user, log_in
+
+    create_user(server, tmp_path, "coach")
+    laptop = log_in(browser, server, LAPTOP, "coach")
+    laptop.goto(f"{server.base}/o/coaching/")
+    laptop.click("[data-test=create-set]")  # a copy of the default set, to edit
+    laptop.goto(f"{server.base}/o/")
+    laptop.click("[data-test=new-workshop]")
+    laptop.click("[data-test=create]")
+    field = laptop.locator("[data-test=coaching-set]")
+    expect(field).to_be_visible()
+    choice = field.locator("select")
+    expect(choice.locator("option")).to_have_count(2)
+    choice.select_option(index=1)
+    laptop.click("[data-test=save]")
+    expect(laptop.locator("[data-test=flash]")).to_have_text("Saved.")
+    expect(laptop.locator("[data-test=coaching-set] select option:checked")).not_to_have_attribute(
+        "value", ""
+    )
+    field.scroll_into_view_if_needed()
+    shot(laptop, "h1-organiser-coaching-set-1366x900")
+    assert_accessible(laptop)
+    laptop.set_viewport_size({"width": 320, "height": 568})
+    field.scroll_into_view_if_needed()
+    assert not laptop.evaluate(FIT_PROBLEMS, 320)
+    shot(laptop, "h1-organiser-coaching-set-320px")

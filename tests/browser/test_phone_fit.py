@@ -188,6 +188,14 @@ def test_every_phone_screen_fits_from_320px_at_double_text(browser, server):
     expect(phone.locator("[data-test=phase]")).to_contain_text("zorgzame buurten")
     check_fit(phone, "lobby")
 
+    start_phase(facilitator, "a self-scan of our neighbourhood")
+    expect(phone.locator("[data-test=selfscan-title]").first).to_have_text(
+        "Verbinding tussen bewoners"
+    )
+    phone.locator("[data-test=selfscan-score][data-score='4']").first.click()
+    expect(phone.locator("[data-test=selfscan-status]").first).to_have_text("Opgeslagen")
+    check_fit(phone, "selfscan")
+
     start_phase(facilitator, "World Café")
     facilitator.click("[data-test=start]")
     expect(phone.locator("[data-test=timer]")).to_have_text(re.compile(r"^\d+:\d\d$"))

@@ -304,7 +304,8 @@ def _workshop_page(
 def _card_sets(session: Session, user: User) -> list[tuple[str, str]]:
     """The coaching phase's card sets to choose from: the default, then the organiser's."""
     lang = str(get_locale() or "en")
-    default = cards.text_in(cards.default_set()["name"], lang)
+    # The shipped set said apart: a set started from it has the same name until edited.
+    default = gettext("The shipped default set, as it is")
     mine = [(str(s.id), cards.text_in(s.name, lang)) for s in cards.owned_sets(session, user.id)]
     return [("", default), *mine]
 
