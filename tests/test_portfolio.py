@@ -236,8 +236,9 @@ def _text(response) -> str:  # type: ignore[no-untyped-def]
     return response.get_data(as_text=True)
 
 
-def test_the_portfolio_shows_the_coachs_projects_side_by_side(app: Flask, helpers: Helpers):
-    ids = _seed(helpers)
+def test_the_portfolio_shows_the_coachs_projects_side_by_side(app_any_store: Flask):
+    app = app_any_store
+    ids = _seed(Helpers(app))
     page = _text(_browser(app, ids["alice"]).get("/o/portfolio?lang=nl"))
     assert page.count('data-test="portfolio-project"') == 2
     assert "Kiel" in page and "Noord" in page
@@ -261,8 +262,10 @@ def test_one_project_over_time_with_its_workshops_harvest(app: Flask, helpers: H
     assert client.get("/o/projects/999999").status_code == 404
 
 
-def test_the_programme_is_aggregate_only_over_every_coach(app: Flask, helpers: Helpers):
-    ids = _seed(helpers)
+def test_the_programme_is_aggregate_only_over_every_coach(app_any_store: Flask):
+    """On SQLite and PostgreSQL: the grouped reads agree."""
+    app = app_any_store
+    ids = _seed(Helpers(app))
     page = _text(_browser(app, ids["bob"]).get("/o/programme?lang=en"))
     # Four projects, seven workshops; "Solitude" named in two projects' workshops.
     assert "<dd>4</dd>" in page and "<dd>7</dd>" in page
