@@ -88,6 +88,12 @@ def test_first_and_latest_scan_and_the_change_per_area():
     assert [row.key for row in view.areas] == ["connection", "access"]  # the set's order
 
 
+def test_a_score_off_the_scale_is_left_out_rather_than_counted_as_another():
+    answers = scores("connection", 0, 6, 9, 3, 3) + scores("connection", -1)
+    view = project_view(KIEL, [workshop(1, "2026-01-10", answers)], AREAS)
+    assert view.scans == ()  # two answers on the scale: too few to show
+
+
 def test_a_scan_with_no_area_of_three_answers_is_no_scan_at_all():
     view = project_view(KIEL, [workshop(1, "2026-01-10", scores("connection", 1, 5))], AREAS)
     assert view.scans == () and view.first is None and view.areas == ()

@@ -232,3 +232,29 @@ def test_a_forged_project_is_refused_with_a_sentence(app: Flask, helpers: Helper
     assert "Kies een van de projecten van deze workshop uit de lijst." in page
     assert 'value="Mira"' in page
     assert _people(helpers) == []
+
+
+def test_the_server_operator_hands_a_project_to_another_coach(tmp_path, monkeypatch, capsys):
+    from facilitator import cli
+
+    url = f"sqlite:///{tmp_path}/cli.sqlite3"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("FACILITATOR_SESSIONS_DIR", str(tmp_path / "sessions"))
+    monkeypatch.setenv("FACILITATOR_EXPORTS_DIR", str(tmp_path / "exports"))
+    monkeypatch.setenv("FACILITATOR_SECRET_KEY", "cli-test-" + "x" * 32)
+    monkeypatch.setenv("FACILITATOR_ASYNC_MODE", "threading")
+    app = make_app(url, tmp_path)
+    helpers = Helpers(app)
+    alice, bob = _user(helpers, "alice"), _user(helpers, "bob")
+    with helpers.session() as session:
+        kiel = projects.create_project(session, alice, "Kiel", "", ["nl"]).id
+    assert cli.main(["set-coach", str(kiel), " Bob "]) == 0
+    assert "'Kiel' is now coached by 'bob'." in capsys.readouterr().out
+    assert cli.main(["set-coach", "999", "bob"]) == 1
+    assert "no project number 999" in capsys.readouterr().err
+    assert cli.main(["set-coach", str(kiel), "carol"]) == 1
+    assert "no organiser called 'carol'" in capsys.readouterr().err
+    assert _projects(helpers) == [("Kiel", "", "nl", bob)]
+    assert _browser(app, alice).get(f"/o/projects/{kiel}").status_code == 404
+    assert _browser(app, bob).get(f"/o/projects/{kiel}").status_code == 200
+    close_app(app)
