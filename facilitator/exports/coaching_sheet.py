@@ -20,7 +20,8 @@ import matplotlib
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
-from facilitator.coaching.portfolio import AreaRow, ProgrammeView, ProjectView
+from facilitator.coaching.portfolio import AreaRow, ProgrammeArea, ProgrammeView, ProjectView
+from facilitator.coaching.selfscan import AreaProfile
 
 PRODUCER = "Facilitator"
 A4 = (8.27, 11.69)  # inches, portrait
@@ -222,6 +223,12 @@ def render_programme(view: ProgrammeView, language: str, labels: Mapping[str, st
         writer.line(labels["totals"].format(**_totals(view)), colour=MUTED)
         writer.line(labels["aggregate"], size=8, colour=MUTED)
         writer.heading(labels["lowest"])
+        if view.lowest:  # the shown areas as bars: the latest mean, and the mean change
+            rows = [_as_row(area) for area in view.lowest]
+            height = min(0.42, 0.05 * len(rows) + 0.03)
+            top = writer.y - LINE * 0.3
+            _bars(writer.figure, rows, language, labels, top - height, top)
+            writer.y = top - height - LINE * 1.5
         lowest = [
             f"{_text_in(a.titles, language) or a.key}: {_number(a.mean or 0, language)}"
             f" ({_count(labels, 'projects', a.projects, language)})"
@@ -243,6 +250,12 @@ def render_programme(view: ProgrammeView, language: str, labels: Mapping[str, st
         ]
         writer.items(themes or [labels["none"]], labels["more"])
         return _pdf(pages[:2])
+
+
+def _as_row(area: ProgrammeArea) -> AreaRow:
+    """A programme area drawn as a project's area is: its mean as the latest bar."""
+    mean = AreaProfile(area.key, area.answers, area.shown, area.mean, None, ())
+    return AreaRow(area.key, area.titles, None, mean, area.mean_change)
 
 
 def _totals(view: ProgrammeView) -> dict[str, Any]:
