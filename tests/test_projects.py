@@ -132,17 +132,25 @@ def test_a_coach_adds_and_edits_a_project_and_sees_only_their_own(app: Flask, he
         ({"name": "Kiel", "languages": ["xx"]}, "Vink Nederlands, Frans of Engels aan"),
     ],
 )
+@pytest.mark.parametrize("form_of", ["new", "edit"])
 def test_a_bad_project_form_says_why_in_the_readers_language_and_keeps_what_was_typed(
-    app: Flask, helpers: Helpers, form: dict, sentence: str
+    app: Flask, helpers: Helpers, form: dict, sentence: str, form_of: str
 ):
-    client = _browser(app, _user(helpers, "alice"))
-    refused = client.post("/o/projects/new?lang=nl", data=form)
+    alice = _user(helpers, "alice")
+    client = _browser(app, alice)
+    url = "/o/projects/new"
+    if form_of == "edit":
+        with helpers.session() as session:
+            made = projects.create_project(session, alice, "Oud", "Gent", ["fr"])
+        url = f"/o/projects/{made.id}/edit"
+    before = _projects(helpers)
+    refused = client.post(f"{url}?lang=nl", data=form)
     assert refused.status_code == 400
     page = _text(refused)
     assert sentence in page
     if form.get("municipality") == "Gent":
         assert 'value="Gent"' in page
-    assert _projects(helpers) == []
+    assert _projects(helpers) == before  # nothing made, nothing changed
 
 
 def test_the_workshop_page_links_projects_and_refuses_another_coachs(app: Flask, helpers: Helpers):
