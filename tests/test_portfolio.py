@@ -281,3 +281,33 @@ def test_the_programme_is_aggregate_only_over_every_coach(app_any_store: Flask):
     # moved: Kiel +1.7, Molenbeek -1.0, Anderlecht +2.0.
     assert "3.6" in page and "+0.9" in page and "Connection among residents" in page
     assert "Accessible care" not in page and "neighbourhood as a place" not in page.lower()
+
+
+def test_a_workshop_without_a_dot_vote_shows_the_themes_its_wall_last_showed(
+    app: Flask, helpers: Helpers
+):
+    import json
+
+    from facilitator.web.jobs.wall import wall_path
+
+    ids = _seed(helpers)
+    with helpers.session() as session:
+        day = PastDay("Kiel in oktober", "2026-10-01", scan={"connection": [3, 3, 3]})
+        workshop = add_past_workshop(session, ids["alice"], [ids["kiel"]], day)
+        workshop_id = workshop.id
+    drawn = wall_path(app, workshop_id, "d" * 32)
+    drawn.parent.mkdir(parents=True, exist_ok=True)
+    drawn.write_bytes(b"png")
+    wall = {
+        "digest": "d" * 32,
+        "themes": [
+            {
+                "label": "Buurtpunt",
+                "titles": {"nl": "Buurtpunt", "fr": "Point de quartier"},
+                "notes": 7,
+            }
+        ],
+    }
+    (drawn.parent / "latest-all.json").write_text(json.dumps(wall))
+    page = _text(_browser(app, ids["alice"]).get(f"/o/projects/{ids['kiel']}?lang=fr"))
+    assert "Point de quartier" in page

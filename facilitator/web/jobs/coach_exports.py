@@ -22,11 +22,17 @@ from facilitator.store.files import write_atomically
 from facilitator.store.models import ExportJob, utcnow
 from facilitator.web.extensions import socketio
 from facilitator.web.jobs import exports
+from facilitator.web.jobs.wall import latest_workshop_wall
 from facilitator.web.work import unit_of_work
 
 SHEET, PROGRAMME = "coaching_sheet", "programme"
 FORMATS = {SHEET: ("pdf",), PROGRAMME: ("pdf", "csv")}
 MIMETYPES = exports.MIMETYPES | {"csv": "text/csv; charset=utf-8"}
+
+
+def wall_themes(app: Flask) -> portfolio.WallThemes:
+    """A workshop's latest harvest wall's themes (none where no wall was drawn)."""
+    return lambda workshop_id: (latest_workshop_wall(app, workshop_id) or {}).get("themes", [])
 
 
 def coach_labels() -> dict[str, str]:
@@ -150,10 +156,12 @@ def _run(app: Flask, job_id: int) -> None:
         labels = coach_labels()
     with unit_of_work(app) as session:
         if job.kind == SHEET:
-            view: Any = portfolio.one_project(session, owner_id, int(options["project"]), language)
+            project_id = int(options["project"])
+            walls = wall_themes(app)
+            view: Any = portfolio.one_project(session, owner_id, project_id, language, walls)
             title = view.project.name
         else:
-            view = portfolio.programme(session, language)
+            view = portfolio.programme(session, language, wall_themes(app))
             title = labels["programme"]
     exports.update(app, job_id, step="drawing", progress=50)
     data = exports.in_worker(app, make_coach_export, job.kind, options, view, labels)
