@@ -1,4 +1,4 @@
-"""The `facilitator` command: migrate, serve, demo, plan, create-user.
+"""The `facilitator` command: migrate, serve, demo, plan, create-user, set-coach.
 
 Only standard-library imports at module level: a server command must monkey-patch
 (facilitator.green) before Flask, SQLAlchemy or psycopg are loaded.
@@ -39,6 +39,11 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="read the password from the first line of standard input (for scripts)",
     )
+    set_coach = commands.add_parser(
+        "set-coach", help="hand a neighbourhood project to another organiser, its new coach"
+    )
+    set_coach.add_argument("project", type=int, help="the project's number (in its /o/ address)")
+    set_coach.add_argument("username", help="the organiser who coaches it from now on")
     restore = commands.add_parser(
         "import", help="re-create a workshop from an archive (.zip or workshop.json)"
     )
@@ -70,6 +75,8 @@ def main(argv: list[str] | None = None) -> int:
         return _create_user(args)
     if args.command == "import":
         return _import_archive(args)
+    if args.command == "set-coach":
+        return _set_coach(args)
     if args.command in {"serve", "demo"}:
         from facilitator.green import patch
 
@@ -128,6 +135,34 @@ def _create_user(args: argparse.Namespace) -> int:
     finally:
         engine.dispose()
     print(f"Organiser {name!r} created. Log in at /o/login.")
+    return 0
+
+
+def _set_coach(args: argparse.Namespace) -> int:
+    """Hand a project to another organiser (the app has no administrators to do it)."""
+    from facilitator.errors import DomainError
+    from facilitator.organise.projects import hand_over
+    from facilitator.store.db import migrate
+    from facilitator.web.app import create_app
+    from facilitator.web.work import unit_of_work
+
+    app = create_app()
+    engine = app.extensions["facilitator.engine"]
+    migrate(engine)
+    reasons = {
+        "unknown_project": f"There is no project number {args.project}.",
+        "unknown_user": f"There is no organiser called {args.username!r}.",
+    }
+    try:
+        with unit_of_work(app) as session:
+            project, coach = hand_over(session, args.project, args.username)
+            said = f"{project.name!r} is now coached by {coach.username!r}."
+    except DomainError as exc:
+        print(reasons.get(exc.code, exc.code), file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    print(said)
     return 0
 
 
@@ -222,12 +257,14 @@ def _schedule_full_collections(socketio: Any) -> None:
 
 def _start_demo(app: Any, bots: int) -> None:
     from facilitator.organise.demo import DEMO_ORGANISER, demo_organiser, load_demo
+    from facilitator.organise.demo.history import demo_portfolio
     from facilitator.web.bots import start_bots
     from facilitator.web.work import unit_of_work
 
     with unit_of_work(app) as session:
         links = load_demo(session)
         password = demo_organiser(session, links.join_code)
+        demo_portfolio(session, links.join_code)
     base = app.config["PUBLIC_URL"]
     code = links.join_code
     print("Facilitator is running the demo workshop.", flush=True)

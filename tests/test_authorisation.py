@@ -211,6 +211,23 @@ HTTP_ROUTES: dict[tuple[str, str], tuple[str, ...]] = {
         ("login", "login", "login", "login", "200",   "login", "login", "login", "404"),
     ("GET", "/o/programme"):
         ("login", "login", "login", "login", "200",   "login", "login", "login", "200"),
+    # A coach's exports (JSON): the sheet of THIS organiser's project, the programme's.
+    ("GET", "/o/projects/<int:project_id>/exports"):
+        ("403",   "403",   "403",   "403",   "200",   "403",   "403",   "403",   "404"),
+    ("POST", "/o/projects/<int:project_id>/exports"):
+        ("403",   "403",   "403",   "403",   "400",   "403",   "403",   "403",   "404"),
+    ("GET", "/o/projects/<int:project_id>/exports/<int:job_id>"):
+        ("403",   "403",   "403",   "403",   "200",   "403",   "403",   "403",   "404"),
+    ("GET", "/o/projects/<int:project_id>/exports/<int:job_id>/download"):
+        ("403",   "403",   "403",   "403",   "200",   "403",   "403",   "403",   "404"),
+    ("GET", "/o/programme/exports"):
+        ("403",   "403",   "403",   "403",   "200",   "403",   "403",   "403",   "200"),
+    ("POST", "/o/programme/exports"):
+        ("403",   "403",   "403",   "403",   "400",   "403",   "403",   "403",   "400"),
+    ("GET", "/o/programme/exports/<int:job_id>"):
+        ("403",   "403",   "403",   "403",   "200",   "403",   "403",   "403",   "404"),
+    ("GET", "/o/programme/exports/<int:job_id>/download"):
+        ("403",   "403",   "403",   "403",   "200",   "403",   "403",   "403",   "404"),
 }
 # fmt: on
 
@@ -236,6 +253,8 @@ class World:
     card_set_id: int = 0
     draw_id: int = 0  # a card drawn in THIS workshop's coaching phase
     project_id: int = 0
+    sheet_job_id: int = 0
+    programme_job_id: int = 0
 
     def session(self):  # type: ignore[no-untyped-def]
         return self.helpers.session()
@@ -340,6 +359,29 @@ def build_world(app: Flask, photo: bool = True) -> World:
         world.card_set_id = cards.create_set(session, workshop.owner_id, cards.DEFAULT).id
         project = projects.create_project(session, workshop.owner_id, "Kiel", "Antwerpen", ["nl"])
         world.project_id = project.id
+        coach_jobs = [
+            ExportJob(
+                owner_id=workshop.owner_id,
+                kind=kind,
+                options=options,
+                key=f"authorisation-{kind}",
+                status="done",
+                step="done",
+                progress=100,
+                filename=f"{kind}.pdf",
+            )
+            for kind, options in (
+                ("coaching_sheet", {"project": str(project.id), "language": "en"}),
+                ("programme", {"format": "pdf", "language": "en"}),
+            )
+        ]
+        session.add_all(coach_jobs)
+        session.flush()
+        world.sheet_job_id, world.programme_job_id = coach_jobs[0].id, coach_jobs[1].id
+        coach_folder = Path(app.config["EXPORTS_DIR"]) / f"coach-{workshop.owner_id}"
+        coach_folder.mkdir(parents=True, exist_ok=True)
+        for job in coach_jobs:
+            (coach_folder / f"{job.kind}.pdf").write_bytes(b"%PDF-1.4 authorisation")
     folder = Path(app.config["EXPORTS_DIR"]) / str(world.this_id)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "report.html").write_text("<p>report</p>")
@@ -641,6 +683,7 @@ def http_request(world: World, method: str, rule: str) -> tuple[str, dict[str, A
     code = world.this.join_code
     wrong_secret = "not-the-secret-" + "x" * 8
     table = str(world.tables["part"])
+    sheets = f"/o/projects/{world.project_id}/exports"
     requests: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {
         ("GET", "/"): ("/", {}),
         ("GET", "/healthz"): ("/healthz", {}),
@@ -710,6 +753,32 @@ def http_request(world: World, method: str, rule: str) -> tuple[str, dict[str, A
         ("GET", "/o/portfolio"): ("/o/portfolio", {}),
         ("GET", "/o/projects/<int:project_id>"): (f"/o/projects/{world.project_id}", {}),
         ("GET", "/o/programme"): ("/o/programme", {}),
+        ("GET", "/o/projects/<int:project_id>/exports"): (f"{sheets}", {}),
+        ("POST", "/o/projects/<int:project_id>/exports"): (
+            f"{sheets}",
+            {"json": {"kind": "coaching_sheet", "options": {"language": "xx"}}},
+        ),
+        ("GET", "/o/projects/<int:project_id>/exports/<int:job_id>"): (
+            f"{sheets}/{world.sheet_job_id}",
+            {},
+        ),
+        ("GET", "/o/projects/<int:project_id>/exports/<int:job_id>/download"): (
+            f"{sheets}/{world.sheet_job_id}/download",
+            {},
+        ),
+        ("GET", "/o/programme/exports"): ("/o/programme/exports", {}),
+        ("POST", "/o/programme/exports"): (
+            "/o/programme/exports",
+            {"json": {"kind": "programme", "options": {"format": "xls"}}},
+        ),
+        ("GET", "/o/programme/exports/<int:job_id>"): (
+            f"/o/programme/exports/{world.programme_job_id}",
+            {},
+        ),
+        ("GET", "/o/programme/exports/<int:job_id>/download"): (
+            f"/o/programme/exports/{world.programme_job_id}/download",
+            {},
+        ),
     }
     return requests[(method, rule)]
 

@@ -120,3 +120,30 @@ def test_restarting_after_a_round_began_gives_a_fresh_demo_workshop(app):
         second = load_demo(s)
         assert second.join_code != first.join_code
         assert get_by_code(s, first.join_code) is not None  # the old one is kept
+
+
+def test_the_demo_organiser_coaches_projects_with_a_history(app):
+    from facilitator.organise import portfolio
+    from facilitator.organise.demo import demo_organiser
+    from facilitator.organise.demo.history import demo_portfolio
+
+    factory = app.extensions["facilitator.sessions"]
+    with session_scope(factory) as s:
+        links = load_demo(s)
+        demo_organiser(s, links.join_code)
+        demo_portfolio(s, links.join_code)
+        demo_portfolio(s, links.join_code)  # a restart adds nothing twice
+    with session_scope(factory) as s:
+        owner = get_by_code(s, links.join_code).owner_id
+        views = portfolio.coach_portfolio(s, owner, "nl")
+        assert [v.project.name for v in views] == [
+            "Quartier solidaire Molenbeek",
+            "Zorgzame buurt Kiel",
+            "Zorgzame buurt Rabot",
+        ]
+        kiel = views[1]
+        assert len(kiel.workshops) == 4 and len(kiel.scans) == 3  # the live one: no scan yet
+        assert links.join_code in [w.code for w in kiel.workshops]
+        assert all(row.change is not None for row in kiel.areas)
+        programme = portfolio.programme(s, "nl")
+        assert programme.lowest and programme.moving and programme.themes

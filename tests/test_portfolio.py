@@ -88,6 +88,12 @@ def test_first_and_latest_scan_and_the_change_per_area():
     assert [row.key for row in view.areas] == ["connection", "access"]  # the set's order
 
 
+def test_a_score_off_the_scale_is_left_out_rather_than_counted_as_another():
+    answers = scores("connection", 0, 6, 9, 3, 3) + scores("connection", -1)
+    view = project_view(KIEL, [workshop(1, "2026-01-10", answers)], AREAS)
+    assert view.scans == ()  # two answers on the scale: too few to show
+
+
 def test_a_scan_with_no_area_of_three_answers_is_no_scan_at_all():
     view = project_view(KIEL, [workshop(1, "2026-01-10", scores("connection", 1, 5))], AREAS)
     assert view.scans == () and view.first is None and view.areas == ()
@@ -236,8 +242,9 @@ def _text(response) -> str:  # type: ignore[no-untyped-def]
     return response.get_data(as_text=True)
 
 
-def test_the_portfolio_shows_the_coachs_projects_side_by_side(app: Flask, helpers: Helpers):
-    ids = _seed(helpers)
+def test_the_portfolio_shows_the_coachs_projects_side_by_side(app_any_store: Flask):
+    app = app_any_store
+    ids = _seed(Helpers(app))
     page = _text(_browser(app, ids["alice"]).get("/o/portfolio?lang=nl"))
     assert page.count('data-test="portfolio-project"') == 2
     assert "Kiel" in page and "Noord" in page
@@ -261,8 +268,10 @@ def test_one_project_over_time_with_its_workshops_harvest(app: Flask, helpers: H
     assert client.get("/o/projects/999999").status_code == 404
 
 
-def test_the_programme_is_aggregate_only_over_every_coach(app: Flask, helpers: Helpers):
-    ids = _seed(helpers)
+def test_the_programme_is_aggregate_only_over_every_coach(app_any_store: Flask):
+    """On SQLite and PostgreSQL: the grouped reads agree."""
+    app = app_any_store
+    ids = _seed(Helpers(app))
     page = _text(_browser(app, ids["bob"]).get("/o/programme?lang=en"))
     # Four projects, seven workshops; "Solitude" named in two projects' workshops.
     assert "<dd>4</dd>" in page and "<dd>7</dd>" in page
@@ -272,3 +281,33 @@ def test_the_programme_is_aggregate_only_over_every_coach(app: Flask, helpers: H
     # moved: Kiel +1.7, Molenbeek -1.0, Anderlecht +2.0.
     assert "3.6" in page and "+0.9" in page and "Connection among residents" in page
     assert "Accessible care" not in page and "neighbourhood as a place" not in page.lower()
+
+
+def test_a_workshop_without_a_dot_vote_shows_the_themes_its_wall_last_showed(
+    app: Flask, helpers: Helpers
+):
+    import json
+
+    from facilitator.web.jobs.wall import wall_path
+
+    ids = _seed(helpers)
+    with helpers.session() as session:
+        day = PastDay("Kiel in oktober", "2026-10-01", scan={"connection": [3, 3, 3]})
+        workshop = add_past_workshop(session, ids["alice"], [ids["kiel"]], day)
+        workshop_id = workshop.id
+    drawn = wall_path(app, workshop_id, "d" * 32)
+    drawn.parent.mkdir(parents=True, exist_ok=True)
+    drawn.write_bytes(b"png")
+    wall = {
+        "digest": "d" * 32,
+        "themes": [
+            {
+                "label": "Buurtpunt",
+                "titles": {"nl": "Buurtpunt", "fr": "Point de quartier"},
+                "notes": 7,
+            }
+        ],
+    }
+    (drawn.parent / "latest-all.json").write_text(json.dumps(wall))
+    page = _text(_browser(app, ids["alice"]).get(f"/o/projects/{ids['kiel']}?lang=fr"))
+    assert "Point de quartier" in page

@@ -132,17 +132,25 @@ def test_a_coach_adds_and_edits_a_project_and_sees_only_their_own(app: Flask, he
         ({"name": "Kiel", "languages": ["xx"]}, "Vink Nederlands, Frans of Engels aan"),
     ],
 )
+@pytest.mark.parametrize("form_of", ["new", "edit"])
 def test_a_bad_project_form_says_why_in_the_readers_language_and_keeps_what_was_typed(
-    app: Flask, helpers: Helpers, form: dict, sentence: str
+    app: Flask, helpers: Helpers, form: dict, sentence: str, form_of: str
 ):
-    client = _browser(app, _user(helpers, "alice"))
-    refused = client.post("/o/projects/new?lang=nl", data=form)
+    alice = _user(helpers, "alice")
+    client = _browser(app, alice)
+    url = "/o/projects/new"
+    if form_of == "edit":
+        with helpers.session() as session:
+            made = projects.create_project(session, alice, "Oud", "Gent", ["fr"])
+        url = f"/o/projects/{made.id}/edit"
+    before = _projects(helpers)
+    refused = client.post(f"{url}?lang=nl", data=form)
     assert refused.status_code == 400
     page = _text(refused)
     assert sentence in page
     if form.get("municipality") == "Gent":
         assert 'value="Gent"' in page
-    assert _projects(helpers) == []
+    assert _projects(helpers) == before  # nothing made, nothing changed
 
 
 def test_the_workshop_page_links_projects_and_refuses_another_coachs(app: Flask, helpers: Helpers):
@@ -232,3 +240,29 @@ def test_a_forged_project_is_refused_with_a_sentence(app: Flask, helpers: Helper
     assert "Kies een van de projecten van deze workshop uit de lijst." in page
     assert 'value="Mira"' in page
     assert _people(helpers) == []
+
+
+def test_the_server_operator_hands_a_project_to_another_coach(tmp_path, monkeypatch, capsys):
+    from facilitator import cli
+
+    url = f"sqlite:///{tmp_path}/cli.sqlite3"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("FACILITATOR_SESSIONS_DIR", str(tmp_path / "sessions"))
+    monkeypatch.setenv("FACILITATOR_EXPORTS_DIR", str(tmp_path / "exports"))
+    monkeypatch.setenv("FACILITATOR_SECRET_KEY", "cli-test-" + "x" * 32)
+    monkeypatch.setenv("FACILITATOR_ASYNC_MODE", "threading")
+    app = make_app(url, tmp_path)
+    helpers = Helpers(app)
+    alice, bob = _user(helpers, "alice"), _user(helpers, "bob")
+    with helpers.session() as session:
+        kiel = projects.create_project(session, alice, "Kiel", "", ["nl"]).id
+    assert cli.main(["set-coach", str(kiel), " Bob "]) == 0
+    assert "'Kiel' is now coached by 'bob'." in capsys.readouterr().out
+    assert cli.main(["set-coach", "999", "bob"]) == 1
+    assert "no project number 999" in capsys.readouterr().err
+    assert cli.main(["set-coach", str(kiel), "carol"]) == 1
+    assert "no organiser called 'carol'" in capsys.readouterr().err
+    assert _projects(helpers) == [("Kiel", "", "nl", bob)]
+    assert _browser(app, alice).get(f"/o/projects/{kiel}").status_code == 404
+    assert _browser(app, bob).get(f"/o/projects/{kiel}").status_code == 200
+    close_app(app)

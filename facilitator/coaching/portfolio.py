@@ -211,6 +211,8 @@ def scan_point(
     """The project's self-scan in this workshop, or None when no area can be shown."""
     counts: dict[str, list[int]] = {}
     for answer in answers_for(project_id, workshop):
+        if not LOWEST <= answer.score <= HIGHEST:
+            continue  # never stored (the phase checks), but a bad row must not shift counts
         row = counts.setdefault(answer.area_key, [0] * HIGHEST)
         row[answer.score - LOWEST] += answer.count
     keys = [k for k in area_order if k in counts] + sorted(set(counts) - set(area_order))

@@ -10,7 +10,7 @@ reads each workshop's key insights and commitments as the exports print them
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import func, select
@@ -185,13 +185,29 @@ def _cards(session: Session, ids: list[int]) -> dict[int, list[CardUse]]:
     return cards
 
 
-def _themes(session: Session, ids: list[int], from_commitments: dict) -> dict[int, list[Theme]]:
+# A workshop's latest harvest wall's themes (the web layer knows where walls are kept):
+# dicts with "label", "titles" and "notes", as the wall shows them.
+WallThemes = Callable[[int], Sequence[dict[str, Any]]]
+
+
+def _themes(
+    session: Session, ids: list[int], from_commitments: dict, wall: WallThemes | None
+) -> dict[int, list[Theme]]:
     """A workshop's themes: those its closed dot-vote offered (weighed by their dots),
-    then those commitments were made on that the vote did not hold."""
+    else those its harvest wall last showed (weighed by their notes); then those
+    commitments were made on that neither holds."""
     themes: dict[int, list[Theme]] = defaultdict(list)
     for workshop_id, ballot in latest_closed_ballots(session, ids).items():
         for label, titles, dots in ballot_themes(ballot):
             themes[workshop_id].append(Theme(label, titles, dots))
+    for workshop_id in ids if wall is not None else ():
+        if themes.get(workshop_id):
+            continue
+        for found in wall(workshop_id):  # type: ignore[misc]
+            titles = {str(k): str(v) for k, v in (found.get("titles") or {}).items() if v}
+            label = str(found.get("label") or next(iter(titles.values()), ""))
+            if label:
+                themes[workshop_id].append(Theme(label, titles, int(found.get("notes") or 0)))
     for workshop_id, labels in from_commitments.items():
         known = {t.label.casefold() for t in themes[workshop_id]}
         known |= {v.casefold() for t in themes[workshop_id] for v in t.titles.values()}
@@ -202,7 +218,11 @@ def _themes(session: Session, ids: list[int], from_commitments: dict) -> dict[in
 
 
 def workshop_records(
-    session: Session, links: dict[int, list[int]], language: str, details: bool = False
+    session: Session,
+    links: dict[int, list[int]],
+    language: str,
+    details: bool = False,
+    wall: WallThemes | None = None,
 ) -> list[WorkshopRecord]:
     """The records of these workshops, read in a fixed number of queries; with `details`
     also each one's key insights and commitments (a few queries per workshop)."""
@@ -213,7 +233,7 @@ def workshop_records(
     commitment_counts, commitment_themes = _commitment_themes(session, ids)
     insight_counts = _insight_counts(session, ids)
     cards = _cards(session, ids)
-    themes = _themes(session, ids, commitment_themes)
+    themes = _themes(session, ids, commitment_themes, wall)
     spoken = _spoken(session, ids)
     records = []
     for workshop in session.scalars(select(Workshop).where(Workshop.id.in_(ids))):
@@ -252,24 +272,33 @@ def _views(projects: Iterable[Project], records: list[WorkshopRecord]) -> list[P
     return [project_view(_record(p), by_project[p.id], order) for p in projects]
 
 
-def coach_portfolio(session: Session, coach_id: int, language: str) -> list[ProjectView]:
+def coach_portfolio(
+    session: Session, coach_id: int, language: str, wall: WallThemes | None = None
+) -> list[ProjectView]:
     """Every project of this coach, over time, side by side (by name)."""
     projects = coached_projects(session, coach_id)
     links = _links(session, [p.id for p in projects])
-    return _views(projects, workshop_records(session, links, language))
+    return _views(projects, workshop_records(session, links, language, wall=wall))
 
 
-def one_project(session: Session, coach_id: int, project_id: int, language: str) -> ProjectView:
+def one_project(
+    session: Session,
+    coach_id: int,
+    project_id: int,
+    language: str,
+    wall: WallThemes | None = None,
+) -> ProjectView:
     """One of this coach's projects with every workshop's insights and commitments;
     another coach's project is unknown (DomainError `unknown_project`)."""
     project = coached_project(session, coach_id, project_id)
     links = _links(session, [project.id])
-    return _views([project], workshop_records(session, links, language, details=True))[0]
+    records = workshop_records(session, links, language, details=True, wall=wall)
+    return _views([project], records)[0]
 
 
-def programme(session: Session, language: str) -> ProgrammeView:
+def programme(session: Session, language: str, wall: WallThemes | None = None) -> ProgrammeView:
     """Every project of the programme, in aggregate only."""
     projects = list(session.scalars(select(Project).order_by(Project.id)))
     links = _links(session, [p.id for p in projects])
-    records = workshop_records(session, links, language)
+    records = workshop_records(session, links, language, wall=wall)
     return programme_view(_views(projects, records), records, area_order())

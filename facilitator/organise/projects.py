@@ -1,9 +1,10 @@
 """Neighbourhood projects and their coaches, and the workshops that took part for them.
 
 No Flask here. A project belongs to the organiser account that created it: that account
-is its coach (the app has no administrators who could hand a project to someone else).
-A coach sees and changes only their own projects; another coach's project is unknown to
-them, as if it did not exist.
+is its coach. The app has no administrators: whoever runs the server hands a project to
+another coach on the command line (`facilitator set-coach`, `hand_over`). A coach sees
+and changes only their own projects; another coach's project is unknown to them, as if
+it did not exist.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from facilitator.errors import DomainError
-from facilitator.store.models import Project, Workshop, WorkshopProject
+from facilitator.organise.users import normalise_username
+from facilitator.store.models import Project, User, Workshop, WorkshopProject
 
 LANGUAGES = ("nl", "fr", "en")
 NAME_MAX = 120
@@ -64,6 +66,21 @@ def update_project(
         name, municipality, languages
     )
     session.flush()
+
+
+def hand_over(session: Session, project_id: int, username: str) -> tuple[Project, User]:
+    """Make the organiser of this username the project's coach (a coach who leaves the
+    programme hands their projects on); the workshops stay linked."""
+    project = session.get(Project, project_id)
+    if project is None:
+        raise DomainError("unknown_project")
+    name = normalise_username(username)
+    coach = session.scalar(select(User).where(User.username == name))
+    if coach is None:
+        raise DomainError("unknown_user")
+    project.coach_id = coach.id
+    session.flush()
+    return project, coach
 
 
 def coached_projects(session: Session, coach_id: int) -> list[Project]:

@@ -191,6 +191,7 @@ ERROR_MESSAGES = {
     "bad_municipality": lazy_gettext("A municipality can be at most 120 characters."),
     "bad_project_languages": lazy_gettext("Tick one or more of Dutch, French and English."),
     "too_many_projects": lazy_gettext("A workshop can take part for at most 20 projects."),
+    "unknown_user": lazy_gettext("There is no organiser with this name."),
     # Exports (poster, report, archive).
     "bad_export": lazy_gettext("Choose one of the offered exports and its options."),
     "unknown_export": lazy_gettext("There is no such export for this workshop."),

@@ -30,7 +30,10 @@
     if (job.kind === "report") {
       return [strings.reports[o.format] || o.format, (o.language || "").toUpperCase()].filter(Boolean).join(" · ");
     }
-    if (job.kind !== "poster") return strings.kinds[job.kind] || job.kind;
+    if (job.kind !== "poster") {
+      const name = strings.kinds[`${job.kind}:${o.format}`] || strings.kinds[job.kind] || job.kind;
+      return [name, (o.language || "").toUpperCase()].filter(Boolean).join(" · ");
+    }
     const orientation = strings.orientations[o.orientation] || o.orientation;
     const parts = [strings.kinds.poster, o.size, orientation, strings.formats[o.format] || o.format];
     if (o.language) parts.push(o.language.toUpperCase());

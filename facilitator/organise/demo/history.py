@@ -169,3 +169,100 @@ def _add_insights(
                 created_at=created,
             )
         )
+
+
+# --- the demo's portfolio -----------------------------------------------------------------
+
+DEMO_THEMES = {
+    "loneliness": ("Eenzaamheid", {"nl": "Eenzaamheid", "fr": "Solitude", "en": "Loneliness"}),
+    "transport": ("Mobiliteit", {"nl": "Mobiliteit", "fr": "Mobilité", "en": "Getting around"}),
+    "carers": (
+        "Mantelzorgers ontlasten",
+        {"nl": "Mantelzorgers ontlasten", "fr": "Soulager les aidants", "en": "Relief for carers"},
+    ),
+    "meeting": (
+        "Een plek om elkaar te ontmoeten",
+        {
+            "nl": "Een plek om elkaar te ontmoeten",
+            "fr": "Un lieu de rencontre",
+            "en": "A place to meet",
+        },
+    ),
+}
+# name, municipality, languages, language of its days, self-scan levels per day (one per area)
+DEMO_PROJECTS = [
+    ("Zorgzame buurt Kiel", "Antwerpen", ["nl", "fr"], "nl", [2.0, 2.7, 3.4]),
+    ("Quartier solidaire Molenbeek", "Molenbeek-Saint-Jean", ["fr", "nl"], "fr", [2.4, 3.0]),
+    ("Zorgzame buurt Rabot", "Gent", ["nl"], "nl", [3.0, 2.8]),
+]
+DEMO_DAYS = ["2026-02-12", "2026-05-20", "2026-10-08"]
+DEMO_TEXTS = {
+    "nl": {
+        "insights": [
+            "Buren willen helpen maar weten niet bij wie ze moeten aankloppen",
+            "Het buurthuis is de plek waar zorg en welzijn elkaar vinden",
+        ],
+        "commitments": [
+            ("Ik bel elke week mijn oudere buurvrouw", "Eenzaamheid"),
+            ("Ik start een buurtkoffie op zaterdag", "Een plek om elkaar te ontmoeten"),
+            ("Wij brengen het vervoer naar de dokter in kaart", "Mobiliteit"),
+        ],
+    },
+    "fr": {
+        "insights": [
+            "Les aidants proches ont besoin de répit et de relais dans le quartier",
+            "La maison de quartier fait le lien entre les services et les habitants",
+        ],
+        "commitments": [
+            ("Je rends visite à un voisin isolé chaque semaine", "Solitude"),
+            ("Nous organisons une permanence pour les aidants", "Soulager les aidants"),
+        ],
+    },
+}
+
+
+def _demo_scores(level: float, offset: int, people: int = 9) -> list[int]:
+    """People's scores around a level, spread as a room spreads (1 to 5, deterministic)."""
+    steps = (-1, 0, 0, 1, 0, -1, 1, 0, 2, -2)
+    return [max(1, min(5, round(level + steps[(i + offset) % len(steps)]))) for i in range(people)]
+
+
+def demo_portfolio(session: Session, live_code: str) -> None:
+    """The demo workshop's organiser coaches three projects with past workshops (made
+    once), the live demo workshop taking part for the first: `make demo` shows a
+    portfolio, a project over time and the programme."""
+    from facilitator.organise.projects import coached_projects, create_project
+
+    live = session.scalar(select(Workshop).where(Workshop.join_code == live_code))
+    if live is None or live.owner_id is None:
+        return
+    coach_id = live.owner_id
+    if not coached_projects(session, coach_id):
+        areas = list(_area_titles())
+        for name, place, languages, language, levels in DEMO_PROJECTS:
+            project = create_project(session, coach_id, name, place, languages)
+            for index, level in enumerate(levels):
+                themes = ["loneliness", "transport"] if index % 2 == 0 else ["carers", "meeting"]
+                texts = DEMO_TEXTS[language]
+                day = PastDay(
+                    title=f"{name}: {index + 1}",
+                    held_on=DEMO_DAYS[index],
+                    language=language,
+                    scan={
+                        key: _demo_scores(level + (a % 3 - 1) * 0.4, a + index)
+                        for a, key in enumerate(areas)
+                    },
+                    themes=[(*DEMO_THEMES[key], 4 - n) for n, key in enumerate(themes)],
+                    insights=texts["insights"],
+                    commitments=texts["commitments"],
+                    cards=[(areas[index % len(areas)], index), (areas[-1], 0)],
+                )
+                add_past_workshop(session, coach_id, [project.id], day)
+    first = next(
+        (p for p in coached_projects(session, coach_id) if p.name == DEMO_PROJECTS[0][0]), None
+    )
+    if first is None:
+        return
+    if session.get(WorkshopProject, {"workshop_id": live.id, "project_id": first.id}) is None:
+        session.add(WorkshopProject(workshop_id=live.id, project_id=first.id))
+    session.flush()

@@ -222,18 +222,29 @@ def any_running() -> bool:
         return bool(_running_jobs)
 
 
-def run_job(app: Flask, job_id: int) -> None:
-    """The background task: collect, analyse and draw in a worker, write; never raises."""
+def track(job_id: int) -> None:
+    """Count a job as running in this process from now (before its task starts)."""
     with _running_lock:
         _running_jobs.add(job_id)
+
+
+def run_job(app: Flask, job_id: int) -> None:
+    """The background task: collect, analyse and draw in a worker, write; never raises."""
+    run_tracked(app, job_id, _run)
+
+
+def run_tracked(app: Flask, job_id: int, work: Callable[[Flask, int], None]) -> None:
+    """Run a job's `work` as a background task: a failure is recorded on the job (for the
+    organiser), never raised; the job counts as running in this process meanwhile."""
+    track(job_id)
     try:
         with app.app_context():
             try:
-                _run(app, job_id)
+                work(app, job_id)
             except Exception as exc:  # noqa: BLE001  (recorded on the job, for the organiser)
                 app.logger.exception("export job %s failed", job_id)
                 code = exc.code if isinstance(exc, DomainError) else "export_failed"
-                _update(
+                update(
                     app, job_id, status="failed", step="failed", error=code, finished_at=utcnow()
                 )
     finally:
@@ -242,7 +253,7 @@ def run_job(app: Flask, job_id: int) -> None:
 
 
 def _run(app: Flask, job_id: int) -> None:
-    job = _update(app, job_id, status="running", step="collecting", progress=10)
+    job = update(app, job_id, status="running", step="collecting", progress=10)
     if job is None:
         return  # the workshop was deleted meanwhile
     kind, options, workshop_id = job.kind, dict(job.options), job.workshop_id
@@ -251,8 +262,8 @@ def _run(app: Flask, job_id: int) -> None:
     if kind == "archive":
         with unit_of_work(app) as session:
             workshop = _workshop(session, workshop_id)
-            path = _free_path(folder, workshop.title, kind, "zip", job_id)
-            _update(app, job_id, step="writing", progress=50)
+            path = free_path(folder, workshop.title, kind, "zip", job_id)
+            update(app, job_id, step="writing", progress=50)
             # It needs the session, so it runs here; it writes a .part and renames it.
             from facilitator.exports.archive import write_archive  # heavy: loaded when used
 
@@ -266,16 +277,16 @@ def _run(app: Flask, job_id: int) -> None:
             doc = build_document(session, workshop, language, labels, roles, sessions_dir)
             title = workshop.title
         # Two worker calls rather than one, so the page shows which part is under way.
-        _update(app, job_id, step="analysing", progress=30)
-        doc = _in_worker(app, with_analysis, doc)
-        _update(app, job_id, step="drawing", progress=60)
-        data = _in_worker(app, make_export, kind, options, doc, False)
-        _update(app, job_id, step="writing", progress=90)
+        update(app, job_id, step="analysing", progress=30)
+        doc = in_worker(app, with_analysis, doc)
+        update(app, job_id, step="drawing", progress=60)
+        data = in_worker(app, make_export, kind, options, doc, False)
+        update(app, job_id, step="writing", progress=90)
         path = write_atomically(
-            _free_path(folder, title, kind, extension(kind, options), job_id), data
+            free_path(folder, title, kind, extension(kind, options), job_id), data
         )
     try:
-        done = _update(
+        done = update(
             app,
             job_id,
             status="done",
@@ -298,7 +309,7 @@ def _run(app: Flask, job_id: int) -> None:
 _export_worker = offload.OwnWorker()
 
 
-def _in_worker(app: Flask, fn: Callable[..., T], *args: Any) -> T:
+def in_worker(app: Flask, fn: Callable[..., T], *args: Any) -> T:
     """Run `fn(*args)` in the exports' worker process (0 OFFLOAD_WORKERS: right here)."""
     return _export_worker.run(socketio.sleep, app.config["OFFLOAD_WORKERS"], fn, *args)
 
@@ -310,7 +321,7 @@ def _workshop(session: Session, workshop_id: int) -> Workshop:
     return workshop
 
 
-def _update(app: Flask, job_id: int, **fields: Any) -> ExportJob | None:
+def update(app: Flask, job_id: int, **fields: Any) -> ExportJob | None:
     """Change a job's row in its own short transaction, so pollers see it at once."""
     with unit_of_work(app) as session:
         job = session.get(ExportJob, job_id)
@@ -349,7 +360,7 @@ def slug(title: str, limit: int = 60) -> str:
     return words[:limit].rstrip("-") or "workshop"
 
 
-def _free_path(folder: Path, title: str, kind: str, ext: str, job_id: int) -> Path:
+def free_path(folder: Path, title: str, kind: str, ext: str, job_id: int) -> Path:
     """<slug>-<YYYYmmdd-HHMMSS>-<kind>.<ext>; two exports in one second get the job id too."""
     stem = f"{slug(title)}-{datetime.now(UTC).astimezone().strftime('%Y%m%d-%H%M%S')}-{kind}"
     path = folder / f"{stem}.{ext}"

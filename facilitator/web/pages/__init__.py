@@ -6,6 +6,7 @@ from flask import Flask
 
 from facilitator.web.pages import (
     assets,
+    coach_exports,
     coaching,
     exports,
     facilitator,
@@ -28,5 +29,6 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(organiser.bp, url_prefix="/o")
     app.register_blueprint(coaching.bp, url_prefix="/o/coaching")
     app.register_blueprint(projects.bp, url_prefix="/o")
+    app.register_blueprint(coach_exports.bp, url_prefix="/o")
     app.register_blueprint(exports.bp, url_prefix="/x")
     app.register_blueprint(assets.bp)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 from flask_babel import get_locale, gettext
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
@@ -23,6 +23,7 @@ from facilitator.errors import DomainError
 from facilitator.organise import portfolio, projects
 from facilitator.store.models import Project, User
 from facilitator.web.i18n import LANGUAGE_NAMES, error_message
+from facilitator.web.jobs.coach_exports import wall_themes
 from facilitator.web.pages.common import render_screen, unit_of_work
 from facilitator.web.pages.organiser import _owned, _refused, _require_user
 
@@ -145,6 +146,10 @@ def _language() -> str:
     return str(get_locale() or "en")
 
 
+def _walls() -> portfolio.WallThemes:
+    return wall_themes(current_app._get_current_object())  # type: ignore[attr-defined]
+
+
 def _chart_context() -> dict[str, Any]:
     return {
         "text_in": text_in,
@@ -159,7 +164,7 @@ def coach_portfolio() -> tuple[str, int]:
     """The coach's projects side by side: self-scan first vs latest, themes, counts."""
     with unit_of_work() as session:
         user = _require_user(session)
-        views = portfolio.coach_portfolio(session, user.id, _language())
+        views = portfolio.coach_portfolio(session, user.id, _language(), _walls())
         return render_screen("organiser/portfolio.html", user=user, views=views, **_chart_context())
 
 
@@ -169,7 +174,7 @@ def project_page(project_id: int) -> tuple[str, int]:
     with unit_of_work() as session:
         user = _require_user(session)
         try:
-            view = portfolio.one_project(session, user.id, project_id, _language())
+            view = portfolio.one_project(session, user.id, project_id, _language(), _walls())
         except DomainError:
             abort(404)
         return render_screen("organiser/project.html", user=user, view=view, **_chart_context())
@@ -181,7 +186,7 @@ def programme_page() -> tuple[str, int]:
     most, and the themes that came up across workshops and languages."""
     with unit_of_work() as session:
         user = _require_user(session)
-        view = portfolio.programme(session, _language())
+        view = portfolio.programme(session, _language(), _walls())
         return render_screen(
             "organiser/programme.html",
             user=user,
