@@ -131,6 +131,8 @@
 
   let lastHarvest = null; // redrawn when the facilitator picks another language
   conn.socket.on("harvest.updated", (payload) => renderHarvest(payload.data));
+  // The facilitator's console turns the page of a full screen (static/js/fit.js).
+  conn.socket.on("projector.page", (payload) => Fit.turnNow(payload.data.step === -1 ? -1 : 1));
 
   function renderHarvest(data) {
     const state = conn.live.state;

@@ -81,6 +81,7 @@ class Room:
     people: int
     code: str
     projector_path: str
+    facilitator_path: str
 
 
 def _id() -> str:
@@ -141,6 +142,11 @@ def seed_room(session: Session, tables: int, per_table: int) -> Room:
         )
     workshops.spotlight(session, workshop, 1)
     session.flush()
+    code = links.join_code
     return Room(
-        tables, len(people), links.join_code, f"/p/{links.join_code}/{links.projector_secret}"
+        tables,
+        len(people),
+        code,
+        f"/p/{code}/{links.projector_secret}",
+        f"/f/{code}/{links.facilitator_secret}",
     )
