@@ -77,7 +77,8 @@ def show(page: Any, screen: str) -> None:
         page.click("[data-test=toggle-view]")
         page.wait_for_timeout(100)
     expect(page.locator(f"[data-test={section}]")).to_be_visible()
-    expect(page.locator(filled).first).to_be_visible(timeout=60_000)
+    # The themes are drawn by the server once a screen asks: slow on two busy cores.
+    expect(page.locator(filled).first).to_be_visible(timeout=180_000)
 
 
 def settle(page: Any) -> None:
