@@ -209,6 +209,20 @@ def set_projector(
     return _projector_event(session, workshop)
 
 
+def turn_projector_page(session: Session, workshop: Workshop, step: object) -> list[StoredEvent]:
+    """Tell the projectors to turn their page now: `step` 1 (next) or -1 (back).
+
+    Sent, not stored: a projector that missed it simply turns at its own pace."""
+    if isinstance(step, bool) or step not in (1, -1):
+        raise DomainError("bad_page_step")
+    data = {"step": step}
+    return [
+        events.transient(
+            session, workshop.id, workshop.last_seq, "projector.page", events.STAFF, data
+        )
+    ]
+
+
 def parse_scope(session: Session, workshop: Workshop, scope: object) -> str:
     """A harvest scope: "all", "t:<table number>" or "r:<round number>" that exists."""
     if scope == "all":

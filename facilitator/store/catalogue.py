@@ -103,6 +103,16 @@ class AgendaUpdated(ServerEvent):
 
 
 @dataclass(frozen=True)
+class ProjectorPage(ServerEvent):
+    """The facilitator turns the page of the projector's screen now: `step` is 1 (next)
+    or -1 (back). Sent, not stored: pages also turn by themselves."""
+
+    name: ClassVar[str] = "projector.page"
+    receivers: ClassVar[str] = "facilitators and projectors"
+    step: int
+
+
+@dataclass(frozen=True)
 class ProjectorUpdated(ServerEvent):
     """What the projector shows (auto, join, round, wall, harvest, spotlight, vote,
     summary, coaching), whether its map names people, the harvest wall's scope ('all',
@@ -294,6 +304,7 @@ EVENT_CLASSES: tuple[type[ServerEvent], ...] = (
     NoteHidden,
     NoteRestored,
     AgendaUpdated,
+    ProjectorPage,
     ProjectorUpdated,
     HarvestUpdated,
     HarvestPreparing,

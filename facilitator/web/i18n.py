@@ -80,6 +80,7 @@ ERROR_MESSAGES = {
     "unknown_phase": lazy_gettext("This phase is not on the agenda."),
     "too_many_notes": lazy_gettext("You are posting very fast. Please wait a moment."),
     "bad_scope": lazy_gettext("Choose the whole workshop, one table or one round."),
+    "bad_page_step": lazy_gettext("The projector's page turns forwards or back, one at a time."),
     "bad_theme_notes": lazy_gettext("Choose a theme from the harvest."),
     "bad_theme_title": lazy_gettext("A theme's title must be text."),
     "empty_theme_title": lazy_gettext("Please give the theme a title."),

@@ -305,6 +305,9 @@
   const projectorChoice = () => send("projector.show", { view: $("projector-view").value, show_names: $("show-names").checked });
   $("projector-view").addEventListener("change", projectorChoice);
   $("show-names").addEventListener("change", projectorChoice);
+  // A screen too full for one page turns by itself; these turn it now.
+  $("projector-page-next").addEventListener("click", () => send("projector.turn", { step: 1 }));
+  $("projector-page-back").addEventListener("click", () => send("projector.turn", { step: -1 }));
 
   $("broadcast-form").addEventListener("submit", (event) => {
     event.preventDefault();

@@ -155,22 +155,26 @@ const Fit = (() => {
     }
   }
 
+  /** Whole items in order while they fit with the count below them; one too tall is
+   *  left out and a shorter one after it may still take the room. */
   function cut(list, box) {
     for (const more of list.querySelectorAll(":scope > .fit-more")) more.remove();
     const items = itemsOf(list);
     items.forEach((item) => { item.hidden = false; });
-    const first = items.findIndex((item) => !inside(item, area(box)));
-    if (first < 0) return 0;
-    const more = el("li", { class: "fit-more", "data-fit-more": "" });
+    if (items.every((item) => inside(item, area(box)))) return 0;
+    const more = el("li", { class: "fit-more" });
+    more.textContent = Fac.count("more_n", items.length);
     list.append(more);
-    let keep = first;
-    for (; keep >= 0; keep -= 1) {
-      items.forEach((item, i) => { item.hidden = i >= keep; });
-      more.textContent = Fac.count("more_n", items.length - keep);
-      more.dataset.fitMore = String(items.length - keep);
-      if (inside(more, area(box))) break;
+    items.forEach((item) => { item.hidden = true; });
+    for (const item of items) {
+      item.hidden = false;
+      const room = area(box);
+      if (!inside(item, room) || !inside(more, room)) item.hidden = true;
     }
-    return items.length - Math.max(keep, 0);
+    const left = items.filter((item) => item.hidden).length;
+    more.textContent = Fac.count("more_n", left);
+    more.dataset.fitMore = String(left);
+    return left;
   }
 
   /** A text's own scale, down to the smallest; still too long, its box grows instead. */

@@ -138,6 +138,8 @@
 
   let lastHarvest = null; // redrawn when the facilitator picks another language
   conn.socket.on("harvest.updated", (payload) => renderHarvest(payload.data));
+  // The facilitator's console turns the page of a full screen (static/js/fit.js).
+  conn.socket.on("projector.page", (payload) => Fit.turnNow(payload.data.step === -1 ? -1 : 1));
 
   function renderHarvest(data) {
     const state = conn.live.state;
@@ -303,13 +305,18 @@
     const name = tableInfo && tableInfo.name && tableInfo.name !== String(table) ? ` · ${tableInfo.name}` : "";
     $("spotlight-title").textContent = table === null || table === undefined ? t("spotlight_none") : `${t("table_n", { table })}${name}`;
     $("spotlight-count").textContent = tableInfo ? Fac.count("people_at_table", tableInfo.participants.length) : "";
-    const insights = data ? data.insights.slice(-2) : [];
-    $("spotlight-insights").replaceChildren(...insights.map((insight) => {
+    // The two newest key insights, large; older ones are counted, not cut.
+    const allInsights = data ? data.insights : [];
+    const insights = allInsights.slice(-2);
+    const older = allInsights.length - insights.length;
+    $("spotlight-insights").replaceChildren(...allInsights.map((insight, i) => {
       const li = el("li", { class: "spot-insight" });
       const meta = [t("key_insight"), insight.round ? t("round_n", { number: insight.round }) : null].filter(Boolean).join(" · ");
       li.append(el("span", { class: "meta" }, meta), el("p", { lang: insight.language || null }, insight.text));
+      li.hidden = i < older;
       return li;
     }));
+    if (older) $("spotlight-insights").append(el("li", { class: "fit-more", "data-fit-more": older }, Fac.count("more_n", older)));
     const notes = data ? data.notes : [];
     $("spotlight-notes").replaceChildren(...notes.map((note) => {
       const li = el("li", {});

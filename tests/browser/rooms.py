@@ -49,6 +49,13 @@ INSIGHTS = (
     "elkaar kennen en vertrouwen.",
     "Un lieu de rencontre ouvert à tous, près de chez soi, avec une personne de référence.",
 )
+# As long as a note may be (NOTE_MAX_CHARS, 280): one at every table.
+LONGEST_NOTE = (
+    "Wat ons echt zou helpen: een gemeenschappelijke ontmoetingsruimte in de wijk, elke dag "
+    "open, met een vaste buurtwerker die mantelzorgers kent, vrijwilligers begeleidt, "
+    "huisartsen en OCMW samenbrengt en zorgt dat ook wie geen smartphone heeft mee beslist "
+    "over de buurt."
+)
 PAPER_NOTE = "Geschreven op papier: de buurtwerker komt beter langs bij wie geen smartphone heeft."
 THEMES = (
     (
@@ -81,6 +88,7 @@ class Room:
     people: int
     code: str
     projector_path: str
+    facilitator_path: str
 
 
 def _id() -> str:
@@ -114,6 +122,7 @@ def seed_room(session: Session, tables: int, per_table: int) -> Room:
             texts = LONG_NOTES[person.language]
             text = texts[(number + j) % len(texts)]
             notes.post_note(session, workshop, person, _id(), text, number)
+        notes.post_note(session, workshop, seated[-1], _id(), LONGEST_NOTE, number)
         host = next((p for p in seated if p.is_host), None)
         if host is not None:
             insight = INSIGHTS[number % len(INSIGHTS)]
@@ -141,6 +150,11 @@ def seed_room(session: Session, tables: int, per_table: int) -> Room:
         )
     workshops.spotlight(session, workshop, 1)
     session.flush()
+    code = links.join_code
     return Room(
-        tables, len(people), links.join_code, f"/p/{links.join_code}/{links.projector_secret}"
+        tables,
+        len(people),
+        code,
+        f"/p/{code}/{links.projector_secret}",
+        f"/f/{code}/{links.facilitator_secret}",
     )

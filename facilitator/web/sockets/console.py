@@ -156,6 +156,12 @@ def on_projector_show(ident: dict[str, Any], payload: schemas.ProjectorShow) -> 
     return staff_action(ident, workshops.set_projector, payload.view, payload.show_names)
 
 
+@handler("projector.turn", roles=ONLY_FACILITATORS)
+def on_projector_turn(ident: dict[str, Any], payload: schemas.ProjectorTurn) -> Ack:
+    """Turn the page of the projector's screen now (a full screen pages by itself too)."""
+    return staff_action(ident, workshops.turn_projector_page, payload.step)
+
+
 @handler("harvest.scope", roles=ONLY_FACILITATORS)
 def on_harvest_scope(ident: dict[str, Any], payload: schemas.HarvestScope) -> Ack:
     """What the harvest wall covers: "all", "t:<table>" or "r:<round>" (one question)."""

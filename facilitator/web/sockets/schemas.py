@@ -279,6 +279,14 @@ class ProjectorShow(Payload, frozen=True, kw_only=True):
     show_names: bool = True
 
 
+class ProjectorTurn(Payload, frozen=True, kw_only=True):
+    """Turn the projector's page now: 1 (next) or -1 (back)."""
+
+    event: ClassVar[str] = "projector.turn"
+
+    step: Raw = None
+
+
 class HarvestScope(Payload, frozen=True, kw_only=True):
     """What the harvest wall covers ("all", "t:<table>", "r:<round>")."""
 
