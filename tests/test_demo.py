@@ -147,3 +147,8 @@ def test_the_demo_organiser_coaches_projects_with_a_history(app):
         assert all(row.change is not None for row in kiel.areas)
         programme = portfolio.programme(s, "nl")
         assert programme.lowest and programme.moving and programme.themes
+        # The organiser's list starts with the live demo workshop, then the past days.
+        from facilitator.organise.admin import owned_workshops
+
+        listed = owned_workshops(s, owner)
+        assert listed[0].join_code == links.join_code and len(listed) == 8

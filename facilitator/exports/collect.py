@@ -238,8 +238,9 @@ def _priorities(session: Session, workshop_id: int, language: str) -> tuple[Prio
     return ballot_priorities(ballot, language)
 
 
-def latest_closed_ballots(session: Session, workshop_ids: list[int]) -> dict[int, Ballot]:
-    """Each workshop's latest closed dot-vote (the one an export prints), in one query."""
+def latest_closed_ballots(session: Session, workshop_ids: Any) -> dict[int, Ballot]:
+    """Each workshop's latest closed dot-vote (the one an export prints), in one query;
+    `workshop_ids` is a list of ids or a select of them."""
     found: dict[int, Ballot] = {}
     for ballot in session.scalars(
         select(Ballot)

@@ -193,6 +193,11 @@ def delete_workshop(
 
 
 def owned_workshops(session: Session, owner_id: int) -> list[Workshop]:
-    """An organiser's workshops, newest first."""
-    query = select(Workshop).where(Workshop.owner_id == owner_id).order_by(Workshop.id.desc())
+    """An organiser's workshops, newest first (by when each was made: the demo's past
+    workshops, made after the live one, are dated on their own day)."""
+    query = (
+        select(Workshop)
+        .where(Workshop.owner_id == owner_id)
+        .order_by(Workshop.created_at.desc(), Workshop.id.desc())
+    )
     return list(session.scalars(query))
