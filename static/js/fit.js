@@ -125,7 +125,7 @@ const Fit = (() => {
     if (p.after) p.after(items.slice(start, end));
   }
 
-  /** Leave out the last whole items of `list` that do not fit in `box`, counted. */
+  /** Leave out the whole items of `list` that do not fit in `box`, counted. */
   function trim(list, box) {
     trims.set(list, box);
     schedule();
@@ -133,48 +133,57 @@ const Fit = (() => {
 
   /** Smaller text first, while that keeps every item or, at least, the first one. */
   function trimNow(list, box) {
-    for (const scale of SCALES) {
-      setScale(box, scale);
-      const left = cut(list, box);
-      if (left === 0 || left < itemsOf(list).length) return left;
-    }
-    return cut(list, box);
+    trimGroup([[list, box]]);
   }
 
-  /** Lists side by side (a page of wall columns) share one scale: the one every list
-   *  needs to show its first item. */
+  /** Lists side by side (a page of wall columns) share one scale: the largest at which
+   *  each shows its first item. Measured in one pass per scale, so a page of sixty
+   *  columns costs a few layouts, not one per note. */
   function trimGroup(pairs) {
-    for (const scale of SCALES) {
-      let ok = true;
-      for (const [list, box] of pairs) {
-        setScale(box, scale);
-        const left = cut(list, box);
-        ok = ok && (left === 0 || left < itemsOf(list).length);
-      }
-      if (ok) return;
+    for (const [index, scale] of SCALES.entries()) {
+      const last = index === SCALES.length - 1;
+      const cuts = pairs.map(([list, box]) => prepareCut(list, box, scale)); // writes
+      const plans = cuts.map(planCut); // reads: one layout
+      const ok = plans.every((plan) => plan.left === 0 || plan.keep[0]);
+      if (ok || last) { cuts.forEach((cut, i) => applyCut(cut, plans[i])); return; }
     }
   }
 
-  /** Whole items in order while they fit with the count below them; one too tall is
-   *  left out and a shorter one after it may still take the room. */
-  function cut(list, box) {
+  function prepareCut(list, box, scale) {
+    setScale(box, scale);
     for (const more of list.querySelectorAll(":scope > .fit-more")) more.remove();
     const items = itemsOf(list);
     items.forEach((item) => { item.hidden = false; });
-    if (items.every((item) => inside(item, area(box)))) return 0;
-    const more = el("li", { class: "fit-more" });
-    more.textContent = Fac.count("more_n", items.length);
+    const more = el("li", { class: "fit-more" }, Fac.count("more_n", items.length));
     list.append(more);
-    items.forEach((item) => { item.hidden = true; });
-    for (const item of items) {
-      item.hidden = false;
-      const room = area(box);
-      if (!inside(item, room) || !inside(more, room)) item.hidden = true;
-    }
-    const left = items.filter((item) => item.hidden).length;
-    more.textContent = Fac.count("more_n", left);
-    more.dataset.fitMore = String(left);
-    return left;
+    return { list, box, items, more };
+  }
+
+  /** Whole items in order while they fit above the count; one too tall is left out and
+   *  a shorter one after it may still take the room. */
+  function planCut({ list, box, items, more }) {
+    const room = area(box);
+    const height = (node) => Math.max(node.getBoundingClientRect().height, node.scrollHeight);
+    const heights = items.map(height);
+    const gap = parseFloat(getComputedStyle(list).rowGap) || 0;
+    const top = list.getBoundingClientRect().top;
+    const all = heights.reduce((sum, h) => sum + h, 0) + gap * Math.max(items.length - 1, 0);
+    if (top + all <= room.bottom + 1) return { left: 0, keep: items.map(() => true) };
+    const below = height(more) + gap;
+    let y = top;
+    const keep = heights.map((h) => {
+      const fits = y + h + below <= room.bottom + 1;
+      if (fits) y += h + gap;
+      return fits;
+    });
+    return { left: keep.filter((k) => !k).length, keep };
+  }
+
+  function applyCut({ items, more }, plan) {
+    items.forEach((item, i) => { item.hidden = !plan.keep[i]; });
+    if (!plan.left) { more.remove(); return; }
+    more.textContent = Fac.count("more_n", plan.left);
+    more.dataset.fitMore = String(plan.left);
   }
 
   /** A text's own scale, down to the smallest; still too long, its box grows instead. */

@@ -429,15 +429,20 @@
     const most = Math.max(1, ...priorities.map((p) => p.dots));
     $("summary-priorities").replaceChildren(...(priorities.length ? priorities.map((p) => {
       const li = el("li", { "data-dots": p.dots });
-      const parts = Fac.optionParts(p);
+      const parts = Fac.optionParts(p, lang);
       const head = el("div", { class: "prio-head" });
-      head.append(el("strong", {}, parts.title), el("span", { class: "prio-dots" }, Fac.count("dots_n", p.dots)));
+      head.append(
+        Fac.inLanguageEl("strong", {}, parts.title, parts.titleLanguage, lang),
+        el("span", { class: "prio-dots" }, Fac.count("dots_n", p.dots)),
+      );
       const bar = el("div", { class: "prio-bar", "aria-hidden": "true" });
       const fill = el("span", {});
       fill.style.width = `${Math.round((p.dots / most) * 100)}%`;
       bar.append(fill);
       li.append(head, bar);
-      if (parts.detail && parts.detail !== parts.title) li.append(el("p", { class: "prio-text" }, parts.detail));
+      if (parts.detail && parts.detail !== parts.title) {
+        li.append(Fac.inLanguageEl("p", { class: "prio-text" }, parts.detail, parts.detailLanguage, lang));
+      }
       return li;
     }) : [el("li", { class: "summary-empty" }, t("summary_no_vote"))]));
     const commitments = summary.commitments.slice().reverse();

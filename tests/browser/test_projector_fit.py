@@ -1,4 +1,4 @@
-"""Every projector screen fits any room: 6, 24 and 60 tables, at 1920x1080 and 1280x720.
+"""Every projector screen fits any room: 2, 6, 24 and 60 tables, at 1920x1080 and 1280x720.
 
 Nothing with text overflows its box or the screen, nothing is clamped, shortened or
 faded; a screen too full shows "Page x of y" and every item appears on some page; a
@@ -25,7 +25,7 @@ from .rooms import PAPER_NOTE, Room, seed_room
 pytestmark = pytest.mark.browser
 
 SIZES = ((1920, 1080), (1280, 720))
-ROOMS = {6: 5, 24: 6, 60: 8}  # tables: people per table (30, 144 and 480 people)
+ROOMS = {2: 3, 6: 5, 24: 6, 60: 8}  # tables: people per table (6, 30, 144 and 480 people)
 SHOTS = Path("/work/wt/shots/h3")
 SHOT_ROOMS = {6, 60}
 FIT_PROBLEMS = (Path(__file__).parent / "projector_fit.js").read_text()
@@ -48,7 +48,11 @@ SCREENS: dict[str, tuple[str, str, dict[str, str]]] = {
     ),
 }
 # The word "Page x of y" in the page's language.
-PAGE_WORD = {"en": "Page {page} of {pages}", "nl": "Pagina {page} van {pages}"}
+PAGE_WORD = {
+    "en": "Page {page} of {pages}",
+    "nl": "Pagina {page} van {pages}",
+    "fr": "Page {page} sur {pages}",
+}
 
 
 @pytest.fixture(scope="module")
@@ -132,7 +136,7 @@ def check_screen(page: Any, room: Room, screen: str, size: tuple[int, int], lang
     return found
 
 
-LANGS = {6: "en", 24: "nl", 60: "en"}
+LANGS = {2: "fr", 6: "en", 24: "nl", 60: "en"}
 
 
 @pytest.mark.parametrize("tables", sorted(ROOMS))
