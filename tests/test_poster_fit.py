@@ -43,6 +43,15 @@ def test_a1_portrait_shows_the_demo_whole(demo: HarvestDocument) -> None:
     assert "9 dots" in words and not re.search(r"(?<!\d)1 dots", words)
 
 
+@pytest.mark.parametrize("language", ["nl", "fr"])
+def test_a1_cuts_no_line_in_dutch_or_french(tmp_path, language: str) -> None:
+    # French counts ("9 gommettes") leave the labels less room than English ones: an
+    # option that does not fit goes whole and is counted, its label is never cut.
+    plan = plan_poster(demo_document(tmp_path, language), "A1", "portrait")
+    assert_fits(plan.boxes, "A1", "portrait")
+    assert not [line for line in texts(plan) if "…" in line]
+
+
 @pytest.mark.parametrize("orientation", ["portrait", "landscape"])
 def test_a1_shows_every_theme_and_commitment(demo: HarvestDocument, orientation: str) -> None:
     plan = plan_poster(demo, "A1", orientation)

@@ -38,16 +38,15 @@ def _priority_rows(
 def _priority_fit(
     doc: HarvestDocument, style: Style, area: Box, gap: float
 ) -> tuple[Style, list[list[str]], int]:
-    """The largest text size where every option fits whole; else the smallest readable one,
-    with labels of two lines and as many options as fit."""
-    for max_lines, texts in ((WHOLE_LINES, style.text_steps()), (2, style.text_steps()[-1:])):
-        for text in texts:
-            counts = [doc.count("dots", p.dots) for p in doc.priorities]
-            count_w = max(text_width(c, "bold", text.body) for c in counts) * 1.04
-            labels, heights = _priority_rows(doc, text, area.w - count_w - style.mm(5), max_lines)
-            shown = count_fitting(heights, area.h, gap * text.text_factor)
-            if shown == len(doc.priorities):
-                return text, labels, shown
+    """The largest text size where every option fits whole; else the smallest readable one
+    with as many whole options as fit (a label is never cut: the count says the rest)."""
+    for text in style.text_steps():
+        counts = [doc.count("dots", p.dots) for p in doc.priorities]
+        count_w = max(text_width(c, "bold", text.body) for c in counts) * 1.04
+        labels, heights = _priority_rows(doc, text, area.w - count_w - style.mm(5), WHOLE_LINES)
+        shown = count_fitting(heights, area.h, gap * text.text_factor)
+        if shown == len(doc.priorities):
+            return text, labels, shown
     more = line_height(text.body)
     gap *= text.text_factor
     return text, labels, count_fitting(heights, area.h - more - gap, gap)
