@@ -442,6 +442,7 @@ def js_strings() -> dict[str, str]:
         "selfscan_score_first": gettext("Choose a score first, then save the note."),
         "selfscan_saved": gettext("Saved"),
         "selfscan_waiting": gettext("Waiting to send"),
+        "selfscan_progress": gettext("Areas answered: {done} of {total}"),
         # the projector's room profile (in aggregate only)
         "too_few_answers": gettext("too few answers to show"),
         "no_answers_yet": gettext("No answers yet"),

@@ -81,6 +81,8 @@ Fac.SelfScan = (options) => {
       list.dataset.lang = language();
     }
     for (const li of list.children) updateArea(state, li);
+    const done = areas.filter((a) => answerOf(state, a.key)).length;
+    $("selfscan-progress").textContent = t("selfscan_progress", { done, total: areas.length });
   }
 
   function areaItem(area) {

@@ -136,6 +136,9 @@ def test_the_coaching_phase_on_phones_projector_and_console(browser, server, tmp
         expect(page.locator("[data-test=selfscan-status]").first).to_have_text("Opgeslagen")
     french.context.set_offline(False)
     expect(status).to_have_text("Enregistré")
+    expect(french.locator("[data-test=selfscan-progress]")).to_have_text(
+        "Domaines renseignés : 2 sur 7"
+    )
     database = tmp_path / "db.sqlite3"
     assert eventually(lambda: len(answers(database)) == 4)
     assert answers(database) == [
