@@ -219,9 +219,12 @@ def test_cards_drawn_and_dealt_are_stored_and_sent_to_everyone(room):
         assert set(card["text"]) == {"nl", "fr", "en"}
         [dealt] = coaching.deal_per_table(s, workshop, random.Random(1))
         tables = [d["table"] for d in dealt.data["draws"]]
-        assert tables == [1, 2, 3, 4, 5, 6]
-        assert len({d["text"]["en"] for d in dealt.data["draws"]}) == 6
+        assert tables == [1, 2, 3, 4]  # where the four people sit, not the empty tables
+        assert len({d["text"]["en"] for d in dealt.data["draws"]}) == 4
         assert coaching.current_draws(s, workshop.id) == dealt.data["draws"]
+        empty = workshops.get_by_code(s, workshops.create_workshop(s, dict(template())).join_code)
+        [everywhere] = coaching.deal_per_table(s, empty, random.Random(1))
+        assert [d["table"] for d in everywhere.data["draws"]] == [1, 2, 3, 4, 5, 6]
 
 
 def test_a_drawn_card_becomes_the_next_rounds_question(room):

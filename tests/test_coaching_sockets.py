@@ -168,7 +168,7 @@ def test_the_facilitator_draws_and_deals_and_every_screen_gets_the_cards(helpers
     assert card["area"] == "governance" and card["table"] is None and card["text"]["fr"]
     assert facilitator.emit("coaching.deal", {}, callback=True)["ok"]
     dealt = [e for e in projector.get_received() if e["name"] == "coaching.drawn"][-1]
-    assert [d["table"] for d in dealt["args"][0]["data"]["draws"]] == [1, 2, 3, 4, 5, 6]
+    assert [d["table"] for d in dealt["args"][0]["data"]["draws"]] == [1, 2, 3, 4]
     view = phones[0].socket.emit("coaching.view", {}, callback=True)["coaching"]
     assert view["draws"] == dealt["args"][0]["data"]["draws"]
     bad = facilitator.emit("coaching.draw", {"area": "nowhere"}, callback=True)

@@ -32,7 +32,7 @@ from facilitator.store.models import (
     Workshop,
     utcnow,
 )
-from facilitator.store.queries import current_round, list_tables
+from facilitator.store.queries import current_round, list_tables, seating_of_round
 
 PHASE_KIND = "coaching"
 AREA_KEY_MAX = 40  # the column's length
@@ -146,9 +146,13 @@ def draw_for_room(
 def deal_per_table(
     session: Session, workshop: Workshop, rng: random.Random | None = None
 ) -> list[StoredEvent]:
-    """Deal one card to every table: different cards while the set has enough."""
+    """Deal one card to every table where someone sits now (every table when nobody
+    does yet): different cards while the set has enough."""
     require_not_closed(workshop)
     tables = list_tables(session, workshop.id)
+    now = current_round(session, workshop)
+    seated = set(seating_of_round(session, now.id).values()) if now is not None else set()
+    tables = [t for t in tables if t.id in seated] or tables
     content = set_content(session, workshop)
     dealt = live.deal_cards(
         live.cards_of(content),
