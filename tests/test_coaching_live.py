@@ -170,10 +170,10 @@ def test_someone_elses_client_id_is_refused(room):
         _answer(s, code, people[0], client_id=client_id)
         with pytest.raises(DomainError) as refused:
             _answer(s, code, people[1], client_id=client_id)
-        assert refused.value.code == "client_id_taken"
+        assert refused.value.code == "answer_id_taken"
         with pytest.raises(DomainError) as other_area:
             _answer(s, code, people[0], area="co_creation", client_id=client_id)
-        assert other_area.value.code == "client_id_taken"
+        assert other_area.value.code == "answer_id_taken"
         assert _count(s) == 1
 
 

@@ -262,7 +262,8 @@ def answer(
 
     A later answer for the same area replaces the earlier one (each person counts once);
     the same client id again changes nothing and gets the stored answer back; another
-    person's id is `client_id_taken`. Records the room's new profile for the staff."""
+    person's id (or one of another area) is `answer_id_taken`. Records the room's new
+    profile for the staff."""
     content = set_content(session, workshop)
     key, title = _area_title(content, area_key)
     checked_score = selfscan.checked_score(score)
@@ -273,7 +274,7 @@ def answer(
         )
     )
     if taken is not None and (taken.participant_id != person.id or taken.area_key != key):
-        raise DomainError("client_id_taken")
+        raise DomainError("answer_id_taken")
     mine = _mine(session, workshop.id, person.id, key)
     outcome = live.answer_outcome(_stored(mine), client_id)
     if outcome == "replay":

@@ -178,6 +178,8 @@ ERROR_MESSAGES = {
     "bad_score": lazy_gettext("Choose a score from the scale."),
     "bad_selfscan_note": lazy_gettext("A self-scan note must be text."),
     "selfscan_note_too_long": lazy_gettext("This self-scan note is too long."),
+    "bad_answer_id": lazy_gettext("This answer could not be identified. Please reload the page."),
+    "answer_id_taken": lazy_gettext("This answer clashes with another one. Please answer again."),
     "too_many_answers": lazy_gettext(
         "You are answering very fast. Wait a moment, it will be sent."
     ),
