@@ -184,6 +184,7 @@ def test_the_coaching_phase_on_phones_projector_and_console(browser, server, tmp
     expect(projector.locator("[data-test=disagreed-area]").first).to_contain_text("Participatie")
     french.evaluate("() => scrollTo(0, 0)")
     shot(french, "h1-phone-card-390x844")
+    check_fit(french, "coaching-card")
     check_projector_fits(projector, "room-card")
     assert_accessible(projector)
     # In French, the longest titles: the projector shows the themes' language.
