@@ -277,7 +277,7 @@ def answer(
         raise DomainError("answer_id_taken")
     mine = _mine(session, workshop.id, person.id, key)
     outcome = live.answer_outcome(_stored(mine), client_id)
-    if outcome == "replay":
+    if outcome in ("replay", "stale"):  # a stale one: the newer stored answer stands
         assert mine is not None
         return AnswerResult(answer_view(mine), True, [])
     require_not_closed(workshop)
@@ -304,6 +304,8 @@ def answer(
                 raise
             if mine.client_id == client_id:
                 return AnswerResult(answer_view(mine), True, [])
+    if live.answer_outcome(_stored(mine), client_id) == "stale":
+        return AnswerResult(answer_view(mine), True, [])  # a newer one won the race
     if mine.client_id != client_id:
         mine.score, mine.note, mine.client_id = checked_score, checked_note, client_id
         mine.area_title, mine.answered_at = title, utcnow()

@@ -46,6 +46,19 @@ def answers(database: Path) -> list[tuple[str, int]]:
         engine.dispose()
 
 
+def id_versions(database: Path) -> set[int]:
+    """The UUID versions of the stored answers' client ids (phones make time-ordered ones)."""
+    import uuid
+
+    engine = create_engine(f"sqlite:///{database}")
+    try:
+        with engine.connect() as connection:
+            ids = connection.execute(select(SelfScanAnswer.client_id)).scalars()
+            return {uuid.UUID(i).version for i in ids}
+    finally:
+        engine.dispose()
+
+
 def eventually(check, timeout: float = 15.0):
     deadline = time.monotonic() + timeout
     while True:
@@ -141,6 +154,7 @@ def test_the_coaching_phase_on_phones_projector_and_console(browser, server, tmp
     )
     database = tmp_path / "db.sqlite3"
     assert eventually(lambda: len(answers(database)) == 4)
+    assert id_versions(database) == {7}
     assert answers(database) == [
         ("access", 5),
         ("connection", 2),
