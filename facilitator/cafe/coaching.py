@@ -32,7 +32,7 @@ from facilitator.store.models import (
     Workshop,
     utcnow,
 )
-from facilitator.store.queries import current_round, list_tables
+from facilitator.store.queries import current_round, list_tables, seating_of_round
 
 PHASE_KIND = "coaching"
 AREA_KEY_MAX = 40  # the column's length
@@ -146,9 +146,13 @@ def draw_for_room(
 def deal_per_table(
     session: Session, workshop: Workshop, rng: random.Random | None = None
 ) -> list[StoredEvent]:
-    """Deal one card to every table: different cards while the set has enough."""
+    """Deal one card to every table where someone sits now (every table when nobody
+    does yet): different cards while the set has enough."""
     require_not_closed(workshop)
     tables = list_tables(session, workshop.id)
+    now = current_round(session, workshop)
+    seated = set(seating_of_round(session, now.id).values()) if now is not None else set()
+    tables = [t for t in tables if t.id in seated] or tables
     content = set_content(session, workshop)
     dealt = live.deal_cards(
         live.cards_of(content),
@@ -258,7 +262,8 @@ def answer(
 
     A later answer for the same area replaces the earlier one (each person counts once);
     the same client id again changes nothing and gets the stored answer back; another
-    person's id is `client_id_taken`. Records the room's new profile for the staff."""
+    person's id (or one of another area) is `answer_id_taken`. Records the room's new
+    profile for the staff."""
     content = set_content(session, workshop)
     key, title = _area_title(content, area_key)
     checked_score = selfscan.checked_score(score)
@@ -269,10 +274,10 @@ def answer(
         )
     )
     if taken is not None and (taken.participant_id != person.id or taken.area_key != key):
-        raise DomainError("client_id_taken")
+        raise DomainError("answer_id_taken")
     mine = _mine(session, workshop.id, person.id, key)
     outcome = live.answer_outcome(_stored(mine), client_id)
-    if outcome == "replay":
+    if outcome in ("replay", "stale"):  # a stale one: the newer stored answer stands
         assert mine is not None
         return AnswerResult(answer_view(mine), True, [])
     require_not_closed(workshop)
@@ -299,6 +304,8 @@ def answer(
                 raise
             if mine.client_id == client_id:
                 return AnswerResult(answer_view(mine), True, [])
+    if live.answer_outcome(_stored(mine), client_id) == "stale":
+        return AnswerResult(answer_view(mine), True, [])  # a newer one won the race
     if mine.client_id != client_id:
         mine.score, mine.note, mine.client_id = checked_score, checked_note, client_id
         mine.area_title, mine.answered_at = title, utcnow()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import random
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -124,13 +125,29 @@ class StoredAnswer:
     note: str | None
 
 
+def written_at(client_id: str) -> int | None:
+    """When a phone made this id, in ms since 1970, if it is a time-ordered UUID
+    (version 7, as the self-scan makes them); None for any other id."""
+    try:
+        value = uuid.UUID(client_id)
+    except ValueError:
+        return None
+    return value.int >> 80 if value.version == 7 else None
+
+
 def answer_outcome(existing: StoredAnswer | None, client_id: str) -> str:
     """What an answer does, given this person's stored answer for the same area:
-    "new" (none yet), "replay" (the same client id again: nothing changes) or "replace"
-    (a newer answer: it takes the earlier one's place, so each person counts once)."""
+    "new" (none yet), "replay" (the same client id again: nothing changes), "stale" (an
+    answer made before the stored one, arriving late: nothing changes either) or
+    "replace" (a newer answer takes the earlier one's place: each person counts once)."""
     if existing is None:
         return "new"
-    return "replay" if existing.client_id == client_id else "replace"
+    if existing.client_id == client_id:
+        return "replay"
+    then, now = written_at(existing.client_id), written_at(client_id)
+    if then is not None and now is not None and now < then:
+        return "stale"
+    return "replace"
 
 
 def room_profile(

@@ -179,6 +179,8 @@ ERROR_MESSAGES = {
     "bad_score": lazy_gettext("Choose a score from the scale."),
     "bad_selfscan_note": lazy_gettext("A self-scan note must be text."),
     "selfscan_note_too_long": lazy_gettext("This self-scan note is too long."),
+    "bad_answer_id": lazy_gettext("This answer could not be identified. Please reload the page."),
+    "answer_id_taken": lazy_gettext("This answer clashes with another one. Please answer again."),
     "too_many_answers": lazy_gettext(
         "You are answering very fast. Wait a moment, it will be sent."
     ),
@@ -471,6 +473,7 @@ def js_strings() -> dict[str, str]:
         "selfscan_score_first": gettext("Choose a score first, then save the note."),
         "selfscan_saved": gettext("Saved"),
         "selfscan_waiting": gettext("Waiting to send"),
+        "selfscan_progress": gettext("Areas answered: {done} of {total}"),
         # the projector's room profile (in aggregate only)
         "too_few_answers": gettext("too few answers to show"),
         "no_answers_yet": gettext("No answers yet"),

@@ -55,6 +55,15 @@ Fac.SelfScan = (options) => {
     return mine ? { ...mine, waiting: false } : null;
   }
 
+  /** A UUID version 7: its first 48 bits are the time it was made (ms), so the server can
+   *  tell an answer that arrives late from a newer one and keep the newer. */
+  function timeOrderedId() {
+    const random = Fac.uuid().replace(/-/g, "");
+    const time = Date.now().toString(16).padStart(12, "0").slice(-12);
+    const h = `${time}7${random.slice(13, 16)}${random.slice(16)}`;
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  }
+
   function choose(key, score) {
     const state = lastState;
     const before = answerOf(state, key);
@@ -62,7 +71,7 @@ Fac.SelfScan = (options) => {
     const note = typed.trim().slice(0, NOTE_MAX) || null;
     errors.delete(key);
     for (const older of out.items()) if (older.area === key) out.remove(older.client_id);
-    out.add({ client_id: Fac.uuid(), area: key, score, note });
+    out.add({ client_id: timeOrderedId(), area: key, score, note });
   }
 
   function render(state) {
@@ -81,6 +90,8 @@ Fac.SelfScan = (options) => {
       list.dataset.lang = language();
     }
     for (const li of list.children) updateArea(state, li);
+    const done = areas.filter((a) => answerOf(state, a.key)).length;
+    $("selfscan-progress").textContent = t("selfscan_progress", { done, total: areas.length });
   }
 
   function areaItem(area) {

@@ -57,7 +57,10 @@ def on_coaching_to_question(ident: dict[str, Any], payload: schemas.CoachingToQu
 @handler("selfscan.answer", roles=(PARTICIPANT,))
 def on_selfscan_answer(ident: dict[str, Any], payload: schemas.SelfScanAnswer) -> Ack:
     """Store the caller's score for one area; a resend of the same id gets the same ack."""
-    client_id = notes.clean_client_id(payload.client_id)
+    try:
+        client_id = notes.clean_client_id(payload.client_id)
+    except DomainError:
+        raise DomainError("bad_answer_id") from None  # said of an answer, not a note
     # Counted outside the transaction, once per client id (see phone._contribute).
     key = f"selfscan:{ident['participant_id']}"
     if not ratelimit.hit(current_app, key, ANSWERS_PER_MINUTE, once=client_id):
