@@ -14,7 +14,7 @@ import uuid
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 from sqlalchemy import func, select
@@ -191,6 +191,9 @@ ODD_TEXT = st.lists(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(sent=ODD_TEXT)
+# Found by Hypothesis: the accent joins the A once the NUL between them is removed, so
+# the text must be normalised after the removals.
+@example(sent="A\x00\u0301")
 def test_any_text_is_stored_clean_or_refused_with_a_clear_code(roomy, sent):
     helpers, phone = roomy
     before = count(helpers, Contribution)

@@ -57,14 +57,14 @@ def clean_text(
         # The store cannot encode it either: refused here, so a phone that resends gets
         # a clear answer instead of a traceback every 5 seconds.
         raise DomainError(broken) from None
-    text = unicodedata.normalize("NFC", raw)
     if multiline:
-        text = LINE_BREAKS.sub("\n", text)
+        text = LINE_BREAKS.sub("\n", raw)
     else:
-        text = SINGLE_LINE_SPACE.sub(" ", text)
+        text = SINGLE_LINE_SPACE.sub(" ", raw)
     text = CONTROLS_BUT_TAB_AND_NEWLINE.sub("", text)
     text = BIDI_CONTROLS.sub("", text)
-    text = EDGES.sub("", text)
+    # Normalised after the removals: "A", NUL, a combining acute is "Á" once the NUL goes.
+    text = unicodedata.normalize("NFC", EDGES.sub("", text))
     if not text:
         if empty is None:
             return ""
