@@ -168,21 +168,7 @@ def _run(app: Flask, job_id: int) -> None:
     exports.update(app, job_id, step="writing", progress=90)
     path = exports.free_path(folder(app, owner_id), title, job.kind, options["format"], job_id)
     write_atomically(path, data)
-    try:
-        done = exports.update(
-            app,
-            job_id,
-            status="done",
-            step="done",
-            progress=100,
-            filename=path.name,
-            finished_at=utcnow(),
-        )
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
-    if done is None:
-        path.unlink(missing_ok=True)
+    exports.finish(app, job_id, path)
 
 
 def make_coach_export(kind: str, options: Mapping[str, str], view: Any, labels: dict) -> bytes:

@@ -285,6 +285,12 @@ def _run(app: Flask, job_id: int) -> None:
         path = write_atomically(
             free_path(folder, title, kind, extension(kind, options), job_id), data
         )
+    finish(app, job_id, path)
+
+
+def finish(app: Flask, job_id: int, path: Path) -> None:
+    """Mark the job done with its file; the file goes when that fails or the job (its
+    workshop or coach) went while it was made."""
     try:
         done = update(
             app,
@@ -299,7 +305,7 @@ def _run(app: Flask, job_id: int) -> None:
         path.unlink(missing_ok=True)
         raise
     if done is None:
-        path.unlink(missing_ok=True)  # the workshop went while its export was made
+        path.unlink(missing_ok=True)
 
 
 # Exports get a worker process of their own (per server process), started at the first
