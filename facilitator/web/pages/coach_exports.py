@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, request, send_file, url_for
+from flask import Blueprint, current_app, jsonify, request, url_for
 from flask_babel import get_locale
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
@@ -21,6 +21,7 @@ from facilitator.store.models import ExportJob, User
 from facilitator.web.i18n import error_message
 from facilitator.web.jobs import coach_exports, exports
 from facilitator.web.pages.common import unit_of_work
+from facilitator.web.pages.exports import send_export
 from facilitator.web.pages.organiser import _current_user
 
 bp = Blueprint("coach_exports", __name__)
@@ -128,17 +129,7 @@ def _download(project_id: int | None, job_id: int) -> Response | tuple[Response,
         if path is None:
             status = 409 if job.status in exports.ACTIVE else 404
             return _refused(_Refused("export_not_ready", status))
-    ext = path.suffix.lstrip(".")
-    response = send_file(
-        path,
-        mimetype=coach_exports.MIMETYPES.get(ext, "application/octet-stream"),
-        as_attachment=True,
-        download_name=path.name,
-        max_age=0,
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "sandbox"
-    return response
+    return send_export(path, coach_exports.MIMETYPES)
 
 
 @bp.post("/projects/<int:project_id>/exports")

@@ -6,6 +6,8 @@ participants, projectors and anyone else get a 403. The work is in `export_jobs`
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request, send_file
@@ -136,10 +138,15 @@ def download(code: str, job_id: int) -> Response | tuple[Response, int]:
         path = export_jobs.export_path(current_app._get_current_object(), job)  # type: ignore[attr-defined]
         if path is None:
             return _refuse("export_not_ready", 409 if job.status in export_jobs.ACTIVE else 404)
+    return send_export(path, export_jobs.MIMETYPES)
+
+
+def send_export(path: Path, mimetypes: Mapping[str, str]) -> Response:
+    """A finished export file as an attachment under its own name."""
     ext = path.suffix.lstrip(".")
     response = send_file(
         path,
-        mimetype=export_jobs.MIMETYPES.get(ext, "application/octet-stream"),
+        mimetype=mimetypes.get(ext, "application/octet-stream"),
         as_attachment=True,
         download_name=path.name,
         max_age=0,
