@@ -22,6 +22,7 @@ import dataclasses
 import json
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,7 @@ from facilitator.harvest.wall import (
     render_cloud,
 )
 from facilitator.store import events
+from facilitator.store.events import StoredEvent
 from facilitator.store.files import write_atomically
 from facilitator.store.models import Workshop
 from facilitator.store.queries import current_round
@@ -47,6 +49,11 @@ from facilitator.web.jobs import meaning, offload
 from facilitator.web.jobs.coalesce import Coalescer, pass_alone
 from facilitator.web.notify import notify
 from facilitator.web.work import unit_of_work
+
+KEEP_WALLS = 6  # older drawings are derived data: redrawn if ever needed (two scopes)
+# Under a stream of notes the cloud (~60% of a drawing) is redrawn at most this often;
+# the themes follow every note. A pause in the stream draws the cloud at once.
+CLOUD_LAG_SECONDS = 8.0
 
 
 def request_wall(app: Flask, workshop_id: int) -> None:
@@ -108,16 +115,27 @@ def _draw_once(app: Flask, workshop_id: int) -> None:
         sent = []
         for drawn_scope in scopes:
             drawing = Drawing(notes[drawn_scope], languages, vectors, changes)
-            data = _drawn(app, workshop_id, drawn_scope, drawing)
-            data |= {"scope": drawn_scope, "counts": counts[drawn_scope]}
+            extra = {"scope": drawn_scope, "counts": counts[drawn_scope]}
+
+            def tell_staff(early: dict[str, Any], extra: dict[str, Any] = extra) -> None:
+                # Sent at once, not with the others: the staff screens need not wait
+                # for the next scope's drawing to show this one's themes.
+                notify([_updated(workshop_id, seq, events.STAFF, early | extra)])
+
+            data = _drawn(app, workshop_id, drawn_scope, drawing, tell_staff) | extra
             # Phones show the whole workshop's cloud between rounds only: while a round
             # runs, sending every redraw to every phone would only spend the Wi-Fi.
             to_phones = drawn_scope == "all" and phones_look
             audience = events.ALL if to_phones else events.STAFF
-            sent.append(events.transient(None, workshop_id, seq, "harvest.updated", audience, data))
+            sent.append(_updated(workshop_id, seq, audience, data))
             if drawn_scope == "all":
                 _remember_latest(app, workshop_id, data)
         notify(sent)
+
+
+def _updated(workshop_id: int, seq: int, audience: str, data: dict[str, Any]) -> StoredEvent:
+    """A `harvest.updated`: sent, not stored (derived data)."""
+    return events.transient(None, workshop_id, seq, "harvest.updated", audience, data)
 
 
 @dataclass(frozen=True)
@@ -141,12 +159,30 @@ def _phones_look(session: Any, workshop: Workshop) -> bool:
     return cafe_round is None or cafe_round.status != "running"
 
 
-def _drawn(app: Flask, workshop_id: int, scope: str, drawing: Drawing) -> dict[str, Any]:
+def _drawn(
+    app: Flask,
+    workshop_id: int,
+    scope: str,
+    drawing: Drawing,
+    tell_staff: Callable[[dict[str, Any]], None],
+) -> dict[str, Any]:
     """The wall of a drawing: its themes and its cloud, each made in a worker or found
     made before (same digest). While more notes are on their way the cloud may be the
-    scope's previous one, at most CLOUD_LAG_SECONDS old: the themes come first."""
+    scope's previous one, at most CLOUD_LAG_SECONDS old: the themes come first. Where a
+    new cloud must be drawn (~60% of a drawing), the themes go to the staff screens
+    first (`tell_staff`), beside the scope's last cloud."""
     found = _themes(app, workshop_id, drawing)
-    return {"digest": _cloud(app, workshop_id, scope, drawing), **found}
+    digest = cloud_digest_of(drawing.notes, drawing.languages)
+    if wall_path(app, workshop_id, digest).exists():
+        return {"digest": digest, **found}
+    previous = _previous_cloud(app, workshop_id, scope, CLOUD_LAG_SECONDS)
+    if previous is not None and _more_notes_coming(workshop_id):
+        # The next drawing is already on its way: it draws the cloud once it is due.
+        return {"digest": previous, **found}
+    last = _previous_cloud(app, workshop_id, scope, max_age=None)
+    if last is not None:
+        tell_staff({"digest": last, **found})
+    return {"digest": _draw_cloud(app, workshop_id, scope, drawing, digest), **found}
 
 
 def _themes(app: Flask, workshop_id: int, drawing: Drawing) -> dict[str, Any]:
@@ -164,15 +200,8 @@ def _themes(app: Flask, workshop_id: int, drawing: Drawing) -> dict[str, Any]:
     return _read_json(path)
 
 
-def _cloud(app: Flask, workshop_id: int, scope: str, drawing: Drawing) -> str:
-    digest = cloud_digest_of(drawing.notes, drawing.languages)
+def _draw_cloud(app: Flask, workshop_id: int, scope: str, drawing: Drawing, digest: str) -> str:
     path = wall_path(app, workshop_id, digest)
-    if path.exists():
-        return digest
-    previous = _previous_cloud(app, workshop_id, scope)
-    if previous is not None and _more_notes_coming(workshop_id):
-        # The next drawing is already on its way: it draws the cloud once it is due.
-        return previous
     workers = app.config["OFFLOAD_WORKERS"]
     png = offload.run(socketio.sleep, workers, render_cloud, drawing.notes, drawing.languages)
     write_atomically(path, png)
@@ -187,15 +216,15 @@ def _more_notes_coming(workshop_id: int) -> bool:
     return _drawings.is_waiting(workshop_id) or meaning.is_busy(workshop_id)
 
 
-def _previous_cloud(app: Flask, workshop_id: int, scope: str) -> str | None:
-    """The scope's last cloud, if it is younger than CLOUD_LAG_SECONDS and still kept."""
+def _previous_cloud(app: Flask, workshop_id: int, scope: str, max_age: float | None) -> str | None:
+    """The scope's last cloud, if it is younger than `max_age` seconds and still kept."""
     record = _cloud_record(app, workshop_id, scope)
     try:
         age = time.time() - record.stat().st_mtime
         digest = str(_read_json(record)["digest"])
     except (OSError, ValueError, KeyError):
         return None
-    if age > CLOUD_LAG_SECONDS or not wall_path(app, workshop_id, digest).exists():
+    if (max_age is not None and age > max_age) or not wall_path(app, workshop_id, digest).exists():
         return None
     return digest
 
@@ -239,12 +268,6 @@ def latest_workshop_wall(app: Flask, workshop_id: int) -> dict[str, Any] | None:
         data = None
     _latest[path] = (changed, data)
     return data
-
-
-KEEP_WALLS = 6  # older drawings are derived data: redrawn if ever needed (two scopes)
-# Under a stream of notes the cloud (~60% of a drawing) is redrawn at most this often;
-# the themes follow every note. A pause in the stream draws the cloud at once.
-CLOUD_LAG_SECONDS = 8.0
 
 
 def _keep_latest(folder: Path, pattern: str, keep: int) -> None:
