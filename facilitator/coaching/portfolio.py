@@ -17,7 +17,10 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from facilitator.coaching.selfscan import HIGHEST, LOWEST, MIN_ANSWERS, AreaProfile
+from facilitator.harvest.across import same_meaning_pairs
 
 TOP_THEMES = 8
 MIN_PROJECTS = MIN_ANSWERS  # projects behind a programme figure, as people behind a scan
@@ -38,11 +41,13 @@ class ScanAnswer:
 @dataclass(frozen=True)
 class Theme:
     """A theme a workshop harvested: its label, its titles per language where the harvest
-    gave them, and its weight (dots it got, or commitments made on it)."""
+    gave them, its weight (dots it got, or commitments made on it) and, where the harvest
+    found it by meaning, the mean of its notes' vectors (harvest/across.py)."""
 
     label: str
     titles: Mapping[str, str] = field(default_factory=dict)
     weight: int = 0
+    meaning: np.ndarray | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -288,7 +293,9 @@ def _theme_keys(theme: Theme) -> set[str]:
 def theme_counts(found: Iterable[tuple[WorkshopRecord, int | None]]) -> list[ThemeCount]:
     """Themes across workshops, most widespread first. Themes whose label or any title
     match (ignoring case and spaces) are one theme: a harvest that named a theme in two
-    languages joins the workshops that named it in either."""
+    languages joins the workshops that named it in either. So are themes of different
+    workshops whose meanings are close (harvest/across.py): "Eenzaamheid" in one
+    workshop and "Isolement" in another."""
     parent: dict[str, str] = {}
 
     def root(key: str) -> str:
@@ -306,11 +313,31 @@ def theme_counts(found: Iterable[tuple[WorkshopRecord, int | None]]) -> list[The
             for key in keys[1:]:
                 parent[root(key)] = root(keys[0])
             seen.append((workshop, project_id, theme, keys[0]))
+    for i, j in _pairs_by_meaning(seen):
+        parent[root(seen[j][3])] = root(seen[i][3])
     groups: dict[str, list[tuple[WorkshopRecord, int | None, Theme]]] = defaultdict(list)
     for workshop, project_id, theme, key in seen:
         groups[root(key)].append((workshop, project_id, theme))
     counts = [_theme_count(members) for members in groups.values()]
     return sorted(counts, key=lambda t: (-t.workshops, -t.weight, t.label.casefold()))
+
+
+def _pairs_by_meaning(
+    seen: Sequence[tuple[WorkshopRecord, int | None, Theme, str]],
+) -> list[tuple[int, int]]:
+    """Pairs of indices into `seen` of themes of different workshops that mean the same.
+    A theme's language is the languages it has titles in (a theme of a mixed room is a
+    mix), else its workshop's first."""
+    rows = [i for i, (_w, _p, theme, _k) in enumerate(seen) if theme.meaning is not None]
+    vectors = [seen[i][2].meaning for i in rows]
+    languages = ["+".join(sorted(seen[i][2].titles)) or _first(seen[i][0].languages) for i in rows]
+    owners = [seen[i][0].id for i in rows]
+    pairs = same_meaning_pairs(vectors, languages, owners)  # type: ignore[arg-type]
+    return [(rows[a], rows[b]) for a, b in pairs]
+
+
+def _first(languages: Sequence[str]) -> str:
+    return languages[0] if languages else ""
 
 
 def _theme_count(members: list[tuple[WorkshopRecord, int | None, Theme]]) -> ThemeCount:

@@ -146,7 +146,7 @@ def _language() -> str:
     return str(get_locale() or "en")
 
 
-def _walls() -> portfolio.WallThemes:
+def _walls() -> portfolio.Harvests:
     return wall_themes(current_app._get_current_object())  # type: ignore[attr-defined]
 
 
