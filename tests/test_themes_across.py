@@ -22,7 +22,7 @@ from facilitator.organise.demo.history import PastDay, add_past_workshop
 from facilitator.organise.portfolio import with_meanings
 from facilitator.organise.users import create_user
 from facilitator.web.auth import ORGANISER_COOKIE, issue_organiser_token
-from facilitator.web.jobs.wall import MEANINGS_FILE, _set_meanings_aside, theme_meanings, wall_path
+from facilitator.web.jobs.wall import MEANINGS_FILE, set_meanings_aside, theme_meanings, wall_path
 from tests.conftest import Helpers, need
 
 LABELLED = Path(__file__).parent / "data" / "labelled_notes.json"
@@ -129,14 +129,14 @@ def test_a_damaged_or_foreign_meaning_is_no_meaning():
 def test_the_wall_sends_no_meaning_and_keeps_the_whole_workshops(app: Flask, walls):
     themes = [dict(t) for t in walls["nl"][0]]
     table = [dict(t) for t in walls["nl"][0]]
-    _set_meanings_aside(app, 5, table, keep=False)  # a table's wall: sent, not kept
+    set_meanings_aside(app, 5, table, keep=False)  # a table's wall: sent, not kept
     assert all("meaning" not in t for t in table) and theme_meanings(app, 5) == []
-    _set_meanings_aside(app, 5, themes, keep=True)
+    set_meanings_aside(app, 5, themes, keep=True)
     assert all("meaning" not in t for t in themes)
     kept = theme_meanings(app, 5)
     assert [e["label"] for e in kept] == [t["label"] for t in themes]
     renamed = [dict(walls["nl"][0][0], label="Nieuw")]
-    _set_meanings_aside(app, 5, renamed, keep=True)
+    set_meanings_aside(app, 5, renamed, keep=True)
     assert [e["label"] for e in theme_meanings(app, 5)][:2] == ["Nieuw", themes[0]["label"]]
 
 
@@ -167,7 +167,7 @@ def test_the_programme_page_joins_a_dutch_and_a_french_dot_vote_by_meaning(
             )
             days[language] = add_past_workshop(session, coach, [project], day).id
     for language, workshop_id in days.items():
-        _set_meanings_aside(app, workshop_id, [dict(t) for t in walls[language][0]], keep=True)
+        set_meanings_aside(app, workshop_id, [dict(t) for t in walls[language][0]], keep=True)
     client = app.test_client()
     client.set_cookie(ORGANISER_COOKIE, issue_organiser_token(app.config["SECRET_KEY"], 1))
     page = client.get("/o/programme?lang=fr").get_data(as_text=True)

@@ -51,6 +51,17 @@ class Theme:
 
 
 @dataclass(frozen=True)
+class ScanNote:
+    """The optional note with one person's score for an area, in the language they
+    joined in; `project_id` as for `ScanAnswer`. No person is named."""
+
+    area_key: str
+    text: str
+    language: str
+    project_id: int | None = None
+
+
+@dataclass(frozen=True)
 class CardUse:
     """A card drawn for the room or dealt to a table."""
 
@@ -78,6 +89,7 @@ class WorkshopRecord:
     insight_count: int = 0
     commitment_count: int = 0
     cards: tuple[CardUse, ...] = ()
+    notes: tuple[ScanNote, ...] = ()  # read where the texts are (one project's page)
 
 
 @dataclass(frozen=True)
@@ -110,6 +122,27 @@ class AreaRow:
     first: AreaProfile | None
     latest: AreaProfile | None
     change: float | None
+
+
+@dataclass(frozen=True)
+class NotesOfDay:
+    """An area's self-scan notes of one workshop: `shown` as the area's scores (at least
+    MIN_ANSWERS answers for the project), else `notes` stays empty."""
+
+    workshop_id: int
+    title: str
+    when: str
+    shown: bool
+    notes: tuple[ScanNote, ...]
+
+
+@dataclass(frozen=True)
+class AreaNotes:
+    """One area's self-scan notes, latest workshop first."""
+
+    key: str
+    titles: Mapping[str, str]
+    days: tuple[NotesOfDay, ...]
 
 
 @dataclass(frozen=True)
@@ -147,6 +180,7 @@ class ProjectView:
     cards: tuple[CardCount, ...]
     insight_count: int
     commitment_count: int
+    notes: tuple[AreaNotes, ...] = ()
 
     @property
     def first(self) -> ScanPoint | None:
@@ -210,10 +244,11 @@ def area_from_counts(key: str, counts: Sequence[int]) -> AreaProfile:
     return AreaProfile(key, answers, True, mean, math.sqrt(variance / answers), tuple(counts))
 
 
-def scan_point(
+def area_profiles(
     project_id: int, workshop: WorkshopRecord, area_order: Sequence[str]
-) -> ScanPoint | None:
-    """The project's self-scan in this workshop, or None when no area can be shown."""
+) -> dict[str, AreaProfile]:
+    """The project's aggregate of every area answered in this workshop (withheld below
+    the minimum), in the set's order."""
     counts: dict[str, list[int]] = {}
     for answer in answers_for(project_id, workshop):
         if not LOWEST <= answer.score <= HIGHEST:
@@ -221,11 +256,48 @@ def scan_point(
         row = counts.setdefault(answer.area_key, [0] * HIGHEST)
         row[answer.score - LOWEST] += answer.count
     keys = [k for k in area_order if k in counts] + sorted(set(counts) - set(area_order))
-    profiles = {key: area_from_counts(key, counts[key]) for key in keys}
+    return {key: area_from_counts(key, counts[key]) for key in keys}
+
+
+def scan_point(
+    project_id: int, workshop: WorkshopRecord, area_order: Sequence[str]
+) -> ScanPoint | None:
+    """The project's self-scan in this workshop, or None when no area can be shown."""
+    profiles = area_profiles(project_id, workshop, area_order)
     if not any(p.shown for p in profiles.values()):
         return None
-    people = max((sum(row) for row in counts.values()), default=0)
+    people = max((p.answers for p in profiles.values()), default=0)
     return ScanPoint(workshop.id, workshop.title, workshop.when, profiles, people)
+
+
+def area_notes(
+    project_id: int,
+    ordered: Sequence[WorkshopRecord],
+    area_order: Sequence[str],
+    titles: Mapping[str, Mapping[str, str]],
+) -> tuple[AreaNotes, ...]:
+    """Each area's notes, latest workshop first, where the project's people wrote any;
+    withheld where the area's scores are (fewer than MIN_ANSWERS answers that day).
+    Sorted by text within a day: the order people answered in could point at them."""
+    days: dict[str, list[NotesOfDay]] = defaultdict(list)
+    for workshop in reversed(ordered):
+        alone = workshop.project_ids == (project_id,)
+        written = [n for n in workshop.notes if alone or n.project_id == project_id]
+        if not written:
+            continue
+        profiles = area_profiles(project_id, workshop, area_order)
+        by_area: dict[str, list[ScanNote]] = defaultdict(list)
+        for note in written:
+            by_area[note.area_key].append(note)
+        for key, notes in by_area.items():
+            shown = key in profiles and profiles[key].shown
+            kept = tuple(sorted(notes, key=lambda n: (n.text.casefold(), n.language)))
+            day = NotesOfDay(
+                workshop.id, workshop.title, workshop.when, shown, kept if shown else ()
+            )
+            days[key].append(day)
+    keys = [k for k in area_order if k in days] + sorted(set(days) - set(area_order))
+    return tuple(AreaNotes(key, titles.get(key, {}), tuple(days[key])) for key in keys)
 
 
 def _titles(workshops: Iterable[WorkshopRecord]) -> dict[str, Mapping[str, str]]:
@@ -270,15 +342,17 @@ def project_view(
     )
     first = scans[0] if scans else None
     latest = scans[-1] if len(scans) > 1 else None
+    titles = _titles(ordered)
     return ProjectView(
         project=project,
         workshops=ordered,
         scans=scans,
-        areas=area_rows(first, latest, area_order, _titles(ordered)),
+        areas=area_rows(first, latest, area_order, titles),
         themes=tuple(theme_counts([(w, project.id) for w in ordered])[:TOP_THEMES]),
         cards=tuple(card_counts(ordered)[:TOP_CARDS]),
         insight_count=sum(w.insight_count for w in ordered),
         commitment_count=sum(w.commitment_count for w in ordered),
+        notes=area_notes(project.id, ordered, area_order, titles),
     )
 
 

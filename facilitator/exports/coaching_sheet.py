@@ -195,11 +195,30 @@ def render_sheet(view: ProjectView, language: str, labels: Mapping[str, str]) ->
         writer.heading(labels["cards"])
         cards = [f"{_text_in(c.text, language)} (×{c.times})" for c in view.cards]
         writer.items(cards or [labels["none"]], labels["more"])
+        if view.notes:
+            writer.heading(labels["scan_notes"])
+            _scan_notes(writer, view, language, labels)
         insights = [text for w in reversed(view.workshops) for text in w.insights]
         if insights:
             writer.heading(labels["insights"])
             writer.items(insights, labels["more"])
         return _pdf(pages[:2])
+
+
+def _scan_notes(
+    writer: _Writer, view: ProjectView, language: str, labels: Mapping[str, str]
+) -> None:
+    """Each area's self-scan notes, latest workshop first; a day with too few answers
+    says so instead."""
+    for area in view.notes:
+        writer.room(3)
+        writer.line(_text_in(area.titles, language) or area.key, weight="bold")
+        for day in area.days:
+            writer.line(f"{day.when} · {day.title}", size=8, colour=MUTED)
+            if day.shown:
+                writer.items([note.text for note in day.notes], labels["more"])
+            else:
+                writer.line(labels["too_few"], size=9, colour=MUTED)
 
 
 def _pdf(pages: Sequence[Figure]) -> bytes:

@@ -25,6 +25,7 @@ from facilitator.coaching.portfolio import (
     ProjectRecord,
     ProjectView,
     ScanAnswer,
+    ScanNote,
     Theme,
     WorkshopRecord,
     programme_view,
@@ -134,6 +135,28 @@ def _answers(
     for workshop_id, key, title in named:
         titles[workshop_id][key] = dict(title or {})
     return answers, titles
+
+
+def _scan_notes(session: Session, scope: Any) -> dict[int, list[ScanNote]]:
+    """Each workshop's self-scan notes, with the area, the language its writer joined in
+    and the project they said they came from: no name, no participant id."""
+    notes: dict[int, list[ScanNote]] = defaultdict(list)
+    rows = _rows(
+        session,
+        select(
+            SelfScanAnswer.workshop_id,
+            SelfScanAnswer.area_key,
+            SelfScanAnswer.note,
+            Participant.language,
+            Participant.project_id,
+        )
+        .join(Participant, Participant.id == SelfScanAnswer.participant_id)
+        .where(SelfScanAnswer.workshop_id.in_(scope), SelfScanAnswer.note.is_not(None)),
+    )
+    for workshop_id, key, text, language, project_id in rows:
+        if text and text.strip():
+            notes[workshop_id].append(ScanNote(key, text.strip(), language, project_id))
+    return notes
 
 
 def _commitment_themes(session: Session, scope: Any) -> tuple[Counter[int], dict]:
@@ -272,8 +295,8 @@ def workshop_records(
     harvests: Harvests | None = None,
 ) -> list[WorkshopRecord]:
     """The records of the scope's workshops (`links`: their projects), read in a fixed
-    number of queries; with `details` also each one's key insights and commitments (a few
-    queries per workshop)."""
+    number of queries; with `details` also the self-scan's notes and each one's key
+    insights and commitments (a few queries per workshop)."""
     ids = sorted(links)
     if not ids:
         return []
@@ -283,6 +306,7 @@ def workshop_records(
     cards = _cards(session, scope)
     themes = _themes(session, scope, ids, commitment_themes, harvests)
     spoken = _spoken(session, scope)
+    notes = _scan_notes(session, scope) if details else {}
     records = []
     for workshop in session.scalars(select(Workshop).where(Workshop.id.in_(scope))):
         insights: tuple[str, ...] = ()
@@ -306,6 +330,7 @@ def workshop_records(
                 insight_count=insight_counts[workshop.id],
                 commitment_count=commitment_counts[workshop.id],
                 cards=tuple(cards.get(workshop.id, ())),
+                notes=tuple(notes.get(workshop.id, ())),
             )
         )
     return records

@@ -43,6 +43,8 @@ class PastDay:
     insights: Sequence[str] = ()
     commitments: Sequence[tuple[str, str | None]] = ()  # (text, theme label)
     cards: Sequence[tuple[str, int]] = ()  # (area key, index of the card in the area)
+    # The optional note with each score, like `scan`: person i wrote scan_notes[area][i].
+    scan_notes: Mapping[str, Sequence[str | None]] = field(default_factory=dict)
 
 
 def _area_titles() -> dict[str, dict[str, str]]:
@@ -83,7 +85,9 @@ def add_past_workshop(
     session.flush()
     titles = _area_titles()
     for area_key, area_scores in day.scan.items():
-        for person, score in zip(people, area_scores, strict=False):
+        notes = list(day.scan_notes.get(area_key, ()))
+        notes += [None] * (len(area_scores) - len(notes))
+        for person, score, note in zip(people, area_scores, notes, strict=False):
             session.add(
                 SelfScanAnswer(
                     workshop_id=workshop.id,
@@ -91,6 +95,7 @@ def add_past_workshop(
                     area_key=area_key,
                     area_title=titles.get(area_key, {"en": area_key}),
                     score=score,
+                    note=note,
                     client_id=secrets.token_hex(8),
                     answered_at=created,
                 )

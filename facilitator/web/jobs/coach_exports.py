@@ -53,6 +53,7 @@ def coach_labels() -> dict[str, str]:
         "themes": gettext("Themes"),
         "commitments": gettext("Commitments"),
         "cards": gettext("Cards used"),
+        "scan_notes": gettext("Notes with the self-scan"),
         "insights": gettext("Key insights"),
         "none": gettext("None."),
         "more": gettext("and {count} more"),

@@ -109,7 +109,7 @@ def _draw_once(app: Flask, workshop_id: int) -> None:
         for drawn_scope in scopes:
             drawing = Drawing(notes[drawn_scope], languages, vectors, changes)
             data = _drawn(app, workshop_id, drawn_scope, drawing)
-            _set_meanings_aside(app, workshop_id, data["themes"], keep=drawn_scope == "all")
+            set_meanings_aside(app, workshop_id, data["themes"], keep=drawn_scope == "all")
             data |= {"scope": drawn_scope, "counts": counts[drawn_scope]}
             # Phones show the whole workshop's cloud between rounds only: while a round
             # runs, sending every redraw to every phone would only spend the Wi-Fi.
@@ -248,7 +248,7 @@ MEANINGS_FILE = "meanings.json"
 KEEP_MEANINGS = 18
 
 
-def _set_meanings_aside(
+def set_meanings_aside(
     app: Flask, workshop_id: int, themes: list[dict[str, Any]], keep: bool
 ) -> None:
     """Take each theme's meaning out of what screens are sent (750 bytes a theme, of use
