@@ -337,6 +337,24 @@ def test_a_projects_page_shows_its_scan_notes_latest_first_and_never_too_few(
     assert "Twee antwoorden maar" not in noord and 'data-test="notes-too-few"' in noord
 
 
+@pytest.mark.parametrize(
+    ("language", "january", "june"),
+    [("nl", "15 jan 2026", "10 jun 2026"), ("fr", "15 janv. 2026", "10 juin 2026"),
+     ("en", "15 Jan 2026", "10 Jun 2026")],
+)  # fmt: skip
+def test_a_projects_page_writes_its_days_in_the_readers_language(
+    app: Flask, helpers: Helpers, language: str, january: str, june: str
+):
+    ids = _seed(helpers)
+    client = _browser(app, ids["alice"])
+    page = _text(client.get(f"/o/projects/{ids['kiel']}?lang={language}"))
+    assert f"<span>{january}</span> · <span>Kiel in januari</span>" in page  # a note's day
+    assert f'<p class="muted small">{june}</p>' in page  # a workshop's day
+    assert f"{january}</span>" in page and "2026-01-15" not in page and "2026-06-10" not in page
+    portfolio = _text(client.get(f"/o/portfolio?lang={language}"))
+    assert january in portfolio and june in portfolio and "2026-01-15" not in portfolio
+
+
 def test_the_programme_is_aggregate_only_over_every_coach(app_any_store: Flask):
     """On SQLite and PostgreSQL: the grouped reads agree."""
     app = app_any_store

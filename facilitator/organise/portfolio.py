@@ -92,6 +92,16 @@ def _links(session: Session, scope: Any) -> dict[int, list[int]]:
     return links
 
 
+def _of_answers(scope: Any, *columns: Any) -> Any:
+    """A select of columns of the scope's self-scan answers and of the people who gave
+    them (the project they came from, the language they joined in)."""
+    return (
+        select(*columns)
+        .join(Participant, Participant.id == SelfScanAnswer.participant_id)
+        .where(SelfScanAnswer.workshop_id.in_(scope))
+    )
+
+
 def _answers(
     session: Session, scope: Any
 ) -> tuple[dict[int, list[ScanAnswer]], dict[int, dict[str, dict[str, str]]]]:
@@ -100,16 +110,14 @@ def _answers(
     answers: dict[int, list[ScanAnswer]] = defaultdict(list)
     rows = _rows(
         session,
-        select(
+        _of_answers(
+            scope,
             SelfScanAnswer.workshop_id,
             SelfScanAnswer.area_key,
             SelfScanAnswer.score,
             Participant.project_id,
             func.count(SelfScanAnswer.id),
-        )
-        .join(Participant, Participant.id == SelfScanAnswer.participant_id)
-        .where(SelfScanAnswer.workshop_id.in_(scope))
-        .group_by(
+        ).group_by(
             SelfScanAnswer.workshop_id,
             SelfScanAnswer.area_key,
             SelfScanAnswer.score,
@@ -143,15 +151,14 @@ def _scan_notes(session: Session, scope: Any) -> dict[int, list[ScanNote]]:
     notes: dict[int, list[ScanNote]] = defaultdict(list)
     rows = _rows(
         session,
-        select(
+        _of_answers(
+            scope,
             SelfScanAnswer.workshop_id,
             SelfScanAnswer.area_key,
             SelfScanAnswer.note,
             Participant.language,
             Participant.project_id,
-        )
-        .join(Participant, Participant.id == SelfScanAnswer.participant_id)
-        .where(SelfScanAnswer.workshop_id.in_(scope), SelfScanAnswer.note.is_not(None)),
+        ).where(SelfScanAnswer.note.is_not(None)),
     )
     for workshop_id, key, text, language, project_id in rows:
         if text and text.strip():
