@@ -14,7 +14,7 @@ from flask import Flask
 
 from facilitator.coaching.portfolio import Theme, WorkshopRecord, theme_counts
 from facilitator.harvest import meaning
-from facilitator.harvest.across import same_meaning_pairs
+from facilitator.harvest.across import same_meaning_groups
 from facilitator.harvest.base import Note
 from facilitator.harvest.wall import find_wall_themes
 from facilitator.organise import projects
@@ -108,11 +108,14 @@ def test_themes_without_a_meaning_are_joined_by_title_only():
 
 
 def test_two_themes_of_one_workshop_are_never_joined_by_meaning():
-    same = np.ones(meaning.DIMENSIONS, dtype=np.float32)
-    other = -same
-    vectors = [same, same, other, other]
-    assert same_meaning_pairs(vectors, ["nl"] * 4, [1, 1, 2, 2]) == []
-    assert same_meaning_pairs(vectors[:1], ["nl"], [1]) == []
+    rng = np.random.default_rng(0)
+    one, other = rng.normal(size=(2, meaning.DIMENSIONS)).astype(np.float32)
+    vectors = [one, one, other, other]
+    groups = same_meaning_groups(vectors, ["nl"] * 4, [1, 1, 2, 2])
+    assert len(set(groups)) == 4  # alike, but each pair of one workshop
+    across = same_meaning_groups(vectors, ["nl"] * 4, [1, 2, 3, 4])
+    assert across[0] == across[1] != across[2] == across[3]
+    assert same_meaning_groups(vectors[:1], ["nl"], [1]) == [0]
 
 
 def test_a_damaged_or_foreign_meaning_is_no_meaning():

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from facilitator.coaching.selfscan import HIGHEST, LOWEST, MIN_ANSWERS, AreaProfile
-from facilitator.harvest.across import same_meaning_pairs
+from facilitator.harvest.across import same_meaning_groups
 
 TOP_THEMES = 8
 MIN_PROJECTS = MIN_ANSWERS  # projects behind a programme figure, as people behind a scan
@@ -387,8 +387,10 @@ def theme_counts(found: Iterable[tuple[WorkshopRecord, int | None]]) -> list[The
             for key in keys[1:]:
                 parent[root(key)] = root(keys[0])
             seen.append((workshop, project_id, theme, keys[0]))
-    for i, j in _pairs_by_meaning(seen):
-        parent[root(seen[j][3])] = root(seen[i][3])
+    first_of: dict[int, int] = {}
+    for index, group in _groups_by_meaning(seen):
+        first = first_of.setdefault(group, index)
+        parent[root(seen[index][3])] = root(seen[first][3])
     groups: dict[str, list[tuple[WorkshopRecord, int | None, Theme]]] = defaultdict(list)
     for workshop, project_id, theme, key in seen:
         groups[root(key)].append((workshop, project_id, theme))
@@ -396,18 +398,18 @@ def theme_counts(found: Iterable[tuple[WorkshopRecord, int | None]]) -> list[The
     return sorted(counts, key=lambda t: (-t.workshops, -t.weight, t.label.casefold()))
 
 
-def _pairs_by_meaning(
+def _groups_by_meaning(
     seen: Sequence[tuple[WorkshopRecord, int | None, Theme, str]],
 ) -> list[tuple[int, int]]:
-    """Pairs of indices into `seen` of themes of different workshops that mean the same.
-    A theme's language is the languages it has titles in (a theme of a mixed room is a
-    mix), else its workshop's first."""
+    """(index into `seen`, group) of each theme with a meaning: themes of different
+    workshops that mean the same share a group. A theme's language is the languages it
+    has titles in (a theme of a mixed room is a mix), else its workshop's first."""
     rows = [i for i, (_w, _p, theme, _k) in enumerate(seen) if theme.meaning is not None]
     vectors = [seen[i][2].meaning for i in rows]
     languages = ["+".join(sorted(seen[i][2].titles)) or _first(seen[i][0].languages) for i in rows]
     owners = [seen[i][0].id for i in rows]
-    pairs = same_meaning_pairs(vectors, languages, owners)  # type: ignore[arg-type]
-    return [(rows[a], rows[b]) for a, b in pairs]
+    groups = same_meaning_groups(vectors, languages, owners)  # type: ignore[arg-type]
+    return list(zip(rows, groups, strict=True))
 
 
 def _first(languages: Sequence[str]) -> str:
