@@ -219,8 +219,9 @@ def _scan_notes(
 ) -> None:
     """Each area's self-scan notes, latest workshop first; a day with too few answers
     says so instead."""
-    for area in view.notes:
+    for index, area in enumerate(view.notes):
         writer.room(3)
+        writer.y -= LINE * (0.4 if index else 0)  # the area apart from the last one's notes
         writer.line(_text_in(area.titles, language) or area.key, weight="bold")
         for day in area.days:
             writer.line(f"{medium_date(day.when, language)} · {day.title}", size=8, colour=MUTED)

@@ -212,6 +212,14 @@ DEMO_TEXTS = {
             ("Ik start een buurtkoffie op zaterdag", "Een plek om elkaar te ontmoeten"),
             ("Wij brengen het vervoer naar de dokter in kaart", "Mobiliteit"),
         ],
+        "scan_notes": {
+            "connection": [
+                "In onze straat kent bijna iedereen elkaar, twee straten verder niemand",
+                None,
+                "Sinds de buurtkoffie groeten mensen elkaar weer",
+            ],
+            "access": [None, "De dokter is ver voor wie niet meer goed te been is"],
+        },
     },
     "fr": {
         "insights": [
@@ -222,6 +230,10 @@ DEMO_TEXTS = {
             ("Je rends visite à un voisin isolé chaque semaine", "Solitude"),
             ("Nous organisons une permanence pour les aidants", "Soulager les aidants"),
         ],
+        "scan_notes": {
+            "connection": ["Les nouveaux habitants ne savent pas à qui s'adresser"],
+            "care_mix": [None, None, "Les aidants proches et l'infirmière ne se parlent pas"],
+        },
     },
 }
 
@@ -261,6 +273,7 @@ def demo_portfolio(session: Session, live_code: str) -> None:
                     insights=texts["insights"],
                     commitments=texts["commitments"],
                     cards=[(areas[index % len(areas)], index), (areas[-1], 0)],
+                    scan_notes=texts["scan_notes"],
                 )
                 add_past_workshop(session, coach_id, [project.id], day)
     first = next(
