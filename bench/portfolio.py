@@ -3,7 +3,9 @@
 Seeds one coach with P projects of W past workshops each (default 17 x 20: the most
 projects a coach of the programme follows), every workshop with a self-scan of 7 areas
 (8 to 14 people), two themes on a closed dot-vote, 3 key insights, 4 commitments and 3
-cards used (`organise/demo/history.add_past_workshop`, SQLite in a temp dir). Then, in
+cards used (`organise/demo/history.add_past_workshop`, SQLite in a temp dir); each theme
+with a meaning as a wall keeps it (a vector per subject plus noise), so the themes are
+also grouped by meaning across the workshops. Then, in
 the same run, through the Flask test client (so the whole request is timed: the cookie,
 the reads, the aggregates and the template):
 
@@ -29,9 +31,11 @@ import time
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from sqlalchemy import event
 
 from bench.measure import commit, timed
+from facilitator.harvest.meaning import DIMENSIONS, mean_meaning
 from facilitator.organise import projects
 from facilitator.organise.demo.history import PastDay, add_past_workshop
 from facilitator.organise.portfolio import area_order
@@ -39,6 +43,7 @@ from facilitator.organise.users import create_user
 from facilitator.store.db import migrate, session_scope
 from facilitator.web.app import create_app
 from facilitator.web.auth import ORGANISER_COOKIE, issue_organiser_token
+from facilitator.web.jobs.wall import set_meanings_aside
 
 THEMES = [
     ("Eenzaamheid", {"nl": "Eenzaamheid", "fr": "Solitude", "en": "Loneliness"}),
@@ -69,9 +74,29 @@ def _day(rng: random.Random, project: int, index: int) -> PastDay:
     )
 
 
+def _meanings(rng: random.Random) -> dict[str, str]:
+    """A meaning per theme label: a unit vector per subject, a little noise per label."""
+    subjects = np.random.default_rng(13).normal(size=(len(THEMES), DIMENSIONS))
+    found = {}
+    for (label, _titles), subject in zip(THEMES, subjects, strict=True):
+        vector = subject + 0.2 * np.asarray([rng.gauss(0, 1) for _ in range(DIMENSIONS)])
+        raw = (vector / np.linalg.norm(vector)).astype("<f4").tobytes()
+        found[label] = mean_meaning([raw]) or ""
+    return found
+
+
+def _keep_meanings(app: Any, workshop_id: int, day: PastDay, meanings: dict[str, str]) -> None:
+    themes = [
+        {"label": label, "titles": dict(titles), "meaning": meanings[label]}
+        for label, titles, _dots in day.themes
+    ]
+    set_meanings_aside(app, workshop_id, themes, keep=True)
+
+
 def seed(app: Any, projects_count: int, workshops_each: int) -> tuple[int, int]:
     """The coach's id and one of their projects' ids."""
     rng = random.Random(13)
+    meanings = _meanings(rng)
     factory = app.extensions["facilitator.sessions"]
     with session_scope(factory) as session:
         coach = create_user(session, "coach", "correct horse battery").id
@@ -81,7 +106,9 @@ def seed(app: Any, projects_count: int, workshops_each: int) -> tuple[int, int]:
             project = projects.create_project(session, coach, f"Buurt {p + 1:02d}", "Gent", ["nl"])
             first = first or project.id
             for index in range(workshops_each):
-                add_past_workshop(session, coach, [project.id], _day(rng, p + 1, index))
+                day = _day(rng, p + 1, index)
+                workshop = add_past_workshop(session, coach, [project.id], day)
+                _keep_meanings(app, workshop.id, day, meanings)
     return coach, first
 
 

@@ -873,3 +873,24 @@ def test_an_unknown_workshop_code_is_a_404_everywhere(world: World, code: str):
         got[(method, rule)] = outcome(world, response)
         response.close()
     assert got == UNKNOWN_CODE
+
+
+def test_a_projects_self_scan_notes_reach_its_coach_alone(app: Flask, helpers: Helpers):
+    """alice coaches Kiel, bob Molenbeek (tests/test_portfolio.py's world): a note is read
+    on its project's page and coaching sheet by its coach only; never in the programme."""
+    from tests.test_portfolio import _browser, _seed
+
+    ids = _seed(helpers)
+    alice, bob, anon = _browser(app, ids["alice"]), _browser(app, ids["bob"]), app.test_client()
+    kiel, molenbeek = f"/o/projects/{ids['kiel']}", f"/o/projects/{ids['molenbeek']}"
+    assert "Niemand kent zijn buren nog" in alice.get(kiel).get_data(as_text=True)
+    assert "Note secrète de Molenbeek" in bob.get(molenbeek).get_data(as_text=True)
+    assert bob.get(kiel).status_code == 404 and alice.get(molenbeek).status_code == 404
+    assert urlsplit(anon.get(kiel).headers["Location"]).path == "/o/login"
+    sheet = {"kind": "coaching_sheet", "options": {}}
+    assert bob.post(f"{kiel}/exports", json=sheet).status_code == 404
+    for client in (alice, bob):
+        for url in ("/o/portfolio", "/o/programme"):
+            page = client.get(url).get_data(as_text=True)
+            assert "Niemand kent zijn buren nog" not in page
+            assert "Note secrète de Molenbeek" not in page

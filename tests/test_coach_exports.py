@@ -68,6 +68,10 @@ def test_the_coaching_sheet_prints_the_profile_themes_commitments_and_cards(
     assert "Solitude" in text  # the theme's French title
     assert "Ik organiseer een buurtfeest" in text  # a commitment
     assert "Qui, dans notre quartier" in text  # the card used twice
+    assert "Remarques de l’autodiagnostic" in text or "Remarques de l'autodiagnostic" in text
+    assert text.index("De koffieklets helpt") < text.index("Niemand kent zijn buren nog")
+    assert "Geheim van juni" not in text and "Trop peu de réponses pour les montrer" in text
+    assert "15 janv. 2026 – 10 juin 2026" in text and "2026-01-15" not in text
     listed = client.get(url).get_json()["jobs"]
     assert [j["id"] for j in listed] == [job["id"]]
 

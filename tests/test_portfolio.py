@@ -12,6 +12,7 @@ from facilitator.coaching.portfolio import (
     CardUse,
     ProjectRecord,
     ScanAnswer,
+    ScanNote,
     Theme,
     WorkshopRecord,
     area_from_counts,
@@ -128,6 +129,50 @@ def test_themes_named_in_two_languages_are_one_theme_across_workshops():
     assert found[0].label_in("nl") == "Eenzaamheid" and found[0].languages == ("fr", "nl")
 
 
+def test_scan_notes_show_per_area_latest_first_where_the_area_has_enough_answers():
+    january = workshop(
+        1,
+        "2026-01-10",
+        scores("connection", 2, 2, 3) + scores("access", 4, 4),
+        notes=(
+            ScanNote("connection", "Weinig contact", "nl"),
+            ScanNote("connection", "Aucun voisin", "fr"),
+            ScanNote("access", "Two answers only", "en"),
+        ),
+    )
+    june = workshop(
+        2,
+        "2026-06-01",
+        scores("connection", 4, 4, 4),
+        notes=(ScanNote("connection", "Beter", "nl"),),
+    )
+    view = project_view(KIEL, [january, june], AREAS)
+    connection, access = view.notes
+    assert connection.key == "connection" and access.key == "access"
+    assert [(d.workshop_id, d.shown) for d in connection.days] == [(2, True), (1, True)]
+    assert [(n.text, n.language) for n in connection.days[1].notes] == [
+        ("Aucun voisin", "fr"),
+        ("Weinig contact", "nl"),
+    ]
+    assert [(d.shown, d.notes) for d in access.days] == [(False, ())]
+
+
+def test_a_shared_workshop_shows_only_the_notes_of_the_projects_people():
+    shared = workshop(
+        1,
+        "2026-02-01",
+        scores("connection", 2, 2, 2, project=1) + scores("connection", 4, 4, 4, project=2),
+        projects_=(1, 2),
+        notes=(
+            ScanNote("connection", "Van Kiel", "nl", project_id=1),
+            ScanNote("connection", "Van Noord", "nl", project_id=2),
+            ScanNote("connection", "Van niemand", "nl", project_id=None),
+        ),
+    )
+    (area,) = project_view(KIEL, [shared], AREAS).notes
+    assert [n.text for n in area.days[0].notes] == ["Van Kiel"]
+
+
 def test_the_cards_used_are_counted_by_their_text():
     card = CardUse("connection", "reflection", {"nl": "Wie kent niemand?"})
     other = CardUse("access", "action", {"nl": "Plan een buurtwandeling"})
@@ -195,6 +240,9 @@ def _seed(helpers: Helpers) -> dict[str, int]:
                 "Kiel in januari",
                 "2026-01-15",
                 scan={"connection": [2, 2, 2], "access": [3, 4, 2]},
+                scan_notes={
+                    "connection": ["Niemand kent zijn buren nog", None, "Het buurtfeest is weg"]
+                },
                 themes=[("Eenzaamheid", {"nl": "Eenzaamheid", "fr": "Solitude"}, 6)],
                 insights=["Buren kennen elkaar niet meer"],
                 commitments=[("Ik bel mijn buurvrouw elke week", "Eenzaamheid")],
@@ -209,11 +257,17 @@ def _seed(helpers: Helpers) -> dict[str, int]:
                 "Kiel in juni",
                 "2026-06-10",
                 scan={"connection": [4, 4, 3], "access": [3, 3]},
+                scan_notes={"connection": ["De koffieklets helpt"], "access": ["Geheim van juni"]},
                 themes=[("Mobiliteit", {}, 2)],
                 commitments=[("Ik organiseer een buurtfeest", None)],
             ),
         )
-        two_answers = PastDay("Noord", "2026-02-01", scan={"connection": [1, 5]})
+        two_answers = PastDay(
+            "Noord",
+            "2026-02-01",
+            scan={"connection": [1, 5]},
+            scan_notes={"connection": ["Twee antwoorden maar"]},
+        )
         add_past_workshop(session, alice, [noord], two_answers)
         add_past_workshop(
             session,
@@ -224,6 +278,7 @@ def _seed(helpers: Helpers) -> dict[str, int]:
                 "2026-03-01",
                 language="fr",
                 scan={"connection": [5, 5, 5]},
+                scan_notes={"connection": ["Note secrète de Molenbeek"]},
                 themes=[("Solitude", {}, 3)],
                 commitments=[("Secret de Molenbeek", None)],
             ),
@@ -268,6 +323,38 @@ def test_one_project_over_time_with_its_workshops_harvest(app: Flask, helpers: H
     assert client.get("/o/projects/999999").status_code == 404
 
 
+def test_a_projects_page_shows_its_scan_notes_latest_first_and_never_too_few(
+    app: Flask, helpers: Helpers
+):
+    ids = _seed(helpers)
+    page = _text(_browser(app, ids["alice"]).get(f"/o/projects/{ids['kiel']}?lang=nl"))
+    assert '<li lang="nl">De koffieklets helpt</li>' in page
+    assert '<li lang="nl">Niemand kent zijn buren nog</li>' in page
+    assert page.index("De koffieklets helpt") < page.index("Niemand kent zijn buren nog")
+    assert "Geheim van juni" not in page  # access had two answers in June
+    assert page.count('data-test="notes-too-few"') == 1
+    noord = _text(_browser(app, ids["alice"]).get(f"/o/projects/{ids['noord']}?lang=nl"))
+    assert "Twee antwoorden maar" not in noord and 'data-test="notes-too-few"' in noord
+
+
+@pytest.mark.parametrize(
+    ("language", "january", "june"),
+    [("nl", "15 jan 2026", "10 jun 2026"), ("fr", "15 janv. 2026", "10 juin 2026"),
+     ("en", "15 Jan 2026", "10 Jun 2026")],
+)  # fmt: skip
+def test_a_projects_page_writes_its_days_in_the_readers_language(
+    app: Flask, helpers: Helpers, language: str, january: str, june: str
+):
+    ids = _seed(helpers)
+    client = _browser(app, ids["alice"])
+    page = _text(client.get(f"/o/projects/{ids['kiel']}?lang={language}"))
+    assert f"<span>{january}</span> · <span>Kiel in januari</span>" in page  # a note's day
+    assert f'<p class="muted small">{june}</p>' in page  # a workshop's day
+    assert f"{january}</span>" in page and "2026-01-15" not in page and "2026-06-10" not in page
+    portfolio = _text(client.get(f"/o/portfolio?lang={language}"))
+    assert january in portfolio and june in portfolio and "2026-01-15" not in portfolio
+
+
 def test_the_programme_is_aggregate_only_over_every_coach(app_any_store: Flask):
     """On SQLite and PostgreSQL: the grouped reads agree."""
     app = app_any_store
@@ -277,6 +364,7 @@ def test_the_programme_is_aggregate_only_over_every_coach(app_any_store: Flask):
     assert "<dd>4</dd>" in page and "<dd>7</dd>" in page
     assert "2 workshops · 2 projects · FR, NL" in page
     assert "Secret de Molenbeek" not in page and "Kiel" not in page  # no texts, no projects
+    assert "Note secrète de Molenbeek" not in page and "koffieklets" not in page  # no notes
     # connection, latest scans: Kiel 3.7, Molenbeek 4.0, Anderlecht 3.0 (Noord withheld);
     # moved: Kiel +1.7, Molenbeek -1.0, Anderlecht +2.0.
     assert "3.6" in page and "+0.9" in page and "Connection among residents" in page

@@ -113,6 +113,22 @@ def test_a_mixed_room_gets_one_theme_per_subject_titled_in_each_language(room):
         assert len(set(quotes.values())) == 1, quotes  # one subject, quoted in each language
 
 
+def test_a_wall_sends_no_meaning_and_the_workshop_keeps_each_themes(room, helpers):
+    """The meaning of each theme (750 bytes) is of use to no screen: the programme's
+    learnings read it from the workshop's meanings (web/jobs/wall.py)."""
+    from facilitator.harvest.meaning import meaning_from_text
+    from facilitator.web.jobs.wall import latest_workshop_wall, theme_meanings
+
+    links, _facilitator, _phones, wall = room
+    assert all("meaning" not in theme for theme in wall["themes"])
+    workshop_id = helpers.workshop(links.join_code).id
+    latest = latest_workshop_wall(helpers.app, workshop_id)
+    assert latest and all("meaning" not in theme for theme in latest["themes"])
+    kept = {entry["label"]: entry for entry in theme_meanings(helpers.app, workshop_id)}
+    assert {theme["label"] for theme in wall["themes"]} <= set(kept)
+    assert all(meaning_from_text(kept[t["label"]]["meaning"]) is not None for t in wall["themes"])
+
+
 def test_the_facilitator_renames_a_theme_and_the_title_sticks_across_redraws(room, helpers):
     links, facilitator, phones, wall = room
     theme = wall["themes"][0]

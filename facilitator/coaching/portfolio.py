@@ -17,7 +17,10 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from facilitator.coaching.selfscan import HIGHEST, LOWEST, MIN_ANSWERS, AreaProfile
+from facilitator.harvest.across import same_meaning_groups
 
 TOP_THEMES = 8
 MIN_PROJECTS = MIN_ANSWERS  # projects behind a programme figure, as people behind a scan
@@ -38,11 +41,24 @@ class ScanAnswer:
 @dataclass(frozen=True)
 class Theme:
     """A theme a workshop harvested: its label, its titles per language where the harvest
-    gave them, and its weight (dots it got, or commitments made on it)."""
+    gave them, its weight (dots it got, or commitments made on it) and, where the harvest
+    found it by meaning, the mean of its notes' vectors (harvest/across.py)."""
 
     label: str
     titles: Mapping[str, str] = field(default_factory=dict)
     weight: int = 0
+    meaning: np.ndarray | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class ScanNote:
+    """The optional note with one person's score for an area, in the language they
+    joined in; `project_id` as for `ScanAnswer`. No person is named."""
+
+    area_key: str
+    text: str
+    language: str
+    project_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -73,6 +89,7 @@ class WorkshopRecord:
     insight_count: int = 0
     commitment_count: int = 0
     cards: tuple[CardUse, ...] = ()
+    notes: tuple[ScanNote, ...] = ()  # read where the texts are (one project's page)
 
 
 @dataclass(frozen=True)
@@ -105,6 +122,27 @@ class AreaRow:
     first: AreaProfile | None
     latest: AreaProfile | None
     change: float | None
+
+
+@dataclass(frozen=True)
+class NotesOfDay:
+    """An area's self-scan notes of one workshop: `shown` as the area's scores (at least
+    MIN_ANSWERS answers for the project), else `notes` stays empty."""
+
+    workshop_id: int
+    title: str
+    when: str
+    shown: bool
+    notes: tuple[ScanNote, ...]
+
+
+@dataclass(frozen=True)
+class AreaNotes:
+    """One area's self-scan notes, latest workshop first."""
+
+    key: str
+    titles: Mapping[str, str]
+    days: tuple[NotesOfDay, ...]
 
 
 @dataclass(frozen=True)
@@ -142,6 +180,7 @@ class ProjectView:
     cards: tuple[CardCount, ...]
     insight_count: int
     commitment_count: int
+    notes: tuple[AreaNotes, ...] = ()
 
     @property
     def first(self) -> ScanPoint | None:
@@ -205,10 +244,11 @@ def area_from_counts(key: str, counts: Sequence[int]) -> AreaProfile:
     return AreaProfile(key, answers, True, mean, math.sqrt(variance / answers), tuple(counts))
 
 
-def scan_point(
+def area_profiles(
     project_id: int, workshop: WorkshopRecord, area_order: Sequence[str]
-) -> ScanPoint | None:
-    """The project's self-scan in this workshop, or None when no area can be shown."""
+) -> dict[str, AreaProfile]:
+    """The project's aggregate of every area answered in this workshop (withheld below
+    the minimum), in the set's order."""
     counts: dict[str, list[int]] = {}
     for answer in answers_for(project_id, workshop):
         if not LOWEST <= answer.score <= HIGHEST:
@@ -216,11 +256,48 @@ def scan_point(
         row = counts.setdefault(answer.area_key, [0] * HIGHEST)
         row[answer.score - LOWEST] += answer.count
     keys = [k for k in area_order if k in counts] + sorted(set(counts) - set(area_order))
-    profiles = {key: area_from_counts(key, counts[key]) for key in keys}
+    return {key: area_from_counts(key, counts[key]) for key in keys}
+
+
+def scan_point(
+    project_id: int, workshop: WorkshopRecord, area_order: Sequence[str]
+) -> ScanPoint | None:
+    """The project's self-scan in this workshop, or None when no area can be shown."""
+    profiles = area_profiles(project_id, workshop, area_order)
     if not any(p.shown for p in profiles.values()):
         return None
-    people = max((sum(row) for row in counts.values()), default=0)
+    people = max((p.answers for p in profiles.values()), default=0)
     return ScanPoint(workshop.id, workshop.title, workshop.when, profiles, people)
+
+
+def area_notes(
+    project_id: int,
+    ordered: Sequence[WorkshopRecord],
+    area_order: Sequence[str],
+    titles: Mapping[str, Mapping[str, str]],
+) -> tuple[AreaNotes, ...]:
+    """Each area's notes, latest workshop first, where the project's people wrote any;
+    withheld where the area's scores are (fewer than MIN_ANSWERS answers that day).
+    Sorted by text within a day: the order people answered in could point at them."""
+    days: dict[str, list[NotesOfDay]] = defaultdict(list)
+    for workshop in reversed(ordered):
+        alone = workshop.project_ids == (project_id,)
+        written = [n for n in workshop.notes if alone or n.project_id == project_id]
+        if not written:
+            continue
+        profiles = area_profiles(project_id, workshop, area_order)
+        by_area: dict[str, list[ScanNote]] = defaultdict(list)
+        for note in written:
+            by_area[note.area_key].append(note)
+        for key, notes in by_area.items():
+            shown = key in profiles and profiles[key].shown
+            kept = tuple(sorted(notes, key=lambda n: (n.text.casefold(), n.language)))
+            day = NotesOfDay(
+                workshop.id, workshop.title, workshop.when, shown, kept if shown else ()
+            )
+            days[key].append(day)
+    keys = [k for k in area_order if k in days] + sorted(set(days) - set(area_order))
+    return tuple(AreaNotes(key, titles.get(key, {}), tuple(days[key])) for key in keys)
 
 
 def _titles(workshops: Iterable[WorkshopRecord]) -> dict[str, Mapping[str, str]]:
@@ -265,15 +342,17 @@ def project_view(
     )
     first = scans[0] if scans else None
     latest = scans[-1] if len(scans) > 1 else None
+    titles = _titles(ordered)
     return ProjectView(
         project=project,
         workshops=ordered,
         scans=scans,
-        areas=area_rows(first, latest, area_order, _titles(ordered)),
+        areas=area_rows(first, latest, area_order, titles),
         themes=tuple(theme_counts([(w, project.id) for w in ordered])[:TOP_THEMES]),
         cards=tuple(card_counts(ordered)[:TOP_CARDS]),
         insight_count=sum(w.insight_count for w in ordered),
         commitment_count=sum(w.commitment_count for w in ordered),
+        notes=area_notes(project.id, ordered, area_order, titles),
     )
 
 
@@ -288,7 +367,9 @@ def _theme_keys(theme: Theme) -> set[str]:
 def theme_counts(found: Iterable[tuple[WorkshopRecord, int | None]]) -> list[ThemeCount]:
     """Themes across workshops, most widespread first. Themes whose label or any title
     match (ignoring case and spaces) are one theme: a harvest that named a theme in two
-    languages joins the workshops that named it in either."""
+    languages joins the workshops that named it in either. So are themes of different
+    workshops whose meanings are close (harvest/across.py): "Eenzaamheid" in one
+    workshop and "Isolement" in another."""
     parent: dict[str, str] = {}
 
     def root(key: str) -> str:
@@ -306,11 +387,33 @@ def theme_counts(found: Iterable[tuple[WorkshopRecord, int | None]]) -> list[The
             for key in keys[1:]:
                 parent[root(key)] = root(keys[0])
             seen.append((workshop, project_id, theme, keys[0]))
+    first_of: dict[int, int] = {}
+    for index, group in _groups_by_meaning(seen):
+        first = first_of.setdefault(group, index)
+        parent[root(seen[index][3])] = root(seen[first][3])
     groups: dict[str, list[tuple[WorkshopRecord, int | None, Theme]]] = defaultdict(list)
     for workshop, project_id, theme, key in seen:
         groups[root(key)].append((workshop, project_id, theme))
     counts = [_theme_count(members) for members in groups.values()]
     return sorted(counts, key=lambda t: (-t.workshops, -t.weight, t.label.casefold()))
+
+
+def _groups_by_meaning(
+    seen: Sequence[tuple[WorkshopRecord, int | None, Theme, str]],
+) -> list[tuple[int, int]]:
+    """(index into `seen`, group) of each theme with a meaning: themes of different
+    workshops that mean the same share a group. A theme's language is the languages it
+    has titles in (a theme of a mixed room is a mix), else its workshop's first."""
+    rows = [i for i, (_w, _p, theme, _k) in enumerate(seen) if theme.meaning is not None]
+    vectors = [seen[i][2].meaning for i in rows]
+    languages = ["+".join(sorted(seen[i][2].titles)) or _first(seen[i][0].languages) for i in rows]
+    owners = [seen[i][0].id for i in rows]
+    groups = same_meaning_groups(vectors, languages, owners)  # type: ignore[arg-type]
+    return list(zip(rows, groups, strict=True))
+
+
+def _first(languages: Sequence[str]) -> str:
+    return languages[0] if languages else ""
 
 
 def _theme_count(members: list[tuple[WorkshopRecord, int | None, Theme]]) -> ThemeCount:

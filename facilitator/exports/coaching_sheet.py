@@ -22,6 +22,7 @@ from matplotlib.figure import Figure
 
 from facilitator.coaching.portfolio import AreaRow, ProgrammeArea, ProgrammeView, ProjectView
 from facilitator.coaching.selfscan import AreaProfile
+from facilitator.exports.dates import medium_date
 
 PRODUCER = "Facilitator"
 A4 = (8.27, 11.69)  # inches, portrait
@@ -143,7 +144,7 @@ def _bars(
         axes.spines[side].set_visible(False)
 
 
-def _legend(writer: _Writer, view: ProjectView, labels: Mapping[str, str]) -> None:
+def _legend(writer: _Writer, view: ProjectView, language: str, labels: Mapping[str, str]) -> None:
     figure = writer.figure
     x = 0.08
     for colour, scan, label in (
@@ -157,7 +158,14 @@ def _legend(writer: _Writer, view: ProjectView, labels: Mapping[str, str]) -> No
                 (x, writer.y - 0.011), 0.012, 0.009, color=colour, transform=figure.transFigure
             )
         )
-        figure.text(x + 0.018, writer.y, f"{label}: {scan.when}", fontsize=9, color=MUTED, va="top")
+        figure.text(
+            x + 0.018,
+            writer.y,
+            f"{label}: {medium_date(scan.when, language)}",
+            fontsize=9,
+            color=MUTED,
+            va="top",
+        )
         x += 0.36
     writer.y -= LINE
 
@@ -174,11 +182,12 @@ def render_sheet(view: ProjectView, language: str, labels: Mapping[str, str]) ->
         facts = [view.project.municipality] if view.project.municipality else []
         facts.append(_count(labels, "workshops", len(view.workshops), language))
         if view.workshops:
-            facts.append(f"{view.workshops[0].when} – {view.workshops[-1].when}")
+            first, last = view.workshops[0].when, view.workshops[-1].when
+            facts.append(f"{medium_date(first, language)} – {medium_date(last, language)}")
         writer.line(" · ".join(facts), colour=MUTED)
         writer.heading(labels["profile"])
         if view.scans:
-            _legend(writer, view, labels)
+            _legend(writer, view, language, labels)
             writer.line(labels["scale"], size=8, colour=MUTED)
             height = min(0.42, 0.055 * len(view.areas) + 0.03)
             top = writer.y - LINE * 0.5
@@ -195,11 +204,31 @@ def render_sheet(view: ProjectView, language: str, labels: Mapping[str, str]) ->
         writer.heading(labels["cards"])
         cards = [f"{_text_in(c.text, language)} (×{c.times})" for c in view.cards]
         writer.items(cards or [labels["none"]], labels["more"])
+        if view.notes:
+            writer.heading(labels["scan_notes"])
+            _scan_notes(writer, view, language, labels)
         insights = [text for w in reversed(view.workshops) for text in w.insights]
         if insights:
             writer.heading(labels["insights"])
             writer.items(insights, labels["more"])
         return _pdf(pages[:2])
+
+
+def _scan_notes(
+    writer: _Writer, view: ProjectView, language: str, labels: Mapping[str, str]
+) -> None:
+    """Each area's self-scan notes, latest workshop first; a day with too few answers
+    says so instead."""
+    for index, area in enumerate(view.notes):
+        writer.room(3)
+        writer.y -= LINE * (0.4 if index else 0)  # the area apart from the last one's notes
+        writer.line(_text_in(area.titles, language) or area.key, weight="bold")
+        for day in area.days:
+            writer.line(f"{medium_date(day.when, language)} · {day.title}", size=8, colour=MUTED)
+            if day.shown:
+                writer.items([note.text for note in day.notes], labels["more"])
+            else:
+                writer.line(labels["too_few"], size=9, colour=MUTED)
 
 
 def _pdf(pages: Sequence[Figure]) -> bytes:

@@ -13,6 +13,7 @@ themes by shared words as before; nothing here raises at import.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -105,3 +106,30 @@ def vector_from_bytes(raw: bytes) -> np.ndarray:
     if len(raw) != 4 * DIMENSIONS:
         raise ValueError(f"a vector of {len(raw)} bytes is not one of {MODEL_ID}")
     return np.frombuffer(raw, dtype="<f4").astype(np.float32)
+
+
+def mean_meaning(raws: Sequence[bytes]) -> str | None:
+    """The mean of some stored vectors, normalised, as short text (float16, base64): a
+    theme's meaning, kept beside the harvest that found it (750 bytes, not 1.5 KiB)."""
+    if not raws:
+        return None
+    mean = np.stack([vector_from_bytes(raw) for raw in raws]).mean(axis=0)
+    norm = float(np.linalg.norm(mean))
+    if norm < 1e-9:
+        return None
+    return base64.b64encode((mean / norm).astype("<f2").tobytes()).decode("ascii")
+
+
+def meaning_from_text(text: object) -> np.ndarray | None:
+    """A theme's meaning as `mean_meaning` wrote it; None for anything else (an older
+    harvest, another model's size, a damaged file)."""
+    if not isinstance(text, str):
+        return None
+    try:
+        raw = base64.b64decode(text, validate=True)
+    except ValueError:
+        return None
+    if len(raw) != 2 * DIMENSIONS:
+        return None
+    vector = np.frombuffer(raw, dtype="<f2").astype(np.float32)
+    return vector if np.isfinite(vector).all() else None

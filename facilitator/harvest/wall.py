@@ -11,7 +11,9 @@ themes, `cloud_digest_of` for the cloud), so an unchanged scope is never drawn t
 Each theme is JSON-ready, in every language it has notes in: `titles` and `quotes` by
 language, `label` and `quote` in the workshop's first language present (for screens
 that show one), `key`, `notes`, `note_ids` (what the facilitator's changes name),
-`languages` (notes per language) and `renamed`.
+`languages` (notes per language) and `renamed`; found by meaning, also `meaning`: the
+mean of its notes' vectors (harvest/meaning.py's `mean_meaning`), which the programme's
+learnings join themes of different workshops by.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from typing import Any
 
 from facilitator.harvest.base import Note
 
+# Part of every themes digest: a new one redraws themes found before themes had a meaning.
+THEMES_FORMAT = 2
 QUOTE_CHARS = 140
 WALL_THEMES = 6
 MIN_THEMED_NOTES = 4
@@ -53,7 +57,9 @@ def digest_of(
     with_vector = sorted(str(key) for key in (vectors or {}))
     content = [[str(n.id), n.text, n.language, n.upvotes] for n in notes]
     raw = json.dumps(
-        [list(languages), content, with_vector, list(overrides)], ensure_ascii=False, sort_keys=True
+        [THEMES_FORMAT, list(languages), content, with_vector, list(overrides)],
+        ensure_ascii=False,
+        sort_keys=True,
     )
     return hashlib.sha256(raw.encode()).hexdigest()[:32]
 
@@ -117,6 +123,7 @@ def find_wall_themes(
 ) -> WallThemes:
     """Up to six themes of a scope, by meaning where there are vectors (CPU work)."""
     # Imported here: the server process only names this function; workers run it.
+    from facilitator.harvest.meaning import mean_meaning
     from facilitator.harvest.room_themes import find_room_themes
 
     themes: list[dict[str, Any]] = []
@@ -125,6 +132,10 @@ def find_wall_themes(
         room = find_room_themes(notes, vectors, languages, overrides, limit=WALL_THEMES)
         themes = [wall_theme(theme.as_dict(), languages) for theme in room.themes]
         mode = room.mode
+        if mode == "meaning" and vectors:
+            for theme in themes:
+                raws = [vectors[i] for i in theme["note_ids"] if i in vectors]
+                theme["meaning"] = mean_meaning(raws)
     read = sum(1 for n in notes if n.id in (vectors or {})) if mode == "meaning" else len(notes)
     return WallThemes(themes, len(notes), mode, read)
 

@@ -10,7 +10,8 @@ reads each workshop's key insights and commitments as the exports print them
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import func, select
@@ -24,6 +25,7 @@ from facilitator.coaching.portfolio import (
     ProjectRecord,
     ProjectView,
     ScanAnswer,
+    ScanNote,
     Theme,
     WorkshopRecord,
     programme_view,
@@ -35,6 +37,7 @@ from facilitator.exports.collect import (
     latest_insights,
     visible_commitments,
 )
+from facilitator.harvest.meaning import meaning_from_text
 from facilitator.organise.projects import coached_project, coached_projects
 from facilitator.store.models import (
     CoachingDraw,
@@ -89,6 +92,16 @@ def _links(session: Session, scope: Any) -> dict[int, list[int]]:
     return links
 
 
+def _of_answers(scope: Any, *columns: Any) -> Any:
+    """A select of columns of the scope's self-scan answers and of the people who gave
+    them (the project they came from, the language they joined in)."""
+    return (
+        select(*columns)
+        .join(Participant, Participant.id == SelfScanAnswer.participant_id)
+        .where(SelfScanAnswer.workshop_id.in_(scope))
+    )
+
+
 def _answers(
     session: Session, scope: Any
 ) -> tuple[dict[int, list[ScanAnswer]], dict[int, dict[str, dict[str, str]]]]:
@@ -97,16 +110,14 @@ def _answers(
     answers: dict[int, list[ScanAnswer]] = defaultdict(list)
     rows = _rows(
         session,
-        select(
+        _of_answers(
+            scope,
             SelfScanAnswer.workshop_id,
             SelfScanAnswer.area_key,
             SelfScanAnswer.score,
             Participant.project_id,
             func.count(SelfScanAnswer.id),
-        )
-        .join(Participant, Participant.id == SelfScanAnswer.participant_id)
-        .where(SelfScanAnswer.workshop_id.in_(scope))
-        .group_by(
+        ).group_by(
             SelfScanAnswer.workshop_id,
             SelfScanAnswer.area_key,
             SelfScanAnswer.score,
@@ -132,6 +143,27 @@ def _answers(
     for workshop_id, key, title in named:
         titles[workshop_id][key] = dict(title or {})
     return answers, titles
+
+
+def _scan_notes(session: Session, scope: Any) -> dict[int, list[ScanNote]]:
+    """Each workshop's self-scan notes, with the area, the language its writer joined in
+    and the project they said they came from: no name, no participant id."""
+    notes: dict[int, list[ScanNote]] = defaultdict(list)
+    rows = _rows(
+        session,
+        _of_answers(
+            scope,
+            SelfScanAnswer.workshop_id,
+            SelfScanAnswer.area_key,
+            SelfScanAnswer.note,
+            Participant.language,
+            Participant.project_id,
+        ).where(SelfScanAnswer.note.is_not(None)),
+    )
+    for workshop_id, key, text, language, project_id in rows:
+        if text and text.strip():
+            notes[workshop_id].append(ScanNote(key, text.strip(), language, project_id))
+    return notes
 
 
 def _commitment_themes(session: Session, scope: Any) -> tuple[Counter[int], dict]:
@@ -194,9 +226,36 @@ def _cards(session: Session, scope: Any) -> dict[int, list[CardUse]]:
     return cards
 
 
-# A workshop's latest harvest wall's themes (the web layer knows where walls are kept):
-# dicts with "label", "titles" and "notes", as the wall shows them.
-WallThemes = Callable[[int], Sequence[dict[str, Any]]]
+@dataclass(frozen=True)
+class Harvests:
+    """What workshops' harvest walls found (the web layer knows where walls are kept):
+    `themes`, a workshop's latest wall's themes, dicts with "label", "titles" and
+    "notes" as the wall shows them; `meanings`, the meanings of the themes its walls
+    found by meaning, newest first, dicts with "label", "titles" and "meaning"."""
+
+    themes: Callable[[int], Sequence[dict[str, Any]]]
+    meanings: Callable[[int], Sequence[Mapping[str, Any]]] = lambda _workshop_id: ()
+
+
+def _names(label: str, titles: Mapping[str, Any]) -> set[str]:
+    return {" ".join(str(n).casefold().split()) for n in (label, *titles.values()) if n}
+
+
+def with_meanings(themes: Sequence[Theme], entries: Iterable[Mapping[str, Any]]) -> list[Theme]:
+    """The themes, each with the meaning a wall found it with where one named it so (the
+    newest wall first: a dot-vote offers the themes of the wall seen when it opened)."""
+    by_name: dict[str, Any] = {}
+    for entry in entries:
+        vector = meaning_from_text(entry.get("meaning"))
+        if vector is not None:
+            for name in _names(str(entry.get("label") or ""), entry.get("titles") or {}):
+                by_name.setdefault(name, vector)
+
+    def meaning_of(theme: Theme) -> Any:
+        names = sorted(_names(theme.label, theme.titles))
+        return next((by_name[name] for name in names if name in by_name), None)
+
+    return [replace(theme, meaning=meaning_of(theme)) for theme in themes]
 
 
 def _themes(
@@ -204,19 +263,20 @@ def _themes(
     scope: Any,
     ids: list[int],
     from_commitments: dict,
-    wall: WallThemes | None,
+    harvests: Harvests | None,
 ) -> dict[int, list[Theme]]:
     """A workshop's themes: those its closed dot-vote offered (weighed by their dots),
     else those its harvest wall last showed (weighed by their notes); then those
-    commitments were made on that neither holds."""
+    commitments were made on that neither holds; each with its meaning where a wall
+    found it by meaning."""
     themes: dict[int, list[Theme]] = defaultdict(list)
     for workshop_id, ballot in latest_closed_ballots(session, scope).items():
         for label, titles, dots in ballot_themes(ballot):
             themes[workshop_id].append(Theme(label, titles, dots))
-    for workshop_id in ids if wall is not None else ():
+    for workshop_id in ids if harvests is not None else ():
         if themes.get(workshop_id):
             continue
-        for found in wall(workshop_id):  # type: ignore[misc]
+        for found in harvests.themes(workshop_id):  # type: ignore[union-attr]
             titles = {str(k): str(v) for k, v in (found.get("titles") or {}).items() if v}
             label = str(found.get("label") or next(iter(titles.values()), ""))
             if label:
@@ -227,6 +287,9 @@ def _themes(
         for label, count in labels.most_common():
             if label.casefold() not in known:
                 themes[workshop_id].append(Theme(label, {}, count))
+    if harvests is not None:
+        for workshop_id, found in themes.items():
+            themes[workshop_id] = with_meanings(found, harvests.meanings(workshop_id))
     return themes
 
 
@@ -236,11 +299,11 @@ def workshop_records(
     links: dict[int, list[int]],
     language: str,
     details: bool = False,
-    wall: WallThemes | None = None,
+    harvests: Harvests | None = None,
 ) -> list[WorkshopRecord]:
     """The records of the scope's workshops (`links`: their projects), read in a fixed
-    number of queries; with `details` also each one's key insights and commitments (a few
-    queries per workshop)."""
+    number of queries; with `details` also the self-scan's notes and each one's key
+    insights and commitments (a few queries per workshop)."""
     ids = sorted(links)
     if not ids:
         return []
@@ -248,8 +311,9 @@ def workshop_records(
     commitment_counts, commitment_themes = _commitment_themes(session, scope)
     insight_counts = _insight_counts(session, scope)
     cards = _cards(session, scope)
-    themes = _themes(session, scope, ids, commitment_themes, wall)
+    themes = _themes(session, scope, ids, commitment_themes, harvests)
     spoken = _spoken(session, scope)
+    notes = _scan_notes(session, scope) if details else {}
     records = []
     for workshop in session.scalars(select(Workshop).where(Workshop.id.in_(scope))):
         insights: tuple[str, ...] = ()
@@ -273,6 +337,7 @@ def workshop_records(
                 insight_count=insight_counts[workshop.id],
                 commitment_count=commitment_counts[workshop.id],
                 cards=tuple(cards.get(workshop.id, ())),
+                notes=tuple(notes.get(workshop.id, ())),
             )
         )
     return records
@@ -288,13 +353,13 @@ def _views(projects: Iterable[Project], records: list[WorkshopRecord]) -> list[P
 
 
 def coach_portfolio(
-    session: Session, coach_id: int, language: str, wall: WallThemes | None = None
+    session: Session, coach_id: int, language: str, harvests: Harvests | None = None
 ) -> list[ProjectView]:
     """Every project of this coach, over time, side by side (by name)."""
     projects = coached_projects(session, coach_id)
     scope = _scope([p.id for p in projects])
     links = _links(session, scope)
-    return _views(projects, workshop_records(session, scope, links, language, wall=wall))
+    return _views(projects, workshop_records(session, scope, links, language, harvests=harvests))
 
 
 def one_project(
@@ -302,21 +367,21 @@ def one_project(
     coach_id: int,
     project_id: int,
     language: str,
-    wall: WallThemes | None = None,
+    harvests: Harvests | None = None,
 ) -> ProjectView:
     """One of this coach's projects with every workshop's insights and commitments;
     another coach's project is unknown (DomainError `unknown_project`)."""
     project = coached_project(session, coach_id, project_id)
     scope = _scope([project.id])
     links = _links(session, scope)
-    records = workshop_records(session, scope, links, language, details=True, wall=wall)
+    records = workshop_records(session, scope, links, language, details=True, harvests=harvests)
     return _views([project], records)[0]
 
 
-def programme(session: Session, language: str, wall: WallThemes | None = None) -> ProgrammeView:
+def programme(session: Session, language: str, harvests: Harvests | None = None) -> ProgrammeView:
     """Every project of the programme, in aggregate only."""
     projects = list(session.scalars(select(Project).order_by(Project.id)))
     scope = _scope(None)
     links = _links(session, scope)
-    records = workshop_records(session, scope, links, language, wall=wall)
+    records = workshop_records(session, scope, links, language, harvests=harvests)
     return programme_view(_views(projects, records), records, area_order())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app, g, request
-from flask_babel import get_locale, gettext, lazy_gettext, ngettext
+from flask_babel import force_locale, get_locale, gettext, lazy_gettext, ngettext
 
 from facilitator.cafe.views import title_in
 from facilitator.store.models import Workshop
@@ -460,10 +460,6 @@ def js_strings() -> dict[str, str]:
         # phones: what a screen reader hears of a note that just arrived at the table
         "new_note": gettext("New note from {author}: {text}"),
         # the coaching phase: the card in play and the self-scan
-        "card_for_room": gettext("Card for the whole room"),
-        "card_for_table": gettext("Card for table {table}"),
-        "card_reflection": gettext("Reflection"),
-        "card_action": gettext("Action"),
         "selfscan_score_of": gettext("{score} out of 5"),
         "selfscan_low": gettext("1: not yet"),
         "selfscan_high": gettext("5: fully"),
@@ -474,6 +470,29 @@ def js_strings() -> dict[str, str]:
         "selfscan_saved": gettext("Saved"),
         "selfscan_waiting": gettext("Waiting to send"),
         "selfscan_progress": gettext("Areas answered: {done} of {total}"),
+        "any_area": gettext("From any area"),
+        "use_as_question": gettext("Use as next round's question"),
+        "question_set": gettext("Round {round}'s question is now: {question}"),
+        **coaching_room_strings(),
+    }
+    strings |= {f"role_{key}": str(label) for key, label in ROLE_LABELS.items()}
+    return strings
+
+
+def coaching_room_strings() -> dict[str, str]:
+    """What the projector's coaching screen and the cards on every screen say around the
+    cards' and areas' own titles, in the current locale. The projector shows them in the
+    harvest language the facilitator picks (`coaching_room_strings_by_language`), so
+    its words and titles are in one language."""
+    return {
+        "coaching_title": gettext("The room's self-scan"),
+        "coaching_cards": gettext("Cards in play"),
+        "coaching_disagreed": gettext("Where people disagree most"),
+        "coaching_areas": gettext("Where our neighbourhood stands, per area (1 to 5)"),
+        "card_for_room": gettext("Card for the whole room"),
+        "card_for_table": gettext("Card for table {table}"),
+        "card_reflection": gettext("Reflection"),
+        "card_action": gettext("Action"),
         # the projector's room profile (in aggregate only)
         "too_few_answers": gettext("too few answers to show"),
         "no_answers_yet": gettext("No answers yet"),
@@ -482,9 +501,6 @@ def js_strings() -> dict[str, str]:
         "area_figures": gettext("average {mean} · spread ±{spread}"),
         "radar_label": gettext("Average per area: {areas}"),
         "radar_empty": gettext("No area has enough answers to show yet"),
-        "any_area": gettext("From any area"),
-        "use_as_question": gettext("Use as next round's question"),
-        "question_set": gettext("Round {round}'s question is now: {question}"),
         **_plural(
             "answers_count",
             ngettext("{count} answer", "{count} answers", 1),
@@ -496,8 +512,15 @@ def js_strings() -> dict[str, str]:
             ngettext("{count} person answered", "{count} people answered", 2),
         ),
     }
-    strings |= {f"role_{key}": str(label) for key, label in ROLE_LABELS.items()}
-    return strings
+
+
+def coaching_room_strings_by_language() -> dict[str, dict[str, str]]:
+    """`coaching_room_strings` in every language of the app."""
+    by_language = {}
+    for language in current_app.config["LANGUAGES"]:
+        with force_locale(language):
+            by_language[language] = coaching_room_strings()
+    return by_language
 
 
 def export_labels() -> dict[str, str]:

@@ -2,11 +2,15 @@
  * the tables) big, and the room's self-scan as it fills: a radar chart of the areas'
  * averages (hand-made SVG), the spread per area, and the areas people disagree most
  * about. An area with fewer answers than the minimum shows "too few answers to show".
+ * Every word of the screen is in the harvest language the facilitator picks, as the
+ * cards' and areas' titles are (the page's own language may be another): the server
+ * puts the screen's texts in every language in #coaching-i18n.
  * A plain browser script after common.js; projector.js calls it. */
 "use strict";
 
 Fac.CoachingProjector = (() => {
   const { t, el, $ } = Fac;
+  let byLanguage = null; // #coaching-i18n, read on first use
   const SVG = "http://www.w3.org/2000/svg";
   const LOW = 1;
   const HIGH = 5;
@@ -27,8 +31,27 @@ Fac.CoachingProjector = (() => {
     return node;
   }
 
-  // Figures in the screen's own language, like the words around them ("3,3" in Dutch).
-  const number = (value) => new Intl.NumberFormat(document.documentElement.lang || "en", {
+  /** A text of this screen in `lang` with {name} values filled in (the page's language
+   *  where `lang` has none). */
+  function say(lang, key, values) {
+    if (byLanguage === null) {
+      const node = document.getElementById("coaching-i18n");
+      byLanguage = node ? JSON.parse(node.textContent) : {};
+    }
+    let text = (byLanguage[lang] || {})[key];
+    if (text === undefined) return t(key, values);
+    for (const [name, value] of Object.entries(values || {})) text = text.split(`{${name}}`).join(String(value));
+    return text;
+  }
+
+  /** "{count} answers" in `lang`, singular where that language says one. */
+  function countIn(lang, key, n) {
+    const form = new Intl.PluralRules(lang).select(n) === "one" ? `${key}_one` : key;
+    return say(lang, form, { count: n });
+  }
+
+  // Figures in the screen's language, like the words around them ("3,3" in Dutch).
+  const number = (value, lang) => new Intl.NumberFormat(lang || "en", {
     maximumFractionDigits: 1, minimumFractionDigits: 1,
   }).format(value);
 
@@ -43,8 +66,8 @@ Fac.CoachingProjector = (() => {
     const n = areas.length;
     const shown = areas.filter((a) => a.shown);
     const label = shown.length
-      ? t("radar_label", { areas: shown.map((a) => `${Fac.titleIn(a.title, lang)} ${number(a.mean)}`).join("; ") })
-      : t("radar_empty");
+      ? say(lang, "radar_label", { areas: shown.map((a) => `${Fac.titleIn(a.title, lang)} ${number(a.mean, lang)}`).join("; ") })
+      : say(lang, "radar_empty");
     const chart = svg("svg", { viewBox: `0 0 ${SIZE} ${SIZE}`, role: "img", "aria-label": label, "data-test": "radar-svg" });
     if (n < 3) return chart;
     for (let ring = LOW; ring <= HIGH; ring += 1) {
@@ -95,10 +118,10 @@ Fac.CoachingProjector = (() => {
     body.append(el("p", { class: "area-title", lang, "data-test": "coaching-area-title" }, Fac.titleIn(area.title, lang)));
     const line = el("p", { class: "area-figures", "data-test": "coaching-area-figures" });
     if (area.shown) {
-      const figures = t("area_figures", { mean: number(area.mean), spread: number(area.spread) });
-      line.append(spreadBar(area), el("span", {}, `${figures} · ${Fac.count("answers_count", area.answers)}`));
+      const figures = say(lang, "area_figures", { mean: number(area.mean, lang), spread: number(area.spread, lang) });
+      line.append(spreadBar(area), el("span", {}, `${figures} · ${countIn(lang, "answers_count", area.answers)}`));
     } else {
-      line.append(el("span", {}, `${t("too_few_answers")} · ${Fac.count("answers_count", area.answers)}`));
+      line.append(el("span", {}, `${say(lang, "too_few_answers")} · ${countIn(lang, "answers_count", area.answers)}`));
     }
     body.append(line);
     li.append(body);
@@ -107,9 +130,10 @@ Fac.CoachingProjector = (() => {
 
   function cardItem(draw, lang, big) {
     const card = el("article", { class: big ? "projector-card big" : "projector-card", "data-test": "coaching-card" });
-    card.append(el("p", { class: "card-label" }, draw.table === null ? t("card_for_room") : t("card_for_table", { table: draw.table })));
+    const label = draw.table === null ? say(lang, "card_for_room") : say(lang, "card_for_table", { table: draw.table });
+    card.append(el("p", { class: "card-label" }, label));
     card.append(el("p", { class: "card-text", lang }, Fac.titleIn(draw.text, lang)));
-    const kind = t(draw.kind === "action" ? "card_action" : "card_reflection");
+    const kind = say(lang, draw.kind === "action" ? "card_action" : "card_reflection");
     card.append(el("p", { class: "card-area" }, `${kind} · ${Fac.titleIn(draw.area_title, lang)}`));
     return card;
   }
@@ -118,21 +142,26 @@ Fac.CoachingProjector = (() => {
     const screen = $("coaching");
     if (!screen || !coaching) return;
     const { draws, profile } = coaching;
+    screen.lang = lang;
     $("coaching-phase").textContent = Fac.phaseTitle(state.agenda, lang);
+    $("coaching-title").textContent = say(lang, "coaching_title");
+    $("coaching-disagreed-title").textContent = say(lang, "coaching_disagreed");
+    $("coaching-areas-title").textContent = say(lang, "coaching_areas");
     $("coaching-counts").textContent = profile.answers
-      ? `${Fac.count("answers_count", profile.answers)} · ${Fac.count("people_answered", profile.people)}`
-      : t("no_answers_yet");
+      ? `${countIn(lang, "answers_count", profile.answers)} · ${countIn(lang, "people_answered", profile.people)}`
+      : say(lang, "no_answers_yet");
     const cards = $("coaching-cards");
     cards.dataset.count = String(draws.length);
-    cards.replaceChildren(...(draws.length ? draws.map((d) => cardItem(d, lang, draws.length === 1)) : [el("p", { class: "muted-on-dark" }, t("no_card_yet"))]));
+    cards.setAttribute("aria-label", say(lang, "coaching_cards"));
+    cards.replaceChildren(...(draws.length ? draws.map((d) => cardItem(d, lang, draws.length === 1)) : [el("p", { class: "muted-on-dark" }, say(lang, "no_card_yet"))]));
     $("radar").replaceChildren(radar(profile.areas, lang));
     $("coaching-areas").replaceChildren(...profile.areas.map((a, i) => areaRow(a, i, lang)));
     const numbers = new Map(profile.areas.map((a, i) => [a.key, i + 1]));
     const disagreed = profile.areas.filter((a) => profile.disagreed.includes(a.key))
       .sort((a, b) => profile.disagreed.indexOf(a.key) - profile.disagreed.indexOf(b.key));
     $("coaching-disagreed").replaceChildren(...(disagreed.length
-      ? disagreed.map((a) => el("li", { lang, "data-test": "disagreed-area" }, `${numbers.get(a.key)}. ${Fac.titleIn(a.title, lang)} (±${number(a.spread)})`))
-      : [el("li", { class: "none" }, t("no_disagreement_yet"))]));
+      ? disagreed.map((a) => el("li", { lang, "data-test": "disagreed-area" }, `${numbers.get(a.key)}. ${Fac.titleIn(a.title, lang)} (±${number(a.spread, lang)})`))
+      : [el("li", { class: "none" }, say(lang, "no_disagreement_yet"))]));
   }
 
   return { active, render };

@@ -127,9 +127,12 @@ def test_the_coaching_phase_on_phones_projector_and_console(browser, server, tmp
     expect(facilitator.locator("[data-test=coaching-count]")).to_have_text("No answers yet")
     expect(projector.locator("[data-test=coaching]")).to_be_visible()
     expect(projector.locator("[data-test=coaching-area]")).to_have_count(7)
+    # The projector's page is in English; its coaching screen speaks the harvest
+    # language, by default the workshop's first (Dutch), words and titles alike.
     expect(projector.locator("[data-test=coaching-area-figures]").first).to_contain_text(
-        "too few answers to show"
+        "te weinig antwoorden om te tonen"
     )
+    expect(projector.locator("[data-test=coaching-title]")).to_have_text("De zelfscan van de zaal")
     expect(dutch.locator("[data-test=selfscan]")).to_be_visible()
     expect(dutch.locator("[data-test=note-form]")).to_be_hidden()
     titles = french.locator("[data-test=selfscan-title]")
@@ -199,9 +202,10 @@ def test_the_coaching_phase_on_phones_projector_and_console(browser, server, tmp
     expect(card).to_have_count(1)
     expect(projector.locator("[data-test=radar-svg]")).to_be_visible()
     figures = projector.locator("[data-test=coaching-area-figures]").first
-    expect(figures).to_contain_text("3 answers")
-    expect(figures).to_contain_text("3.3")  # (2 + 3 + 5) / 3
-    expect(projector.locator("[data-test=coaching-counts]")).to_contain_text("3 people answered")
+    expect(figures).to_contain_text("3 antwoorden")
+    expect(figures).to_contain_text("3,3")  # (2 + 3 + 5) / 3
+    expect(projector.locator("[data-test=coaching-counts]")).to_contain_text("3 mensen antwoordden")
+    expect(card.locator(".card-label")).to_have_text("Kaart voor de hele zaal")
     for page, values in ((dutch, (2, 5, 2, 4)), (second, (4, 1, 4, 4)), (french, (3, 1, 3, 4))):
         for index, value in enumerate(values, start=1):
             score(page, index, value)
@@ -213,11 +217,22 @@ def test_the_coaching_phase_on_phones_projector_and_console(browser, server, tmp
     check_fit(french, "coaching-card")
     check_projector_fits(projector, "room-card")
     assert_accessible(projector)
-    # In French, the longest titles: the projector shows the themes' language.
+    # In French, the longest titles: the projector shows the themes' language, and its
+    # own words in it too (the projector's page is in English).
     facilitator.select_option("[data-test=harvest-language]", "fr")
     expect(projector.locator("[data-test=coaching-area-title]").nth(2)).to_have_text(
         "La participation et l'inclusion des habitants et des publics cibles"
     )
+    expect(projector.locator("[data-test=coaching-title]")).to_have_text(
+        "L'autodiagnostic de la salle"
+    )
+    expect(card.locator(".card-label")).to_have_text("Carte pour toute la salle")
+    expect(projector.locator("[data-test=coaching-counts]")).to_contain_text(
+        "3 personnes ont répondu"
+    )
+    expect(figures).to_contain_text("3 réponses")
+    expect(projector.locator("[data-test=coaching]")).to_have_attribute("lang", "fr")
+    assert projector.evaluate("document.documentElement.lang") == "en"
     check_projector_fits(projector, "room-card-fr")
     facilitator.click("[data-test=card-to-question]")
     expect(facilitator.locator("[data-test=coaching-status]")).to_contain_text("Round 1")

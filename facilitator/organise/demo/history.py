@@ -43,6 +43,8 @@ class PastDay:
     insights: Sequence[str] = ()
     commitments: Sequence[tuple[str, str | None]] = ()  # (text, theme label)
     cards: Sequence[tuple[str, int]] = ()  # (area key, index of the card in the area)
+    # The optional note with each score, like `scan`: person i wrote scan_notes[area][i].
+    scan_notes: Mapping[str, Sequence[str | None]] = field(default_factory=dict)
 
 
 def _area_titles() -> dict[str, dict[str, str]]:
@@ -83,7 +85,9 @@ def add_past_workshop(
     session.flush()
     titles = _area_titles()
     for area_key, area_scores in day.scan.items():
-        for person, score in zip(people, area_scores, strict=False):
+        notes = list(day.scan_notes.get(area_key, ()))
+        notes += [None] * (len(area_scores) - len(notes))
+        for person, score, note in zip(people, area_scores, notes, strict=False):
             session.add(
                 SelfScanAnswer(
                     workshop_id=workshop.id,
@@ -91,6 +95,7 @@ def add_past_workshop(
                     area_key=area_key,
                     area_title=titles.get(area_key, {"en": area_key}),
                     score=score,
+                    note=note,
                     client_id=secrets.token_hex(8),
                     answered_at=created,
                 )
@@ -207,6 +212,14 @@ DEMO_TEXTS = {
             ("Ik start een buurtkoffie op zaterdag", "Een plek om elkaar te ontmoeten"),
             ("Wij brengen het vervoer naar de dokter in kaart", "Mobiliteit"),
         ],
+        "scan_notes": {
+            "connection": [
+                "In onze straat kent bijna iedereen elkaar, twee straten verder niemand",
+                None,
+                "Sinds de buurtkoffie groeten mensen elkaar weer",
+            ],
+            "access": [None, "De dokter is ver voor wie niet meer goed te been is"],
+        },
     },
     "fr": {
         "insights": [
@@ -217,6 +230,10 @@ DEMO_TEXTS = {
             ("Je rends visite à un voisin isolé chaque semaine", "Solitude"),
             ("Nous organisons une permanence pour les aidants", "Soulager les aidants"),
         ],
+        "scan_notes": {
+            "connection": ["Les nouveaux habitants ne savent pas à qui s'adresser"],
+            "care_mix": [None, None, "Les aidants proches et l'infirmière ne se parlent pas"],
+        },
     },
 }
 
@@ -256,6 +273,7 @@ def demo_portfolio(session: Session, live_code: str) -> None:
                     insights=texts["insights"],
                     commitments=texts["commitments"],
                     cards=[(areas[index % len(areas)], index), (areas[-1], 0)],
+                    scan_notes=texts["scan_notes"],
                 )
                 add_past_workshop(session, coach_id, [project.id], day)
     first = next(

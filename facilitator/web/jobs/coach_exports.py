@@ -22,7 +22,7 @@ from facilitator.store.files import write_atomically
 from facilitator.store.models import ExportJob, utcnow
 from facilitator.web.extensions import socketio
 from facilitator.web.jobs import exports
-from facilitator.web.jobs.wall import latest_workshop_wall
+from facilitator.web.jobs.wall import latest_workshop_wall, theme_meanings
 from facilitator.web.work import unit_of_work
 
 SHEET, PROGRAMME = "coaching_sheet", "programme"
@@ -30,9 +30,13 @@ FORMATS = {SHEET: ("pdf",), PROGRAMME: ("pdf", "csv")}
 MIMETYPES = exports.MIMETYPES | {"csv": "text/csv; charset=utf-8"}
 
 
-def wall_themes(app: Flask) -> portfolio.WallThemes:
-    """A workshop's latest harvest wall's themes (none where no wall was drawn)."""
-    return lambda workshop_id: (latest_workshop_wall(app, workshop_id) or {}).get("themes", [])
+def wall_themes(app: Flask) -> portfolio.Harvests:
+    """A workshop's latest harvest wall's themes (none where no wall was drawn), and the
+    meanings of the themes its walls found."""
+    return portfolio.Harvests(
+        themes=lambda workshop_id: (latest_workshop_wall(app, workshop_id) or {}).get("themes", []),
+        meanings=lambda workshop_id: theme_meanings(app, workshop_id),
+    )
 
 
 def coach_labels() -> dict[str, str]:
@@ -49,6 +53,7 @@ def coach_labels() -> dict[str, str]:
         "themes": gettext("Themes"),
         "commitments": gettext("Commitments"),
         "cards": gettext("Cards used"),
+        "scan_notes": gettext("Notes with the self-scan"),
         "insights": gettext("Key insights"),
         "none": gettext("None."),
         "more": gettext("and {count} more"),

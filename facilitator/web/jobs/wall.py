@@ -172,6 +172,7 @@ def _drawn(
     new cloud must be drawn (~60% of a drawing), the themes go to the staff screens
     first (`tell_staff`), beside the scope's last cloud."""
     found = _themes(app, workshop_id, drawing)
+    set_meanings_aside(app, workshop_id, found["themes"], keep=scope == "all")
     digest = cloud_digest_of(drawing.notes, drawing.languages)
     if wall_path(app, workshop_id, digest).exists():
         return {"digest": digest, **found}
@@ -268,6 +269,57 @@ def latest_workshop_wall(app: Flask, workshop_id: int) -> dict[str, Any] | None:
         data = None
     _latest[path] = (changed, data)
     return data
+
+
+MEANINGS_FILE = "meanings.json"
+# Themes whose meaning a workshop keeps: its latest walls' (a dot-vote offers the themes
+# of the wall the facilitator saw when opening it, perhaps not the latest one).
+KEEP_MEANINGS = 18
+
+
+def set_meanings_aside(
+    app: Flask, workshop_id: int, themes: list[dict[str, Any]], keep: bool
+) -> None:
+    """Take each theme's meaning out of what screens are sent (750 bytes a theme, of use
+    to no screen); with `keep`, add the whole workshop's to its MEANINGS_FILE, newest
+    first, one per label, for the programme's learnings."""
+    found = [
+        {"label": t.get("label", ""), "titles": t.get("titles", {}), "meaning": meaning}
+        for t in themes
+        if (meaning := t.pop("meaning", None))
+    ]
+    if not keep or not found:
+        return
+    labels = {str(entry["label"]).casefold() for entry in found}
+    kept = [e for e in theme_meanings(app, workshop_id) if e["label"].casefold() not in labels]
+    path = _folder(app, workshop_id) / MEANINGS_FILE
+    write_atomically(path, _json((found + kept)[:KEEP_MEANINGS]))
+
+
+# The programme reads every workshop's meanings on each request: read a file again only
+# when it changed. Per process; keyed by the file's path.
+_meanings: dict[Path, tuple[tuple[int, int], list[dict[str, Any]]]] = {}
+
+
+def theme_meanings(app: Flask, workshop_id: int) -> list[dict[str, Any]]:
+    """The meanings of the themes the workshop's walls found (newest first): dicts of
+    "label", "titles" and "meaning"; none where no wall was found by meaning."""
+    path = _folder(app, workshop_id) / MEANINGS_FILE
+    try:
+        stat = path.stat()
+    except OSError:
+        return []
+    changed = (stat.st_ino, stat.st_mtime_ns)
+    cached = _meanings.get(path)
+    if cached is not None and cached[0] == changed:
+        return cached[1]
+    try:
+        stored = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        stored = []
+    entries = [e for e in stored if isinstance(e, dict) and isinstance(e.get("label"), str)]
+    _meanings[path] = (changed, entries)
+    return entries
 
 
 def _keep_latest(folder: Path, pattern: str, keep: int) -> None:

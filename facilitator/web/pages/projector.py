@@ -10,6 +10,7 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from facilitator.web.auth import FACILITATOR, PARTICIPANT, PROJECTOR
+from facilitator.web.i18n import coaching_room_strings_by_language
 from facilitator.web.jobs.wall import wall_path
 from facilitator.web.pages.common import (
     caller_in,
@@ -45,7 +46,13 @@ def screen(code: str) -> tuple[str, int]:
         if caller_in(PROJECTOR, workshop) is None:
             return error_page("unauthorized", 403)
         url = join_url(workshop.join_code)
-        return render_screen("projector.html", workshop=workshop, join_url=url, qr=qr_svg(url))
+        return render_screen(
+            "projector.html",
+            workshop=workshop,
+            join_url=url,
+            qr=qr_svg(url),
+            coaching_strings=coaching_room_strings_by_language(),
+        )
 
 
 @bp.get("/<code>/harvest/<digest>.png")

@@ -20,6 +20,7 @@ from facilitator.coaching.cards import text_in
 from facilitator.coaching.portfolio import MIN_PROJECTS
 from facilitator.coaching.selfscan import MIN_ANSWERS
 from facilitator.errors import DomainError
+from facilitator.exports.dates import medium_date
 from facilitator.organise import portfolio, projects
 from facilitator.store.models import Project, User
 from facilitator.web.i18n import LANGUAGE_NAMES, error_message
@@ -146,16 +147,18 @@ def _language() -> str:
     return str(get_locale() or "en")
 
 
-def _walls() -> portfolio.WallThemes:
+def _walls() -> portfolio.Harvests:
     return wall_themes(current_app._get_current_object())  # type: ignore[attr-defined]
 
 
 def _chart_context() -> dict[str, Any]:
+    language = _language()
     return {
         "text_in": text_in,
+        "day": lambda iso: medium_date(iso, language),
         "min_answers": MIN_ANSWERS,
         "min_projects": MIN_PROJECTS,
-        "language": _language(),
+        "language": language,
     }
 
 
