@@ -203,6 +203,10 @@ HTTP_ROUTES: dict[tuple[str, str], tuple[str, ...]] = {
         ("login", "login", "login", "login", "200",   "login", "login", "login", "404"),
     ("POST", "/o/projects/<int:project_id>/edit"):
         ("login", "login", "login", "login", "400",   "login", "login", "login", "404"),
+    ("GET", "/o/projects/<int:project_id>/delete"):
+        ("login", "login", "login", "login", "200",   "login", "login", "login", "404"),
+    ("POST", "/o/projects/<int:project_id>/delete"):
+        ("login", "login", "login", "login", "moved", "login", "login", "login", "404"),
     ("POST", "/o/w/<code>/projects"):
         ("login", "login", "login", "login", "moved", "login", "login", "login", "403"),
     # The portfolio is the coach's own; the programme, in aggregate only, any organiser's.
@@ -747,6 +751,14 @@ def http_request(world: World, method: str, rule: str) -> tuple[str, dict[str, A
         ("POST", "/o/projects/<int:project_id>/edit"): (
             f"/o/projects/{world.project_id}/edit",
             {"data": {}},
+        ),
+        ("GET", "/o/projects/<int:project_id>/delete"): (
+            f"/o/projects/{world.project_id}/delete",
+            {},
+        ),
+        ("POST", "/o/projects/<int:project_id>/delete"): (
+            f"/o/projects/{world.project_id}/delete",
+            {},
         ),
         ("POST", "/o/w/<code>/projects"): (
             f"/o/w/{code}/projects",
