@@ -118,6 +118,9 @@ HTTP_ROUTES: dict[tuple[str, str], tuple[str, ...]] = {
         ("200",   "200",   "200",   "200",   "200",   "200",   "200",   "200",   "200"),
     ("GET", "/favicon.ico"):
         ("200",   "200",   "200",   "200",   "200",   "200",   "200",   "200",   "200"),
+    # The phone's service worker: a script like the others, nobody's data in it.
+    ("GET", "/w/sw.js"):
+        ("200",   "200",   "200",   "200",   "200",   "200",   "200",   "200",   "200"),
     ("GET", "/static/<path:filename>"):
         ("200",   "200",   "200",   "200",   "200",   "200",   "200",   "200",   "200"),
     ("GET", "/vendor/<name>"):
@@ -694,6 +697,7 @@ def http_request(world: World, method: str, rule: str) -> tuple[str, dict[str, A
         ("GET", "/"): ("/", {}),
         ("GET", "/healthz"): ("/healthz", {}),
         ("GET", "/favicon.ico"): ("/favicon.ico", {}),
+        ("GET", "/w/sw.js"): ("/w/sw.js", {}),
         ("GET", "/static/<path:filename>"): ("/static/js/common.js", {}),
         ("GET", "/vendor/<name>"): ("/vendor/socket.io.min.js", {}),
         ("GET", "/join"): (f"/join?code={code}", {}),
