@@ -30,6 +30,8 @@ def test_a_coach_deletes_a_project_after_reading_what_happens(browser, server):
     screenshot(page, "project-delete-1366x900")
     phone = page.context.browser.new_context(**PHONE, storage_state=page.context.storage_state())
     small = phone.new_page()
+    small.goto(server.base + "/o/projects")
+    check_fit(small, "project-list")  # its delete buttons
     small.goto(page.url)
     check_fit(small, "project-delete")
     phone.close()
