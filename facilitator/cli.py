@@ -193,7 +193,12 @@ def _import_archive(args: argparse.Namespace) -> int:
                     return 1
             links = import_archive(session, data, app.config["SESSIONS_DIR"], owner_id=owner)
     except DomainError as exc:
-        print(f"Nothing was imported: {exc.code}.", file=sys.stderr)
+        # The field tells the operator where the archive is wrong (a dangling project...).
+        where = exc.details.get("field")
+        print(
+            f"Nothing was imported: {exc.code}" + (f" at {where}." if where else "."),
+            file=sys.stderr,
+        )
         return 1
     finally:
         engine.dispose()

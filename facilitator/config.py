@@ -222,6 +222,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MESSAGE_MAX_CHARS", 200, INT, "Longest facilitator broadcast, in characters"),
     Setting("COMMITMENT_MAX_CHARS", 280, INT, "Longest action commitment, in characters"),
     Setting("NOTES_PER_MINUTE", 12, INT, "Notes one participant may post per minute"),
+    # 7 areas answered and changed a few times fit easily; a phone sending thousands would
+    # flood the staff screens with profiles.
+    Setting(
+        "SELFSCAN_ANSWERS_PER_MINUTE",
+        60,
+        INT,
+        "New self-scan answers one phone may send per minute (a resend does not count)",
+    ),
     Setting(
         "LATE_NOTE_MINUTES",
         30,

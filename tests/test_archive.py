@@ -505,6 +505,44 @@ BAD_INPUTS = [
         "theme_changes",
     ),
     (
+        "participant_from_a_project_not_in_the_archive",
+        set_in((W, "participants", 0, "project"), 3),
+        "archive_malformed",
+        "participants[0].project",
+    ),
+    (
+        "project_number_as_text",
+        set_in((W, "participants", 0, "project"), "1"),
+        "archive_malformed",
+        "participants[0].project",
+    ),
+    (
+        "project_without_a_name",
+        set_in(
+            (W, "projects"), [{"number": 1, "name": " ", "municipality": "", "languages": ["nl"]}]
+        ),
+        "archive_malformed",
+        "projects[0].name",
+    ),
+    (
+        "project_in_an_unknown_language",
+        set_in(
+            (W, "projects"),
+            [{"number": 1, "name": "Kiel", "municipality": "", "languages": ["de"]}],
+        ),
+        "archive_malformed",
+        "projects[0].languages",
+    ),
+    (
+        "two_projects_of_one_number",
+        set_in(
+            (W, "projects"),
+            [{"number": 1, "name": n, "municipality": "", "languages": ["nl"]} for n in ("A", "B")],
+        ),
+        "archive_malformed",
+        "projects[1].number",
+    ),
+    (
         "projector_language_not_the_workshops",
         set_in((W, "harvest_language"), "de"),
         "archive_malformed",
@@ -643,3 +681,105 @@ def test_titles_per_language_travel_and_old_archives_have_none(helpers, exported
         }
         assert get_by_code(session, old.join_code).titles is None
         assert workshop_data(session, get_by_code(session, old.join_code).id)["titles"] == {}
+
+
+# --- neighbourhood projects -------------------------------------------------------------------
+
+
+def link_projects(helpers: Helpers, workshop_id: int, coach: str) -> dict[str, int]:
+    """Two projects of `coach` for the workshop; its first two participants come from
+    Kiel, the third from Noord, the fourth said nothing."""
+    from facilitator.organise import projects
+    from facilitator.organise.users import create_user
+
+    with helpers.session() as session:
+        coach_id = create_user(session, coach, "correct horse battery").id
+        kiel = projects.create_project(session, coach_id, "Kiel", "Antwerpen", ["nl", "fr"])
+        noord = projects.create_project(session, coach_id, "Noord", "", ["nl"])
+        workshop = session.get(Workshop, workshop_id)
+        projects.link_workshop(session, workshop, coach_id, [str(kiel.id), str(noord.id)])
+        people = session.scalars(
+            select(Participant)
+            .where(Participant.workshop_id == workshop_id)
+            .order_by(Participant.id)
+        ).all()
+        for person, project in zip(people, (kiel, kiel, noord), strict=False):
+            person.project_id = project.id
+        return {"Kiel": kiel.id, "Noord": noord.id}
+
+
+def projects_of(session: Any) -> list[tuple[str, str, str, str | None]]:
+    from facilitator.store.models import Project, User
+
+    rows = session.execute(
+        select(Project.name, Project.municipality, Project.languages, User.username)
+        .outerjoin(User, User.id == Project.coach_id)
+        .order_by(Project.id)
+    )
+    return [tuple(row) for row in rows]
+
+
+def test_projects_travel_with_the_archive_and_meet_the_importers_own(
+    helpers, fresh_factory, tmp_path
+):
+    from facilitator.organise import projects
+    from facilitator.organise.users import create_user
+
+    _code, workshop_id = build_workshop(helpers)
+    link_projects(helpers, workshop_id, "alice")
+    original, blob = export(helpers, workshop_id, tmp_path / "exports" / "p.zip")
+    assert original["projects"] == [
+        {"number": 1, "name": "Kiel", "municipality": "Antwerpen", "languages": ["nl", "fr"]},
+        {"number": 2, "name": "Noord", "municipality": "", "languages": ["nl"]},
+    ]
+    assert sorted(str(p["project"]) for p in original["participants"]) == ["1", "1", "2", "None"]
+    assert "alice" not in json.dumps(original)  # the coach's account stays on this instance
+    people = csv_rows(zipfile.ZipFile(io.BytesIO(blob)), "participants.csv")
+    assert sorted(r["project"] for r in people) == ["", "Kiel", "Kiel", "Noord"]
+
+    with session_scope(fresh_factory) as session:
+        bob = create_user(session, "bob", "correct horse battery").id
+        carol = create_user(session, "carol", "correct horse battery").id
+        own_kiel = projects.create_project(session, bob, "Kiel", "Antwerpen", ["nl"]).id
+        projects.create_project(session, carol, "Noord", "", ["nl"])  # carol's: not bob's
+    with session_scope(fresh_factory) as session:
+        links = import_archive(session, blob, tmp_path / "other-sessions", owner_id=bob)
+    with session_scope(fresh_factory) as session:
+        imported = get_by_code(session, links.join_code)
+        assert projects_of(session) == [
+            ("Kiel", "Antwerpen", "nl", "bob"),  # bob's own Kiel, as he keeps it
+            ("Noord", "", "nl", "carol"),
+            ("Noord", "", "nl", "bob"),  # made for bob: carol's is not his
+        ]
+        linked = projects.workshop_projects(session, imported.id)
+        assert [(p.name, p.coach_id) for p in linked] == [("Kiel", bob), ("Noord", bob)]
+        assert linked[0].id == own_kiel
+        again = workshop_data(session, imported.id)
+    assert again["participants"] == original["participants"]
+    assert [p["name"] for p in again["projects"]] == ["Kiel", "Noord"]
+    # Imported twice: the same two projects serve both copies, none is made again.
+    with session_scope(fresh_factory) as session:
+        import_archive(session, blob, tmp_path / "other-sessions", owner_id=bob)
+    with session_scope(fresh_factory) as session:
+        assert len(projects_of(session)) == 3
+
+
+def test_an_archive_from_before_projects_still_imports(helpers, tmp_path):
+    _code, workshop_id = build_workshop(helpers)
+    link_projects(helpers, workshop_id, "alice")
+    _data, blob = export(helpers, workshop_id, tmp_path / "exports" / "old.zip")
+
+    def before_projects(document: dict[str, Any]) -> None:
+        del document["workshop"]["projects"]
+        for person in document["workshop"]["participants"]:
+            del person["project"]
+
+    sessions = Path(helpers.app.config["SESSIONS_DIR"])
+    with helpers.session() as session:
+        links = import_archive(session, edited(before_projects)(blob), sessions)
+    with helpers.session() as session:
+        data = workshop_data(session, get_by_code(session, links.join_code).id)
+        assert len(projects_of(session)) == 2  # alice's two, nothing made
+    assert data["projects"] == []
+    assert {p["project"] for p in data["participants"]} == {None}
+    assert len(data["participants"]) == 4

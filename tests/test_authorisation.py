@@ -118,6 +118,9 @@ HTTP_ROUTES: dict[tuple[str, str], tuple[str, ...]] = {
         ("200",   "200",   "200",   "200",   "200",   "200",   "200",   "200",   "200"),
     ("GET", "/favicon.ico"):
         ("200",   "200",   "200",   "200",   "200",   "200",   "200",   "200",   "200"),
+    # The phone's service worker: a script like the others, nobody's data in it.
+    ("GET", "/w/sw.js"):
+        ("200",   "200",   "200",   "200",   "200",   "200",   "200",   "200",   "200"),
     ("GET", "/static/<path:filename>"):
         ("200",   "200",   "200",   "200",   "200",   "200",   "200",   "200",   "200"),
     ("GET", "/vendor/<name>"):
@@ -203,6 +206,10 @@ HTTP_ROUTES: dict[tuple[str, str], tuple[str, ...]] = {
         ("login", "login", "login", "login", "200",   "login", "login", "login", "404"),
     ("POST", "/o/projects/<int:project_id>/edit"):
         ("login", "login", "login", "login", "400",   "login", "login", "login", "404"),
+    ("GET", "/o/projects/<int:project_id>/delete"):
+        ("login", "login", "login", "login", "200",   "login", "login", "login", "404"),
+    ("POST", "/o/projects/<int:project_id>/delete"):
+        ("login", "login", "login", "login", "moved", "login", "login", "login", "404"),
     ("POST", "/o/w/<code>/projects"):
         ("login", "login", "login", "login", "moved", "login", "login", "login", "403"),
     # The portfolio is the coach's own; the programme, in aggregate only, any organiser's.
@@ -690,6 +697,7 @@ def http_request(world: World, method: str, rule: str) -> tuple[str, dict[str, A
         ("GET", "/"): ("/", {}),
         ("GET", "/healthz"): ("/healthz", {}),
         ("GET", "/favicon.ico"): ("/favicon.ico", {}),
+        ("GET", "/w/sw.js"): ("/w/sw.js", {}),
         ("GET", "/static/<path:filename>"): ("/static/js/common.js", {}),
         ("GET", "/vendor/<name>"): ("/vendor/socket.io.min.js", {}),
         ("GET", "/join"): (f"/join?code={code}", {}),
@@ -747,6 +755,14 @@ def http_request(world: World, method: str, rule: str) -> tuple[str, dict[str, A
         ("POST", "/o/projects/<int:project_id>/edit"): (
             f"/o/projects/{world.project_id}/edit",
             {"data": {}},
+        ),
+        ("GET", "/o/projects/<int:project_id>/delete"): (
+            f"/o/projects/{world.project_id}/delete",
+            {},
+        ),
+        ("POST", "/o/projects/<int:project_id>/delete"): (
+            f"/o/projects/{world.project_id}/delete",
+            {},
         ),
         ("POST", "/o/w/<code>/projects"): (
             f"/o/w/{code}/projects",

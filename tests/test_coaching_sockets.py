@@ -10,6 +10,7 @@ from sqlalchemy import func, select, update
 
 from facilitator.organise.demo import template
 from facilitator.store.models import Round, SelfScanAnswer, Workshop
+from tests.conftest import Helpers, close_app, make_app
 
 COACHING_PHASE = {
     "kind": "coaching",
@@ -33,6 +34,11 @@ def stored(helpers) -> int:
 @pytest.fixture
 def room(helpers):
     """A workshop whose agenda has a coaching phase, started; four phones and a projector."""
+    return coaching_room(helpers)
+
+
+def coaching_room(helpers):
+    """The room of the fixture, for an app of a test's own settings."""
     phases = [*template()["phases"], COACHING_PHASE]
     links = helpers.make_workshop(phases=phases)
     facilitator = helpers.staff(links)
@@ -239,20 +245,40 @@ def test_demo_bots_answer_the_self_scan_during_the_coaching_phase(app, helpers, 
     assert len(shown) >= 5 and len({a["mean"] for a in shown}) > 1
 
 
-def test_a_phone_answering_too_fast_is_asked_to_wait_and_resends_pass(helpers, room, monkeypatch):
-    from facilitator.web.sockets import coaching as handlers
-
-    monkeypatch.setattr(handlers, "ANSWERS_PER_MINUTE", 3)
+def test_a_phone_answering_too_fast_is_asked_to_wait_and_resends_pass(app, helpers, room):
+    app.config["SELFSCAN_ANSWERS_PER_MINUTE"] = 3
     _links, _facilitator, _projector, phones = room
     ids = [str(uuid.uuid4()) for _ in range(3)]
     for client_id, value in zip(ids, (1, 2, 3), strict=True):
         assert answer(phones[0], score=value, client_id=client_id)["ok"]
     refused = answer(phones[0], score=4)
-    assert refused["error"] == "too_many_answers" and refused["message"]
+    assert refused["error"] == "too_many_answers"
+    assert refused["message"] == "Je antwoordt heel snel. Wacht even, het wordt verstuurd."
     assert answer(phones[0], score=3, client_id=ids[-1])["duplicate"] is True  # counted once
     assert answer(phones[1], score=4)["ok"]  # another phone has its own allowance
     with helpers.session() as s:
         assert sorted(s.scalars(select(SelfScanAnswer.score)).all()) == [3, 4]
+
+
+def test_the_answer_limit_is_a_setting_said_in_the_phones_language(tmp_path, sqlite_url):
+    """FACILITATOR_SELFSCAN_ANSWERS_PER_MINUTE=2: the third new answer is refused, in
+    French on a French phone."""
+    from facilitator.config import SETTINGS
+
+    assert next(s for s in SETTINGS if s.name == "SELFSCAN_ANSWERS_PER_MINUTE").default == 60
+    app = make_app(sqlite_url, tmp_path, SELFSCAN_ANSWERS_PER_MINUTE=2)
+    try:
+        _links, _facilitator, _projector, phones = coaching_room(Helpers(app))
+        french = phones[1]
+        assert answer(french, score=1)["ok"] and answer(french, area="access", score=2)["ok"]
+        refused = answer(french, score=5)
+        assert refused["ok"] is False and refused["error"] == "too_many_answers"
+        assert (
+            refused["message"] == "Vous répondez très vite. Patientez un instant, ce sera envoyé."
+        )
+        assert answer(phones[2], score=4)["ok"]
+    finally:
+        close_app(app)
 
 
 def test_the_facilitator_can_keep_the_projector_on_the_coaching_screen(room):

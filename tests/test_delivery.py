@@ -118,3 +118,17 @@ def test_the_favicon_is_linked_and_answers(app, links):
         response = client.get(url)
         assert response.status_code == 200
         assert response.mimetype == "image/svg+xml" and b"<svg" in response.data
+
+
+def test_the_phones_service_worker_is_served_for_every_phone_page(app, helpers, links):
+    """At /w/sw.js its scope is /w/ (the phone pages); revalidated on every update check,
+    so a changed worker reaches the phones; the page names its person for the state it
+    keeps offline."""
+    response = app.test_client().get("/w/sw.js")
+    assert response.status_code == 200
+    assert response.mimetype == "text/javascript"
+    assert response.headers["Cache-Control"] == REVALIDATE
+    assert b'addEventListener("fetch"' in response.data
+    phone = helpers.join(links.join_code)
+    page = phone.http.get(f"/w/{links.join_code}").get_data(as_text=True)
+    assert f'data-person="{phone.public_id}"' in page

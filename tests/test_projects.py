@@ -266,3 +266,105 @@ def test_the_server_operator_hands_a_project_to_another_coach(tmp_path, monkeypa
     assert _browser(app, alice).get(f"/o/projects/{kiel}").status_code == 404
     assert _browser(app, bob).get(f"/o/projects/{kiel}").status_code == 200
     close_app(app)
+
+
+# --- deleting a project ---------------------------------------------------------------------
+
+
+def _kiel_with_people(helpers: Helpers) -> tuple[int, str, int, int]:
+    """Alice's project Kiel, linked to her workshop with two participants from it, and
+    her project Noord, linked to the same workshop: (alice, code, kiel, noord)."""
+    alice = _user(helpers, "alice")
+    with helpers.session() as session:
+        code = create_workshop(session, template(), alice).join_code
+        kiel = projects.create_project(session, alice, "Kiel", "Antwerpen", ["nl"]).id
+        noord = projects.create_project(session, alice, "Noord", "", ["nl"]).id
+        projects.link_workshop(session, get_by_code(session, code), alice, [str(kiel), str(noord)])
+    helpers.join(code, project=str(kiel))
+    helpers.join(code, project=str(kiel))
+    helpers.join(code, project=str(noord))
+    return alice, code, kiel, noord
+
+
+def _links(helpers: Helpers) -> list[int]:
+    with helpers.session() as session:
+        return list(session.scalars(select(WorkshopProject.project_id)))
+
+
+def test_the_delete_page_says_what_stays_and_what_is_cleared(app: Flask, helpers: Helpers):
+    alice, _code, kiel, _noord = _kiel_with_people(helpers)
+    client = _browser(app, alice)
+    assert f"/o/projects/{kiel}/delete" in _text(client.get("/o/projects"))
+    page = _text(client.get(f"/o/projects/{kiel}/delete?lang=nl"))
+    assert "Het project “Kiel” verwijderen?" in page
+    assert "1 workshop nam eraan deel: die blijft, met alles erin" in page
+    assert "2 deelnemers zeiden van dit project te komen: dat antwoord wordt gewist." in page
+    assert _projects(helpers)[0][0] == "Kiel"  # asking deletes nothing
+
+
+def test_a_coach_deletes_a_project_and_its_workshops_stay(app: Flask, helpers: Helpers):
+    alice, code, kiel, noord = _kiel_with_people(helpers)
+    client = _browser(app, alice)
+    deleted = client.post(f"/o/projects/{kiel}/delete?lang=fr")
+    assert deleted.status_code == 302
+    listing = _text(client.get(deleted.headers["Location"]))
+    assert "Le projet « Kiel » est supprimé. Ses ateliers restent." in listing
+    assert [p[0] for p in _projects(helpers)] == ["Noord"]
+    assert _links(helpers) == [noord]
+    assert _people(helpers) == [None, None, noord]
+    with helpers.session() as session:
+        assert get_by_code(session, code) is not None
+    assert client.get(f"/o/w/{code}").status_code == 200
+    assert client.get(f"/o/projects/{kiel}").status_code == 404
+    # Sent again (a double click, the back button): nothing more happens, and it says so.
+    again = client.post(f"/o/projects/{kiel}/delete?lang=nl")
+    assert again.status_code == 404
+    assert "Dit project hoort niet bij de projecten die je begeleidt: misschien is het al" in _text(
+        again
+    )
+    assert [p[0] for p in _projects(helpers)] == ["Noord"]
+
+
+def test_another_coachs_project_cannot_be_deleted_nor_its_page_opened(app: Flask, helpers: Helpers):
+    _alice, _code, kiel, _noord = _kiel_with_people(helpers)
+    bob = _browser(app, _user(helpers, "bob"))
+    assert bob.get(f"/o/projects/{kiel}/delete").status_code == 404
+    refused = bob.post(f"/o/projects/{kiel}/delete?lang=en")
+    assert refused.status_code == 404
+    assert "may have been deleted already" in _text(refused)
+    assert [p[0] for p in _projects(helpers)] == ["Kiel", "Noord"]
+    assert _people(helpers) == [kiel, kiel, _noord]
+
+
+@pytest.mark.parametrize(
+    "path", ["/o/projects//delete", "/o/projects/abc/delete", "/o/projects/delete"]
+)
+def test_a_delete_without_a_project_number_is_not_found(app: Flask, helpers: Helpers, path: str):
+    alice, _code, _kiel, _noord = _kiel_with_people(helpers)
+    assert _browser(app, alice).post(path).status_code in (404, 405)
+    assert len(_projects(helpers)) == 2
+
+
+def test_only_a_logged_in_coach_deletes_a_project(app: Flask, helpers: Helpers):
+    _alice, code, kiel, _noord = _kiel_with_people(helpers)
+    participant = helpers.join(code).http
+    for client in (participant, app.test_client()):
+        refused = client.post(f"/o/projects/{kiel}/delete")
+        assert refused.status_code == 302 and "/o/login" in refused.headers["Location"]
+    assert len(_projects(helpers)) == 2
+
+
+def test_deleting_a_project_needs_a_csrf_token(tmp_path, sqlite_url):
+    app = make_app(sqlite_url, tmp_path, WTF_CSRF_ENABLED=True)
+    helpers = Helpers(app)
+    alice = _user(helpers, "alice")
+    with helpers.session() as session:
+        kiel = projects.create_project(session, alice, "Kiel", "", ["nl"]).id
+    client = _browser(app, alice)
+    assert client.post(f"/o/projects/{kiel}/delete").status_code == 400
+    assert _projects(helpers) == [("Kiel", "", "nl", alice)]
+    page = _text(client.get(f"/o/projects/{kiel}/delete"))
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    assert client.post(f"/o/projects/{kiel}/delete", data={"csrf_token": token}).status_code == 302
+    assert _projects(helpers) == []
+    close_app(app)

@@ -38,12 +38,14 @@ def _notes_table(data: dict[str, Any], names: dict[str, str | None]) -> CsvTable
 
 def _people_table(data: dict[str, Any]) -> CsvTable:
     header = ["public_id", "display_name", "language", "spoken", "role", "is_host", "is_bot"]
+    projects = {p["number"]: p["name"] for p in data["projects"]}
     rows = [
         [p["public_id"], p["display_name"], p["language"], ",".join(p["spoken"]), p["role"]]
-        + [p["is_host"], p["is_bot"], p["presence"], p["joined_at"]]
+        + [p["is_host"], p["is_bot"], p["presence"], p["joined_at"], projects.get(p["project"])]
         for p in data["participants"]
     ]
-    return "participants.csv", header + ["presence", "joined_at"], rows
+    # `project` last: the name of the neighbourhood project the person came from.
+    return "participants.csv", header + ["presence", "joined_at", "project"], rows
 
 
 def _seats_table(data: dict[str, Any], names: dict[str, str | None]) -> CsvTable:

@@ -28,10 +28,12 @@ from facilitator.store.models import (
     Participant,
     Phase,
     Photo,
+    Project,
     Round,
     Seat,
     Vote,
     Workshop,
+    WorkshopProject,
 )
 from facilitator.store.queries import in_chunks
 
@@ -56,13 +58,14 @@ def workshop_data(session: Session, workshop_id: int) -> dict[str, Any]:
     tables = _rows(session, CafeTable, CafeTable.workshop_id == workshop_id)
     people = _rows(session, Participant, Participant.workshop_id == workshop_id)
     notes = _rows(session, Contribution, Contribution.workshop_id == workshop_id)
-    keys = _Keys(phases, rounds, tables, people, notes)
+    keys = _Keys(phases, rounds, tables, people, notes, _workshop_projects(session, workshop_id))
     data = _workshop_fields(workshop, keys)
+    data["projects"] = [_project(number, p) for number, p in enumerate(keys.projects, start=1)]
     data["phases"] = sorted((_phase(p) for p in phases), key=lambda d: d["position"])
     data["rounds"] = sorted((_round(r, keys) for r in rounds), key=lambda d: d["number"])
     data["tables"] = sorted((_table(t, keys) for t in tables), key=lambda d: d["number"])
     data["participants"] = sorted(
-        (_participant(p) for p in people), key=lambda d: (d["joined_at"], d["public_id"])
+        (_participant(p, keys) for p in people), key=lambda d: (d["joined_at"], d["public_id"])
     )
     data["seats"] = _seats(session, workshop_id, keys)
     data["contributions"] = _contributions(session, notes, keys)
@@ -107,7 +110,12 @@ class _Keys:
         tables: list[CafeTable],
         people: list[Participant],
         notes: list[Contribution],
+        projects: list[Project],
     ) -> None:
+        self.projects = projects
+        # A project is named by its place in the workshop's list (1, 2, ...): its database
+        # id is this instance's, and two coaches may each have a "Kiel" in "Gent".
+        self.project = {p.id: number for number, p in enumerate(projects, start=1)}
         self.phase = {p.id: p.position for p in phases}
         self.round = {r.id: r.number for r in rounds}
         self.table = {t.id: t.number for t in tables}
@@ -168,7 +176,27 @@ def _table(table: CafeTable, keys: _Keys) -> dict[str, Any]:
     }
 
 
-def _participant(person: Participant) -> dict[str, Any]:
+def _workshop_projects(session: Session, workshop_id: int) -> list[Project]:
+    query = (
+        select(Project)
+        .join(WorkshopProject, WorkshopProject.project_id == Project.id)
+        .where(WorkshopProject.workshop_id == workshop_id)
+        .order_by(Project.name, Project.municipality, Project.id)
+    )
+    return list(session.scalars(query))
+
+
+def _project(number: int, project: Project) -> dict[str, Any]:
+    # Not exported: the coach (an account of this instance) and the project's id.
+    return {
+        "number": number,
+        "name": project.name,
+        "municipality": project.municipality,
+        "languages": _codes(project.languages),
+    }
+
+
+def _participant(person: Participant, keys: _Keys) -> dict[str, Any]:
     return {
         "public_id": person.public_id,
         "display_name": person.display_name,
@@ -179,6 +207,7 @@ def _participant(person: Participant) -> dict[str, Any]:
         "is_bot": person.is_bot,
         "presence": person.presence,
         "joined_at": _iso(person.joined_at),
+        "project": keys.project.get(person.project_id or 0),
     }
 
 

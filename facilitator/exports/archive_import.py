@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
@@ -37,6 +38,7 @@ from facilitator.exports.archive_format import (
 )
 from facilitator.exports.archive_photos import file_photos, move_into_place, remove_folder
 from facilitator.exports.archive_read import Fields, envelope, find, new_key, open_source, unique
+from facilitator.organise import projects
 from facilitator.store.models import (
     Ballot,
     CafeTable,
@@ -46,14 +48,22 @@ from facilitator.store.models import (
     Participant,
     Phase,
     Photo,
+    Project,
     Round,
     Seat,
     Vote,
     Workshop,
+    WorkshopProject,
 )
 from facilitator.store.queries import in_chunks
 
 MAX_VECTOR_BYTES = 16_384  # 4,096 float32: far above any sentence model's size
+# Which field of a project a refusal of `projects.checked_fields` is about.
+PROJECT_FIELDS = {
+    "bad_project_name": "name",
+    "bad_municipality": "municipality",
+    "bad_project_languages": "languages",
+}
 
 
 def import_archive(
@@ -101,6 +111,7 @@ class _Importer:
         self.rounds: dict[int, Round] = {}
         self.tables: dict[int, CafeTable] = {}
         self.people: dict[str, Participant] = {}  # by the archive's public id
+        self.projects: dict[int, Project] = {}  # by the archive's project number
         self.notes: dict[str, Contribution] = {}
         self.photos: list[tuple[Contribution, Photo]] = []
 
@@ -111,6 +122,7 @@ class _Importer:
             self._phases,
             self._rounds,
             self._tables,
+            self._projects,
             self._participants,
             self._hosts,
             self._seats,
@@ -214,6 +226,49 @@ class _Importer:
             )
         self._add(self.tables.values())
 
+    def _projects(self) -> None:
+        """The workshop's projects: the importing organiser's own project of the same name
+        and municipality, else a new one they coach. Archives made before projects have none."""
+        if not self.body.has("projects"):
+            return
+        items = self.body.items("projects")
+        if len(items) > projects.MAX_PER_WORKSHOP:
+            raise self.body.bad("projects")
+        by_name: dict[tuple[str, str], Project] = {}
+        for f in items:
+            number = f.number("number", 1)
+            new_key(self.projects, number, f, "number")
+            name, place, languages = _project_fields(f)
+            found = by_name.get((name, place)) or self._own_project(name, place)
+            if found is None:
+                found = Project(
+                    name=name, municipality=place, languages=languages, coach_id=self.owner_id
+                )
+            by_name[(name, place)] = self.projects[number] = found
+        self._add(by_name.values())
+        self._add(
+            WorkshopProject(workshop_id=self.workshop.id, project_id=p.id) for p in by_name.values()
+        )
+
+    def _own_project(self, name: str, place: str) -> Project | None:
+        """The importing organiser's project of this name and municipality (the first made)."""
+        coach = (
+            Project.coach_id.is_(None)
+            if self.owner_id is None
+            else Project.coach_id == self.owner_id
+        )
+        query = (
+            select(Project)
+            .where(coach, Project.name == name, Project.municipality == place)
+            .order_by(Project.id)
+        )
+        return self.session.scalars(query.limit(1)).first()
+
+    def _participant_project(self, f: Fields) -> int | None:
+        """The participant's project, one of the archive's (archives before projects: none)."""
+        number = f.opt_number("project", 1) if f.has("project") else None
+        return None if number is None else find(self.projects, f, "project", number).id
+
     def _participants(self) -> None:
         items = self.body.items("participants")
         archived = [f.matching("public_id", PUBLIC_ID) for f in items]
@@ -231,6 +286,7 @@ class _Importer:
                 is_bot=f.flag("is_bot"),
                 presence=f.choice("presence", PRESENCES),
                 joined_at=f.time("joined_at"),
+                project_id=self._participant_project(f),
             )
         self._add(self.people.values())
 
@@ -416,6 +472,17 @@ def _free_public_ids(session: Session, archived: list[str]) -> dict[str, str]:
     """New public ids for those already taken here (importing a workshop a second time)."""
     taken = set(in_chunks(session, Participant.public_id, Participant.public_id, archived))
     return {public_id: secrets.token_hex(8) for public_id in sorted(taken)}
+
+
+def _project_fields(f: Fields) -> tuple[str, str, str]:
+    """A project's name, municipality and languages, checked as the project form checks them."""
+    name = f.text("name", Project.name)
+    place = f.text("municipality", Project.municipality)
+    languages = f.raw("languages", (list,))
+    try:
+        return projects.checked_fields(name, place, languages)
+    except DomainError as exc:
+        raise f.bad(PROJECT_FIELDS.get(exc.code, "name")) from exc
 
 
 def _options(f: Fields) -> list[dict[str, Any]]:

@@ -10,13 +10,14 @@ it did not exist.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from facilitator.errors import DomainError
 from facilitator.organise.users import normalise_username
-from facilitator.store.models import Project, User, Workshop, WorkshopProject
+from facilitator.store.models import Participant, Project, User, Workshop, WorkshopProject
 
 LANGUAGES = ("nl", "fr", "en")
 NAME_MAX = 120
@@ -95,6 +96,36 @@ def coached_project(session: Session, coach_id: int, project_id: int) -> Project
     if found is None or found.coach_id != coach_id:
         raise DomainError("unknown_project")
     return found
+
+
+@dataclass(frozen=True)
+class ProjectTies:
+    """What deleting a project touches: its workshops (they stay) and the participants
+    who said they came from it (their answer is cleared)."""
+
+    workshops: int
+    participants: int
+
+
+def project_ties(session: Session, project_id: int) -> ProjectTies:
+    """How many workshops took part for the project and how many participants chose it."""
+    workshops = select(func.count()).where(WorkshopProject.project_id == project_id)
+    people = select(func.count(Participant.id)).where(Participant.project_id == project_id)
+    return ProjectTies(session.scalar(workshops) or 0, session.scalar(people) or 0)
+
+
+def delete_project(session: Session, project: Project) -> ProjectTies:
+    """Delete the project: its workshops stay but no longer take part for it, and the
+    participants who chose it no longer have a project. Done here, not left to the
+    foreign keys' ON DELETE, so that it reads the same on every database."""
+    ties = project_ties(session, project.id)
+    session.execute(
+        update(Participant).where(Participant.project_id == project.id).values(project_id=None)
+    )
+    session.execute(delete(WorkshopProject).where(WorkshopProject.project_id == project.id))
+    session.delete(project)
+    session.flush()
+    return ties
 
 
 def project_languages(project: Project) -> list[str]:

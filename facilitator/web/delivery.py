@@ -30,6 +30,7 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
 VENDOR_PREFIX = "vendor/"
 FAVICON = "favicon.svg"
+PHONE_WORKER = "js/phone_sw.js"
 # Only these files of node_modules are served; nothing else there is reachable.
 VENDOR_FILES = {
     "socket.io.min.js": ("socket.io-client", "dist", "socket.io.min.js"),
@@ -134,6 +135,12 @@ def serve_favicon() -> Response:
     return asset_response(static_path(FAVICON))
 
 
+def serve_phone_worker() -> Response:
+    """The phone's service worker at /w/sw.js, so that its scope is every phone page
+    (/w/<code>); always revalidated, as browsers expect of a worker's script."""
+    return asset_response(static_path(PHONE_WORKER))
+
+
 def init_app(app: Flask) -> None:
     """Compress responses, version asset URLs, and serve static files with cache headers."""
     for key, value in COMPRESSION.items():
@@ -144,3 +151,4 @@ def init_app(app: Flask) -> None:
     # The endpoint keeps its name, so url_for("static", ...) still works everywhere.
     app.view_functions["static"] = serve_static
     app.add_url_rule("/favicon.ico", "favicon", serve_favicon)
+    app.add_url_rule("/w/sw.js", "phone_worker", serve_phone_worker)

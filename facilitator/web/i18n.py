@@ -189,6 +189,9 @@ ERROR_MESSAGES = {
     "no_round_for_question": lazy_gettext("There is no café round left to give this question to."),
     # Neighbourhood projects and their coaches.
     "unknown_project": lazy_gettext("This project is not one of the projects you coach."),
+    "project_gone": lazy_gettext(
+        "This project is not among the projects you coach: it may have been deleted already."
+    ),
     "bad_project": lazy_gettext("Please choose one of this workshop's projects from the list."),
     "bad_project_name": lazy_gettext("Give the project a name of at most 120 characters."),
     "bad_municipality": lazy_gettext("A municipality can be at most 120 characters."),

@@ -153,7 +153,9 @@ Fac.CoachingProjector = (() => {
     const cards = $("coaching-cards");
     cards.dataset.count = String(draws.length);
     cards.setAttribute("aria-label", say(lang, "coaching_cards"));
+    screen.dataset.cards = draws.length > 1 ? "dealt" : "room";
     cards.replaceChildren(...(draws.length ? draws.map((d) => cardItem(d, lang, draws.length === 1)) : [el("p", { class: "muted-on-dark" }, say(lang, "no_card_yet"))]));
+    Fit.pager("coaching-cards", { box: cards.parentElement, list: cards, indicator: $("cards-page") });
     $("radar").replaceChildren(radar(profile.areas, lang));
     $("coaching-areas").replaceChildren(...profile.areas.map((a, i) => areaRow(a, i, lang)));
     const numbers = new Map(profile.areas.map((a, i) => [a.key, i + 1]));

@@ -32,6 +32,8 @@ Fac.CoachingStore = (conn, onChange) => {
 
   return {
     data: () => data,
+    /** The state kept by a phone that reloads without network, until it can load again. */
+    restore(kept) { if (!data && kept) data = kept; },
     inPhase,
     /** After every sync's answer (a snapshot, or the events missed). */
     synced(state) { if (inPhase(state)) load(); },

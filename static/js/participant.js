@@ -26,6 +26,8 @@
       if (name === "note.posted") announceNewNotes(state);
     },
     onUnauthorized: () => { window.location.href = `/j/${code}`; },
+    // No network and nothing live yet (a reload offline): what this phone showed last.
+    onStatus: (kind) => { if (kind !== "online") showKept(); },
   });
 
   function language() {
@@ -57,7 +59,51 @@
     renderLeft(state.me.left);
     selfScan.render(state);
     arrangeForMoment(state);
+    keepState(state);
   }
+
+  /* --- offline: the last state, for a page reloaded without network --- */
+
+  // Kept per workshop and checked against the person: on a shared device, the next person
+  // never sees the previous one's table. The outboxes keep what waits to be sent.
+  const keptKey = `facilitator.phone.${code}`;
+  const person = main.dataset.person;
+
+  function keepState(state) {
+    try { if (state.me.left) { localStorage.removeItem(keptKey); return; } } catch { return; }
+    const kept = { person, state, coaching: coachingStore.data(), clock: conn.live.clockOffset };
+    try { localStorage.setItem(keptKey, JSON.stringify(kept)); } catch { /* full: not kept */ }
+  }
+
+  /** The state kept last, as the live one until the network is back: the phone then
+   *  catches up from its number, as if it had never reloaded. */
+  function showKept() {
+    if (conn.live.state) return;
+    let kept = null;
+    try { kept = JSON.parse(localStorage.getItem(keptKey)); } catch { /* unreadable: none */ }
+    if (!kept || kept.person !== person || !kept.state || !kept.state.me) return;
+    conn.live.state = kept.state;
+    conn.live.clockOffset = kept.clock || 0;
+    coachingStore.restore(kept.coaching);
+    render(kept.state);
+  }
+
+  /** The page and its scripts in the cache, for the service worker (phone_sw.js) to
+   *  give back after a reload without network. Needs a secure context (HTTPS). */
+  function keepPageForOffline() {
+    if (!("serviceWorker" in navigator) || !window.caches) return;
+    navigator.serviceWorker.register("/w/sw.js", { scope: "/w/" }).catch(() => {});
+    const assets = [...document.querySelectorAll("script[src], link[rel=stylesheet], link[rel=icon]")]
+      .map((node) => node.src || node.href);
+    const wanted = new Set(assets);
+    caches.open("facilitator-phone-v1").then(async (cache) => {
+      await cache.addAll([window.location.pathname, ...assets]);
+      for (const request of await cache.keys()) { // older versions of the assets
+        if (!new URL(request.url).pathname.startsWith("/w/") && !wanted.has(request.url)) cache.delete(request);
+      }
+    }).catch(() => { /* offline now, or no room: the next load tries again */ });
+  }
+  if (navigator.onLine) keepPageForOffline();
 
   /* The plenary: what the moment needs comes first (an open vote, then the commitment);
      the finished round's question, timer, notes and tablecloth step aside. */
@@ -308,7 +354,8 @@
 
   // The coaching phase's card and self-scan (selfscan.js), with an outbox of its own.
   const coachingStore = Fac.CoachingStore(conn, rerender);
-  const selfScan = Fac.SelfScan({ code, ask, ready: connected, language, coaching: coachingStore.data });
+  // onChange: an answer sent or stored is kept for a reload without network.
+  const selfScan = Fac.SelfScan({ code, ask, ready: connected, language, coaching: coachingStore.data, onChange: rerender });
 
   /** Where a note is written: its table and round NUMBER, which it keeps when sent later
    *  (after a round change, the server stores it there or says the round is over). */

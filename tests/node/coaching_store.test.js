@@ -71,3 +71,16 @@ test("entering the coaching phase loads it", () => {
   store.event("agenda.updated", {}, state);
   assert.equal(conn.asked.length, 1);
 });
+
+test("a state kept for a reload offline stands until the server's is loaded", () => {
+  const state = { agenda: agenda("coaching") };
+  const conn = fakeConn(state);
+  const store = Fac.CoachingStore(conn, () => {});
+  store.restore(view([{ id: 3 }]));
+  assert.deepEqual(store.data().draws, [{ id: 3 }]);
+  store.restore(view([{ id: 4 }])); // only the first kept state: nothing loaded replaces
+  assert.deepEqual(store.data().draws, [{ id: 3 }]);
+  store.synced(state);
+  conn.asked[0].callback(null, { ok: true, coaching: view([{ id: 5 }]) });
+  assert.deepEqual(store.data().draws, [{ id: 5 }]);
+});

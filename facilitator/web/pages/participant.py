@@ -134,6 +134,7 @@ def table(code: str) -> Response | tuple[str, int]:
         return render_screen(
             "participant.html",
             workshop=workshop,
+            person_id=person.public_id,
             note_max=current_app.config["NOTE_MAX_CHARS"],
             device_people=people_view(session, workshop, person.public_id),
         )

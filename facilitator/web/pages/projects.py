@@ -1,4 +1,4 @@
-"""A coach's neighbourhood projects at /o/projects: list, new, edit; linking a workshop
+"""A coach's neighbourhood projects at /o/projects: list, new, edit, delete; linking a workshop
 to them (/o/w/<code>/projects); the coach's portfolio (/o/portfolio: projects side by
 side; /o/projects/<id>: one project over time) and the programme view (/o/programme:
 every project, in aggregate only).
@@ -123,6 +123,33 @@ def save_project(project_id: int) -> Response | tuple[str, int]:
                 user, project, 400, error=error_message(exc.code), values=_typed_values()
             )
     flash(gettext("Saved."))
+    return redirect(url_for("projects.project_list"))
+
+
+@bp.get("/projects/<int:project_id>/delete")
+def delete_confirm(project_id: int) -> tuple[str, int]:
+    """Ask before deleting: what stays (the workshops) and what is cleared."""
+    with unit_of_work() as session:
+        user = _require_user(session)
+        project = _own_project(session, user, project_id)
+        ties = projects.project_ties(session, project.id)
+        return render_screen("organiser/project_delete.html", user=user, project=project, ties=ties)
+
+
+@bp.post("/projects/<int:project_id>/delete")
+def delete_submit(project_id: int) -> Response | tuple[str, int]:
+    """Delete the project; a second send (the project is gone already) says so, as does
+    another coach's project, whose existence is not this coach's to learn."""
+    with unit_of_work() as session:
+        user = _require_user(session)
+        try:
+            project = projects.coached_project(session, user.id, project_id)
+        except DomainError:
+            message = error_message("project_gone")
+            return render_screen("organiser/project_gone.html", 404, user=user, message=message)
+        name = project.name
+        projects.delete_project(session, project)
+    flash(gettext("The project “%(name)s” is deleted. Its workshops stay.", name=name))
     return redirect(url_for("projects.project_list"))
 
 

@@ -16,9 +16,6 @@ from facilitator.web.sockets import schemas
 from facilitator.web.sockets.core import Ack, handler, staff_action, unit_of_work
 
 ONLY_FACILITATORS = (FACILITATOR,)
-# New answers one phone may give per minute: 7 areas answered and changed a few times
-# fit easily; a phone sending thousands would flood the staff screens with profiles.
-ANSWERS_PER_MINUTE = 60
 
 
 @handler("coaching.view", roles=ROLES)
@@ -63,7 +60,8 @@ def on_selfscan_answer(ident: dict[str, Any], payload: schemas.SelfScanAnswer) -
         raise DomainError("bad_answer_id") from None  # said of an answer, not a note
     # Counted outside the transaction, once per client id (see phone._contribute).
     key = f"selfscan:{ident['participant_id']}"
-    if not ratelimit.hit(current_app, key, ANSWERS_PER_MINUTE, once=client_id):
+    per_minute = current_app.config["SELFSCAN_ANSWERS_PER_MINUTE"]
+    if not ratelimit.hit(current_app, key, per_minute, once=client_id):
         raise DomainError("too_many_answers")
     with unit_of_work() as db:
         workshop = db.get(Workshop, ident["workshop_id"])
