@@ -9,12 +9,17 @@ Quality, in one run, on two sets in tests/data:
 Modes: `meaning` (centred by language, the product), `meaning, not centred`, `words`
 (the TF-IDF/NMF finder, today's). All through `find_room_themes` with `limit` high.
 
+Titles: each set's themes (meaning mode) with their titles, and how often a theme's titles
+in two languages say the same thing: a title's nearest title in the other language, by
+the model's vectors, is its own theme's (a share of the 6 ordered language pairs x themes).
+
 Cost: one vector per short note (p50/p99 ms of single-note calls, one thread); themes for
 200 / 2,000 / 10,000 notes (the labelled notes' vectors, repeated with a little noise:
 clustering cost depends on the count, not on the words); the process's peak RSS with the
 model loaded; the cold start (import, hash check and load in a fresh process).
 
-Run: `.venv/bin/python -m bench.theme_quality [--sizes 200,2000,10000] [--embed 200]`.
+Run: `.venv/bin/python -m bench.theme_quality [--sizes 200,2000,10000] [--embed 200]`
+(`--quality-only` skips the cost and cold-start parts).
 """
 
 from __future__ import annotations
@@ -26,8 +31,9 @@ import subprocess
 import sys
 import time
 from collections.abc import Sequence
-from itertools import combinations
+from itertools import combinations, permutations
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
@@ -102,6 +108,37 @@ def shares(notes: Sequence[Note], where: dict, found: dict) -> tuple[float, floa
     return share(translations), share(within)
 
 
+def _title_vectors(texts: list[str]) -> np.ndarray:
+    return np.stack([meaning.vector_from_bytes(raw) for raw in meaning.embed(texts)])
+
+
+def title_agreement(themes: Sequence[Any]) -> tuple[int, int]:
+    """Whether a theme's titles in two languages say the same thing: for each ordered pair
+    of languages, each title's nearest title (model vectors, cosine) among the other
+    language's titles of all themes; a hit when that is its own theme's. (hits, tries)"""
+    hits = tries = 0
+    for first, second in permutations(LANGUAGES, 2):
+        both = [t for t in themes if first in t.titles and second in t.titles]
+        if len(both) < 2:
+            continue
+        a = _title_vectors([t.titles[first] for t in both])
+        b = _title_vectors([t.titles[second] for t in both])
+        hits += int(((a @ b.T).argmax(axis=1) == np.arange(len(both))).sum())
+        tries += len(both)
+    return hits, tries
+
+
+def titles(notes: Sequence[Note], vectors: dict, name: str) -> None:
+    """The titles of the product's themes, and how often they agree across languages."""
+    found = find_room_themes(notes, vectors, LANGUAGES, limit=99)
+    hits, tries = title_agreement(found.themes)
+    print(f"{name}: titles agree across languages {hits}/{tries} ({hits / max(tries, 1):.0%})")
+    for theme in found.themes:
+        print(
+            f"  [{len(theme.note_ids)}] " + " | ".join(f"{k}: {v}" for k, v in theme.titles.items())
+        )
+
+
 def quality() -> None:
     notes, truth = labelled()
     pnotes, where = parallel()
@@ -114,6 +151,8 @@ def quality() -> None:
         nmi, ari, k = agreement(notes, truth, themes_of(notes, vectors, mode))
         across, within = shares(pnotes, where, themes_of(pnotes, pvectors, mode))
         print(f"{mode:<22} {nmi:14.3f} {ari:5.3f} {k:6d} | {across:20.1%} {within:7.1%}")
+    titles(notes, vectors, "labelled set")
+    titles(pnotes, pvectors, "parallel set")
 
 
 def cost(sizes: Sequence[int], samples: int) -> None:
@@ -173,11 +212,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="200,2000,10000")
     parser.add_argument("--embed", type=int, default=200, help="single-note calls to time")
+    parser.add_argument("--quality-only", action="store_true", help="skip cost and cold start")
     args = parser.parse_args()
     if meaning.mode().name != "meaning":
         print(f"the model cannot load here: {meaning.mode().detail}", file=sys.stderr)
         return 1
     quality()
+    if args.quality_only:
+        return 0
     cost([int(size) for size in args.sizes.split(",")], args.embed)
     cold_start()
     return 0

@@ -222,14 +222,20 @@ TITLE_WORDS = frozenset("people person persons mensen gens personnes elderly".sp
 TITLE_WORD_WEIGHT = 0.01  # above its cost: "older people" rather than "older"
 ONE_WORD_COST = 0.5  # one word is a tag: a title has two or more
 WORD_COST = 0.25  # of the best word's weight (1): read on tests/data/labelled_notes.json
+# Measured with bench.theme_quality (title agreement across languages).
+TITLE_NOTES = 3  # titles come from this many of the theme's most central notes
+CLAUSE_BONUS = 0.3  # for each end of a title where its clause ends
+CLAUSE_WORDS = 10  # a title has at most this many words
 
 
 def _candidates(words: list[_Word], most: int) -> list[tuple[int, int]]:
-    """Runs of words that read as a phrase: they start and end with a content word, hold
-    at most `most` content words and two stop words in a row, cross no punctuation."""
+    """Runs of words that read as a phrase: they end with a content word and start with
+    one or at the start of a clause (its article kept: "Les habitants...", "Tout le
+    monde..."), hold at most `most` content words (a whole clause: `most` + 2, at most
+    CLAUSE_WORDS words) and two stop words in a row, cross no punctuation."""
     runs = []
     for first, word in enumerate(words):
-        if word.key is None:
+        if word.key is None and not word.after_break:
             continue
         content, gap = 0, 0
         for last in range(first, len(words)):
@@ -237,15 +243,22 @@ def _candidates(words: list[_Word], most: int) -> list[tuple[int, int]]:
                 break
             if words[last].key is None:
                 gap += 1
-                if gap > 2:
+                if gap > 2 and not word.after_break:
                     break
                 continue
             gap = 0
             content += 1
-            if content > most:
+            whole = word.after_break and _clause_end(words, last)
+            if content > most + (2 if whole else 0) or last - first >= CLAUSE_WORDS:
                 break
-            runs.append((first, last))
+            if content <= most or whole:
+                runs.append((first, last))
     return runs
+
+
+def _clause_end(words: list[_Word], index: int) -> bool:
+    """Whether the word ends its clause (punctuation or the note's end follows)."""
+    return index + 1 == len(words) or words[index + 1].after_break
 
 
 def _as_title(text: str) -> str:
@@ -265,7 +278,9 @@ def title_of(
     """The best short run of words of these notes (all in one language) as a title."""
     weights = _weights([analysed for _note, analysed in members], language_notes)
     best: tuple[float, str] | None = None
-    for note, analysed in members:
+    # From the theme's most central notes only: in every language they say what the
+    # theme's centre says, so its titles in nl, fr and en say the same thing.
+    for note, analysed in members[:TITLE_NOTES]:
         shown, words = _words(note.text, analysed.language, languages)
         for first, last in _candidates(words, config.title_words):
             keys = [w.key for w in words[first : last + 1] if w.key is not None]
@@ -275,6 +290,9 @@ def title_of(
             # than it brings, so the title keeps to the words the notes have in common.
             gains = [weights.get(key, WORD_COST + TITLE_WORD_WEIGHT) - WORD_COST for key in keys]
             score = sum(gains) - (ONE_WORD_COST if len(keys) == 1 else 0.0)
+            # A title that starts and ends where its clause does reads as written, not
+            # cut ("Organisaties werken nog te veel naast elkaar", not "...werken").
+            score += CLAUSE_BONUS * (words[first].after_break + _clause_end(words, last))
             if best is None or score > best[0] + 1e-9:
                 best = (score, _as_title(shown[words[first].start : words[last].end]))
     return best[1] if best else ""
@@ -292,6 +310,22 @@ def _most_central(
     rows: Sequence[int], closeness: Mapping[int, float], notes: Sequence[Note]
 ) -> int:
     return min(rows, key=lambda r: (-closeness[r], -notes[r].upvotes, r))
+
+
+def _beyond_titles(
+    rows: Sequence[int],
+    notes: Sequence[Note],
+    analysed: Sequence[AnalysedNote],
+    titles: Mapping[str, str],
+) -> Sequence[int]:
+    """The rows whose note says more than the title in its language (a quote that only
+    repeats the title above it tells the reader nothing new); all of them where none does."""
+    said = {code: _bare(title) for code, title in titles.items()}
+    return [r for r in rows if _bare(notes[r].text) != said.get(analysed[r].language)] or rows
+
+
+def _bare(text: str) -> str:
+    return " ".join("".join(c if c.isalnum() else " " for c in text.casefold()).split())
 
 
 def build_theme(
@@ -317,9 +351,9 @@ def build_theme(
         title = title_of(pairs, scope, tuple(languages), config)
         if title:
             titles[code] = title
-        central = _most_central(members, closeness, notes)
+        central = _most_central(_beyond_titles(members, notes, analysed, titles), closeness, notes)
         quotes[code] = {"id": notes[central].id, "text": notes[central].text}
-    central = _most_central(rows, closeness, notes)
+    central = _most_central(_beyond_titles(rows, notes, analysed, titles), closeness, notes)
     core = sorted(rows, key=lambda r: (-closeness[r], r))[:3]
     key = hashlib.sha1(repr(sorted(str(notes[r].id) for r in core)).encode()).hexdigest()[:8]
     return RoomTheme(
