@@ -253,7 +253,19 @@ def _candidates(words: list[_Word], most: int) -> list[tuple[int, int]]:
                 break
             if content <= most or whole:
                 runs.append((first, last))
+            if word.after_break and not whole:
+                # "...moet meer erkend worden": a clause may end on a stop word or two.
+                end = _end_of_clause(words, last)
+                if end - last <= 2 and end - first < CLAUSE_WORDS:
+                    runs.append((first, end))
     return runs
+
+
+def _end_of_clause(words: list[_Word], index: int) -> int:
+    """The last word of the clause the word is in."""
+    while not _clause_end(words, index):
+        index += 1
+    return index
 
 
 def _clause_end(words: list[_Word], index: int) -> bool:
