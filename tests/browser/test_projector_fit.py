@@ -17,16 +17,18 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from facilitator.cafe import workshops
 from facilitator.store.db import make_engine, make_session_factory, session_scope
 from tests.live import LiveServer, start_demo
 
-from .rooms import PAPER_NOTE, Room, seed_room
+from .rooms import INSIGHTS, LONGEST_NOTE, PAPER_NOTE, VERY_LONG_NOTES, Room, seed_room
 
 pytestmark = pytest.mark.browser
 
 SIZES = ((1920, 1080), (1280, 720))
 ROOMS = {2: 3, 6: 5, 24: 6, 60: 8}  # tables: people per table (6, 30, 144 and 480 people)
 SHOTS = Path("/work/wt/shots/h3")
+LONG_SHOTS = Path("/work/wt/shots/h4")
 SHOT_ROOMS = {6, 60}
 FIT_PROBLEMS = (Path(__file__).parent / "projector_fit.js").read_text()
 # Each screen: its section, what shows it is filled, and its paged lists (pager key: list).
@@ -200,3 +202,50 @@ def test_notes_carry_their_language_and_paper_notes_are_marked(browser, rooms):
     assert dutch.evaluate("(n) => getComputedStyle(n).hyphens") == "auto"
     on_paper = page.locator(".wall-notes li", has_text=PAPER_NOTE[:30]).first
     expect(on_paper).to_contain_text(re.compile("on paper"))
+
+
+@pytest.fixture(scope="module")
+def long_room(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer, Room]]:
+    """Six tables whose notes are 400 characters and more, each."""
+    tmp = tmp_path_factory.mktemp("long")
+    live = start_demo(tmp)
+    engine = make_engine(f"sqlite:///{tmp}/db.sqlite3")
+    try:
+        with session_scope(make_session_factory(engine)) as session:
+            room = seed_room(session, 6, 4, VERY_LONG_NOTES)
+            # The whole room's themes, not the spotlit table's: several themes to page.
+            workshops.set_harvest_scope(session, workshops.get_by_code(session, room.code), "all")
+    finally:
+        engine.dispose()
+    yield live, room
+    live.stop()
+
+
+# Each theme's quote as the projector holds it, shown or on another page.
+QUOTES = """() => [...document.querySelectorAll('[data-test=themes] > li blockquote')]
+  .map((q) => q.firstChild.textContent)"""
+# What a table says in that room: its notes, key insights and the note from paper.
+SAID = {text for texts in VERY_LONG_NOTES.values() for text in texts}
+SAID |= {*INSIGHTS, LONGEST_NOTE, PAPER_NOTE}
+
+
+def test_long_notes_are_quoted_whole_on_the_harvest_and_fit(browser, long_room):
+    """A theme's quote is its note whole, never cut with "…"; the themes still fit at
+    1280x720 and 1920x1080, a page at a time."""
+    live, room = long_room
+    LONG_SHOTS.mkdir(parents=True, exist_ok=True)
+    page = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+    page.goto(f"{live.base}{room.projector_path}")
+    show(page, "harvest")
+    quotes = page.evaluate(QUOTES)
+    assert quotes and all(quote in SAID for quote in quotes), quotes
+    assert max(len(quote) for quote in quotes) >= 400
+    problems = {}
+    for size in SIZES:
+        page.set_viewport_size({"width": size[0], "height": size[1]})
+        settle(page)
+        page.screenshot(path=str(LONG_SHOTS / f"harvest-long-quotes-{size[0]}.png"))
+        found = check_screen(page, room, "harvest", size, "en")
+        if found:
+            problems[f"{size[0]}x{size[1]}"] = found
+    assert not problems, json.dumps(problems, indent=2, ensure_ascii=False)
