@@ -105,6 +105,16 @@ def test_html_escapes_user_text(small: HarvestDocument) -> None:
     assert "I &lt;u&gt;will&lt;/u&gt; &amp; you?" in html
 
 
+def test_html_marks_each_commitment_with_its_language(small: HarvestDocument) -> None:
+    """A Dutch commitment in an English report hyphenates as Dutch; one without a known
+    language reads as the page's."""
+    dutch = CommitmentDoc("Ik organiseer een gemeenschappelijke buurtmaaltijd", "An", None, "nl")
+    unknown = CommitmentDoc("We will map the informal carers", None, None)
+    html = render_report_html(replace(small, commitments=(dutch, unknown)))
+    assert f'<li lang="nl">{dutch.text} <span class="meta" lang="en">— An</span></li>' in html
+    assert f"<li>{unknown.text}</li>" in html
+
+
 def test_html_makes_no_external_request(small: HarvestDocument) -> None:
     link = NoteDoc(950, "See https://example.org/x and http://evil.test", None, 1, 1, 0, "en")
     html = render_report_html(replace(small, notes=(*small.notes, link)))

@@ -448,7 +448,7 @@
     const commitments = summary.commitments.slice().reverse();
     $("summary-commitments").replaceChildren(...(commitments.length ? commitments.map((c) => {
       const li = el("li", {});
-      li.append(el("blockquote", {}, c.text));
+      li.append(el("blockquote", { lang: c.language }, c.text));
       const meta = [c.signed_as, c.theme ? t("theme_is", { theme: c.theme }) : null].filter(Boolean).join(" — ");
       if (meta) li.append(el("p", { class: "meta" }, meta));
       return li;
