@@ -131,7 +131,7 @@ LANDSCAPES = (
             0.875,
             row(
                 (1.25, column((0.6, "questions"), (0.4, "agenda"))),
-                (0.8, column((0.5, "cloud"), (0.5, "photos"))),
+                (0.95, column((0.5, "cloud"), (0.5, "photos"))),
                 (1.25, column((0.72, "themes"), (0.28, "participation"))),
                 (1.25, column((0.52, "priorities"), (0.48, "commitments"))),
             ),
