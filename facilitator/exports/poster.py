@@ -30,10 +30,8 @@ from facilitator.exports.poster_layout import (
     RectOp,
     Split,
     TextOp,
-    column,
     prune,
     resolve,
-    row,
 )
 from facilitator.exports.poster_photos import draw_photos, load_thumbnail
 from facilitator.exports.poster_sections import (
@@ -49,97 +47,27 @@ from facilitator.exports.poster_sections import (
 from facilitator.exports.poster_shares import rebalance
 from facilitator.exports.poster_style import PAGE, Style
 from facilitator.exports.poster_text import font_properties, line_height
+from facilitator.exports.poster_trees import (
+    LANDSCAPE,
+    LANDSCAPES,
+    PORTRAIT,
+    PORTRAITS,
+    TEXT_SECTIONS,
+)
 
 PAPER: dict[str, tuple[int, int]] = {"A3": (297, 420), "A2": (420, 594), "A1": (594, 841)}
 PNG_DPI = {"A3": 200, "A2": 150, "A1": 120}  # about the same pixel count for every size
 PRODUCER = "Facilitator"
 Progress = Callable[[str, int], None]
-
-# Each orientation's layouts, the design first; the next ones give the text sections more
-# of the page at the expense of the cloud, the photos and the charts (which scale).
-PORTRAITS = (
-    column(
-        (0.1, row((1.9, "title"), (1, "numbers"))),
-        (0.25, "questions"),
-        (0.245, row((1.05, "cloud"), (1, "themes"))),
-        (0.2, row((1.1, "agenda"), (0.9, "priorities"), (1.1, "commitments"))),
-        (0.205, row((1.45, "photos"), (1, "participation"))),
-    ),
-    column(
-        (0.1, row((1.9, "title"), (1, "numbers"))),
-        (0.22, "questions"),
-        (0.26, row((0.9, "cloud"), (1.2, "themes"))),
-        (0.27, row((1.05, "agenda"), (1.05, "priorities"), (1.1, "commitments"))),
-        (0.15, row((1.45, "photos"), (1, "participation"))),
-    ),
-    column(
-        (0.1, row((1.9, "title"), (1, "numbers"))),
-        (0.17, "questions"),
-        (0.28, row((0.75, "cloud"), (1.3, "themes"))),
-        (0.31, row((1, "agenda"), (1.1, "priorities"), (1.1, "commitments"))),
-        (0.14, row((1.45, "photos"), (1, "participation"))),
-    ),
-    # A long vote: the priorities take a column as high as the agenda, the commitments
-    # and the photos together.
-    column(
-        (0.1, row((1.9, "title"), (1, "numbers"))),
-        (0.17, "questions"),
-        (0.28, row((0.75, "cloud"), (1.3, "themes"))),
-        (
-            0.45,
-            row(
-                (
-                    1.45,
-                    column(
-                        (0.55, row((1, "agenda"), (1, "commitments"))),
-                        (0.45, row((1, "photos"), (1.2, "participation"))),
-                    ),
-                ),
-                (1, "priorities"),
-            ),
-        ),
-    ),
-)
-LANDSCAPES = (
-    column(
-        (0.125, row((2.7, "title"), (1.5, "numbers"))),
-        (
-            0.875,
-            row(
-                (1.3, column((0.62, "questions"), (0.38, "agenda"))),
-                (1.2, column((0.52, "cloud"), (0.48, "photos"))),
-                (1, column((0.52, "themes"), (0.48, "participation"))),
-                (0.95, column((0.45, "priorities"), (0.55, "commitments"))),
-            ),
-        ),
-    ),
-    column(
-        (0.125, row((2.7, "title"), (1.5, "numbers"))),
-        (
-            0.875,
-            row(
-                (1.3, column((0.62, "questions"), (0.38, "agenda"))),
-                (1, column((0.5, "cloud"), (0.5, "photos"))),
-                (1.15, column((0.66, "themes"), (0.34, "participation"))),
-                (1.1, column((0.5, "priorities"), (0.5, "commitments"))),
-            ),
-        ),
-    ),
-    column(
-        (0.125, row((2.7, "title"), (1.5, "numbers"))),
-        (
-            0.875,
-            row(
-                (1.25, column((0.6, "questions"), (0.4, "agenda"))),
-                (0.95, column((0.5, "cloud"), (0.5, "photos"))),
-                (1.25, column((0.72, "themes"), (0.28, "participation"))),
-                (1.25, column((0.52, "priorities"), (0.48, "commitments"))),
-            ),
-        ),
-    ),
-)
-PORTRAIT, LANDSCAPE = PORTRAITS[0], LANDSCAPES[0]
-TEXT_SECTIONS = ("questions", "agenda", "themes", "priorities", "commitments")
+__all__ = [
+    "LANDSCAPE",
+    "PAPER",
+    "PORTRAIT",
+    "paper_mm",
+    "plan_poster",
+    "poster_layout",
+    "render_poster",
+]
 
 DRAW = {
     "title": draw_title,
