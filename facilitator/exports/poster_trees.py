@@ -7,7 +7,7 @@ them in order, each with its boxes shared by what they hold (`poster_shares`).
 
 from __future__ import annotations
 
-from facilitator.exports.poster_layout import column, row
+from facilitator.exports.poster_layout import Split, column, row
 
 PORTRAITS = (
     column(
@@ -52,43 +52,25 @@ PORTRAITS = (
         ),
     ),
 )
+TITLE_ROW = row((2.7, "title"), (1.5, "numbers"))
+# Landscape: the title row over four columns of two sections each.
+LANDSCAPE_PAIRS = (("questions", "agenda"), ("cloud", "photos"), ("themes", "participation"))
+LANDSCAPE_PAIRS += (("priorities", "commitments"),)
+
+
+def landscape(*columns: tuple[float, float, float]) -> Split:
+    """A landscape layout: each column's (width, top share, bottom share)."""
+    parts = tuple(
+        (width, column((top, first), (bottom, second)))
+        for (width, top, bottom), (first, second) in zip(columns, LANDSCAPE_PAIRS, strict=True)
+    )
+    return column((0.125, TITLE_ROW), (0.875, row(*parts)))
+
+
 LANDSCAPES = (
-    column(
-        (0.125, row((2.7, "title"), (1.5, "numbers"))),
-        (
-            0.875,
-            row(
-                (1.3, column((0.62, "questions"), (0.38, "agenda"))),
-                (1.2, column((0.52, "cloud"), (0.48, "photos"))),
-                (1, column((0.52, "themes"), (0.48, "participation"))),
-                (0.95, column((0.45, "priorities"), (0.55, "commitments"))),
-            ),
-        ),
-    ),
-    column(
-        (0.125, row((2.7, "title"), (1.5, "numbers"))),
-        (
-            0.875,
-            row(
-                (1.3, column((0.62, "questions"), (0.38, "agenda"))),
-                (1, column((0.5, "cloud"), (0.5, "photos"))),
-                (1.15, column((0.66, "themes"), (0.34, "participation"))),
-                (1.1, column((0.5, "priorities"), (0.5, "commitments"))),
-            ),
-        ),
-    ),
-    column(
-        (0.125, row((2.7, "title"), (1.5, "numbers"))),
-        (
-            0.875,
-            row(
-                (1.25, column((0.6, "questions"), (0.4, "agenda"))),
-                (0.95, column((0.5, "cloud"), (0.5, "photos"))),
-                (1.25, column((0.72, "themes"), (0.28, "participation"))),
-                (1.25, column((0.52, "priorities"), (0.48, "commitments"))),
-            ),
-        ),
-    ),
+    landscape((1.3, 0.62, 0.38), (1.2, 0.52, 0.48), (1, 0.52, 0.48), (0.95, 0.45, 0.55)),
+    landscape((1.3, 0.62, 0.38), (1, 0.5, 0.5), (1.15, 0.66, 0.34), (1.1, 0.5, 0.5)),
+    landscape((1.25, 0.6, 0.4), (0.95, 0.5, 0.5), (1.25, 0.72, 0.28), (1.25, 0.52, 0.48)),
 )
 PORTRAIT, LANDSCAPE = PORTRAITS[0], LANDSCAPES[0]
 TEXT_SECTIONS = ("questions", "agenda", "themes", "priorities", "commitments")
