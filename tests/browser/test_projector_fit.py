@@ -164,30 +164,53 @@ def test_every_projector_screen_fits_the_room(browser, rooms, tables):
 
 
 def test_pages_turn_by_themselves_and_by_hand(browser, rooms):
-    """60 tables on the wall: "Page 1 of 5" turns by itself, and at once on a key."""
+    """60 tables on the wall: "Page 1 of 10" turns by itself, and at once on a key."""
     live, seeded = rooms
     page = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
     page.goto(f"{live.base}{seeded[60].projector_path}")
     show(page, "wall")
     counter = page.locator("[data-test=wall-page]")
-    expect(counter).to_have_text("Page 1 of 5")
-    expect(counter).to_have_text("Page 2 of 5", timeout=12_000)
+    expect(counter).to_have_text("Page 1 of 10")
+    expect(counter).to_have_text("Page 2 of 10", timeout=12_000)
     page.keyboard.press("ArrowRight")
-    expect(counter).to_have_text("Page 3 of 5", timeout=1_000)
+    expect(counter).to_have_text("Page 3 of 10", timeout=1_000)
     counter.click()
-    expect(counter).to_have_text("Page 4 of 5", timeout=1_000)
+    expect(counter).to_have_text("Page 4 of 10", timeout=1_000)
     # The facilitator's console turns it too, both ways.
     console = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
     console.goto(f"{live.base}{seeded[60].facilitator_path}")
     console.click("[data-test=projector-page-back]")
-    expect(counter).to_have_text("Page 3 of 5", timeout=3_000)
-    console.click("[data-test=projector-page-next]")
-    console.click("[data-test=projector-page-next]")
-    expect(counter).to_have_text("Page 5 of 5", timeout=3_000)
-    # Tables 49-60 on page 5: whole tables, two rows of six.
+    expect(counter).to_have_text("Page 3 of 10", timeout=3_000)
+    for _ in range(7):
+        console.click("[data-test=projector-page-next]")
+    expect(counter).to_have_text("Page 10 of 10", timeout=3_000)
+    # Tables 55-60 on page 10: whole tables, one row of six.
     shown = page.locator("[data-test=wall-tables] > section:not([hidden])")
-    expect(shown).to_have_count(12)
-    expect(shown.first).to_have_attribute("data-table", "49")
+    expect(shown).to_have_count(6)
+    expect(shown.first).to_have_attribute("data-table", "55")
+
+
+# A wall column: its key insight and notes as shown (not left out and counted).
+SHOWN_IN_COLUMNS = """() => [...document.querySelectorAll('[data-test=wall-tables] > section')]
+  .filter((c) => !c.hidden)
+  .map((c) => [...c.querySelectorAll('.wall-notes > li:not(.fit-more)')]
+    .filter((l) => !l.hidden).length)"""
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_past_six_tables_each_column_shows_its_insight_and_a_note(browser, rooms, size):
+    """Six tables a page, as high as the screen: two rows of six left each column room
+    for its key insight alone ("+5 more" under it)."""
+    live, seeded = rooms
+    page = browser.new_context(viewport={"width": size[0], "height": size[1]}).new_page()
+    page.goto(f"{live.base}{seeded[24].projector_path}")
+    show(page, "wall")
+    settle(page)
+    shown = page.evaluate(SHOWN_IN_COLUMNS)
+    assert len(shown) == 6 and min(shown) >= 2, shown
+    assert page.evaluate(FIT_PROBLEMS) == []
+    LONG_SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(LONG_SHOTS / f"wall-24-tables-{size[0]}.png"))
 
 
 def test_notes_carry_their_language_and_paper_notes_are_marked(browser, rooms):
