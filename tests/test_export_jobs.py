@@ -444,6 +444,7 @@ def test_build_document_leaves_hidden_notes_and_commitments_out(app, helpers):
     assert sorted(texts) == sorted(t for ts in NOTES.values() for t in ts)
     assert HIDDEN_NOTE not in texts
     assert [c.text for c in doc.commitments] == ["Je passe voir ma voisine chaque semaine"]
+    assert [c.language for c in doc.commitments] == ["fr"]  # its author's, for lang= in HTML
     assert [i.text for i in doc.insights] == ["Zorg begint bij elkaar kennen"]
     assert [(p.label, p.dots) for p in doc.priorities] == [
         ("Table 1", 5),

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from facilitator.harvest.base import Note
-from facilitator.harvest.wall import cloud_digest_of, digest_of, render_wall
+from facilitator.harvest.wall import cloud_digest_of, digest_of, find_wall_themes, render_wall
 from facilitator.web.jobs import wall as harvest_service
 
 LABELLED = Path(__file__).parent / "data" / "labelled_notes.json"
@@ -24,13 +24,48 @@ def labelled_notes(count=60):
     ]
 
 
-def test_a_wall_has_a_cloud_and_themes_with_short_quotes():
+def test_a_wall_has_a_cloud_and_themes_quoting_their_notes():
     notes = labelled_notes()
+    texts = {note.id: note.text for note in notes}
     wall = render_wall(notes, ["nl", "fr", "en"])
     assert wall.png.startswith(PNG) and wall.notes == 60
     assert 1 <= len(wall.themes) <= 6
     for theme in wall.themes:
-        assert theme["label"] and theme["notes"] >= 1 and len(theme["quote"]) <= 140
+        assert theme["label"] and theme["notes"] >= 1
+        assert theme["quote"] in texts.values()
+        for quote in theme["quotes"].values():
+            assert quote["text"] == texts[quote["id"]]
+
+
+# Six long Dutch notes on one subject, about 400 characters each (many lines on a screen).
+CARERS = (
+    "De mantelzorgers in onze buurt raken uitgeput en hebben dringend ondersteuning nodig: "
+    "een vaste buurtwerker, respijtzorg in het weekend, erkenning door de huisartsen en het "
+    "OCMW, en een plek waar mantelzorgers elkaar ontmoeten en hun verhaal kwijt kunnen "
+    "zonder afspraak, dicht bij huis en zonder lange formulieren in te vullen. {extra}"
+)
+EXTRAS = (
+    "Ook betaalbare thuiszorg en vervoer naar het ziekenhuis zouden veel verschil maken.",
+    "Een telefoonnummer dat altijd opneemt wanneer het even niet meer gaat, ook 's nachts.",
+    "Jonge mantelzorgers op school worden vergeten, leerkrachten weten vaak van niets.",
+    "Werkgevers moeten verlof voor mantelzorg makkelijker toestaan, zonder loonverlies.",
+    "Vrijwilligers kunnen een namiddag overnemen zodat mantelzorgers kunnen uitrusten.",
+    "Het aanvragen van premies is te ingewikkeld, een buurtloket zou daarbij helpen.",
+)
+LONG_NOTES = [
+    Note(id=i, text=CARERS.format(extra=extra), language="nl") for i, extra in enumerate(EXTRAS)
+]
+
+
+def test_a_long_note_reaches_the_wall_whole_as_its_themes_quote():
+    """The server cuts nothing: each screen fits a quote itself (pages, or whole themes
+    left out and counted), so a reader never meets a quote ending in "…"."""
+    notes = LONG_NOTES
+    assert all(len(note.text) >= 400 for note in notes)
+    [theme] = find_wall_themes(notes, ["nl"]).themes
+    assert theme["quote"] in {note.text for note in notes}
+    assert theme["quotes"]["nl"]["text"] == notes[theme["quotes"]["nl"]["id"]].text
+    assert "…" not in theme["quote"]
 
 
 def test_the_digest_names_the_content():

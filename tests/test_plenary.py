@@ -202,6 +202,29 @@ def test_commitments_signed_or_not_with_a_theme(room):
     ]
 
 
+def test_a_commitment_carries_its_authors_language_to_every_screen(helpers, room):
+    """Screens set `lang=` on a commitment (hyphenation, screen readers): the language
+    reaches them with it, in the ack, the live event, the snapshots and the summary."""
+    links, _host, guest, facilitator, projector = room
+    lotte = helpers.join(links.join_code, name="Lotte", language="nl")
+    dutch = commit(lotte, "Ik organiseer een gemeenschappelijke buurtmaaltijd")
+    english = commit(guest, "I will start a coffee morning")
+    assert dutch["commitment"]["language"] == "nl"
+    assert english["commitment"]["language"] == "en"
+    languages = {"Ik organiseer een gemeenschappelijke buurtmaaltijd": "nl"}
+    languages["I will start a coffee morning"] = "en"
+    shown = [c["commitment"] for c in named(projector.get_received(), "commitment.posted")]
+    staff = facilitator.emit("sync", {}, callback=True)["snapshot"]["commitments"]
+    summary = projector.emit("summary.view", {}, callback=True)["summary"]["commitments"]
+    for seen in (shown, staff, summary):
+        assert {c["text"]: c["language"] for c in seen} == languages
+    [mine] = lotte.snapshot()["my_commitments"]
+    assert mine["language"] == "nl"
+    # A resend answers with the stored one, language and all.
+    again = commit(lotte, mine["text"], client_id=mine["client_id"])
+    assert again["duplicate"] and again["commitment"]["language"] == "nl"
+
+
 def test_a_resent_commitment_is_stored_once(helpers, room):
     host = room[1]
     client_id = str(uuid.uuid4())

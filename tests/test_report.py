@@ -17,10 +17,10 @@ from facilitator.exports.document import (
     InsightDoc,
     NoteDoc,
     PhotoDoc,
+    ThemeDoc,
 )
 from facilitator.exports.report import (
     _downscaled,
-    _shorten,
     render_report_html,
     render_report_pdf,
 )
@@ -74,7 +74,7 @@ def test_html_holds_every_section(small: HarvestDocument) -> None:
         assert str(escape(insight.text)) in html
     for theme in small.themes:
         assert str(escape(theme.label)) in html
-        assert str(escape(_shorten(theme.quote))) in html
+        assert str(escape(flat(theme.quote))) in html
     for priority in small.priorities:
         assert str(escape(priority.label)) in html
         assert small.count("dots", priority.dots) in html
@@ -103,6 +103,16 @@ def test_html_escapes_user_text(small: HarvestDocument) -> None:
     assert "Café &lt;Zorg&gt; &amp; Buurt" in html
     assert "&lt;i&gt;Eve&lt;/i&gt;" in html
     assert "I &lt;u&gt;will&lt;/u&gt; &amp; you?" in html
+
+
+def test_html_marks_each_commitment_with_its_language(small: HarvestDocument) -> None:
+    """A Dutch commitment in an English report hyphenates as Dutch; one without a known
+    language reads as the page's."""
+    dutch = CommitmentDoc("Ik organiseer een gemeenschappelijke buurtmaaltijd", "An", None, "nl")
+    unknown = CommitmentDoc("We will map the informal carers", None, None)
+    html = render_report_html(replace(small, commitments=(dutch, unknown)))
+    assert f'<li lang="nl">{dutch.text} <span class="meta" lang="en">— An</span></li>' in html
+    assert f"<li>{unknown.text}</li>" in html
 
 
 def test_html_makes_no_external_request(small: HarvestDocument) -> None:
@@ -176,6 +186,26 @@ def test_pdf_of_a_medium_workshop_holds_every_note(photo_dir: Path, tmp_path: Pa
         assert flat(theme.label) in text
     assert doc.label("hidden_left_out") in text
     assert text.count(doc.label("hidden_left_out")) == 1
+
+
+# A theme's quote as long as a long note (400 characters): the report prints it whole.
+LONG_QUOTE = (
+    "Mantelzorgers in onze wijk raken uitgeput: ze hebben een vaste buurtwerker nodig, "
+    "respijtzorg in het weekend, erkenning door de huisartsen en het OCMW, een plek om "
+    "elkaar te ontmoeten zonder afspraak, betaalbare thuiszorg, vervoer naar het "
+    "ziekenhuis, een telefoonnummer dat altijd opneemt, en werkgevers die verlof voor "
+    "mantelzorg toestaan zonder loonverlies, zodat echt niemand er nog alleen voor staat."
+)
+
+
+@needs_poppler
+def test_a_long_theme_quote_is_printed_whole(small: HarvestDocument, tmp_path: Path) -> None:
+    assert len(LONG_QUOTE) >= 400
+    doc = replace(small, themes=(ThemeDoc("Mantelzorg", 12, LONG_QUOTE, "nl", "nl"),))
+    html = render_report_html(doc)
+    assert f"“{LONG_QUOTE}”" in html
+    text = flat(pdf_text(render_report_pdf(doc), tmp_path))
+    assert f"“{LONG_QUOTE}”" in text  # whole, no "…"
 
 
 def test_same_document_gives_the_same_bytes(small: HarvestDocument) -> None:

@@ -18,8 +18,9 @@ from facilitator.store.models import Commitment, Participant, Workshop
 THEME_MAX_CHARS = 120
 
 
-def commitment_view(commitment: Commitment) -> dict[str, Any]:
-    """A commitment as screens show it (the author only when they signed it)."""
+def commitment_view(commitment: Commitment, language: str | None) -> dict[str, Any]:
+    """A commitment as screens show it (the author only when they signed it), with its
+    `language` (its author's, as for a phone's note) for the screens' hyphenation."""
     return {
         "id": commitment.id,
         "client_id": commitment.client_id,
@@ -27,6 +28,7 @@ def commitment_view(commitment: Commitment) -> dict[str, Any]:
         "signed_as": commitment.signed_as,
         "theme": commitment.theme,
         "created_at": commitment.created_at.isoformat(),
+        "language": language,
     }
 
 
@@ -62,7 +64,7 @@ def post_commitment(
 
     existing = once.stored_before(session, Commitment, workshop.id, client_id, is_resend)
     if existing is not None:
-        return commitment_view(existing), True, []
+        return commitment_view(existing, author.language), True, []
     require_not_closed(workshop)
     signed_as = (author.display_name or None) if signed else None
     commitment = Commitment(
@@ -75,8 +77,8 @@ def post_commitment(
     )
     commitment, inserted = once.insert_once(session, commitment, is_resend)
     if not inserted:  # the same id at the same moment from a second tab
-        return commitment_view(commitment), True, []
-    view = commitment_view(commitment)
+        return commitment_view(commitment, author.language), True, []
+    view = commitment_view(commitment, author.language)
     data = {"commitment": view}
     # Staff screens show everyone's; the author's other phones (tabs) show their own.
     audiences = (events.STAFF, events.participant_audience(author.id))
@@ -89,18 +91,20 @@ def post_commitment(
 def visible_commitments(session: Session, workshop_id: int) -> list[dict[str, Any]]:
     """Every commitment not taken off the wall, oldest first."""
     query = (
-        select(Commitment)
+        select(Commitment, Participant.language)
+        .join(Participant, Participant.id == Commitment.participant_id)
         .where(Commitment.workshop_id == workshop_id, Commitment.hidden.is_(False))
         .order_by(Commitment.id)
     )
-    return [commitment_view(c) for c in session.scalars(query)]
+    return [commitment_view(c, language) for c, language in session.execute(query)]
 
 
 def commitments_of(session: Session, workshop_id: int, participant_id: int) -> list[dict[str, Any]]:
     """One participant's own commitments, oldest first."""
     query = (
-        select(Commitment)
+        select(Commitment, Participant.language)
+        .join(Participant, Participant.id == Commitment.participant_id)
         .where(Commitment.workshop_id == workshop_id, Commitment.participant_id == participant_id)
         .order_by(Commitment.id)
     )
-    return [commitment_view(c) for c in session.scalars(query)]
+    return [commitment_view(c, language) for c, language in session.execute(query)]

@@ -93,13 +93,15 @@ def build_document(
 
 def visible_commitments(session: Session, workshop_id: int) -> tuple[CommitmentDoc, ...]:
     """The workshop's commitments as printed, oldest first, hidden ones left out."""
+    rows = session.execute(
+        select(Commitment, Participant.language)
+        .join(Participant, Participant.id == Commitment.participant_id)
+        .where(Commitment.workshop_id == workshop_id, Commitment.hidden.is_(False))
+        .order_by(Commitment.created_at, Commitment.id)
+    )
     return tuple(
-        CommitmentDoc(text=c.text, signed_as=c.signed_as or None, theme=c.theme or None)
-        for c in session.scalars(
-            select(Commitment)
-            .where(Commitment.workshop_id == workshop_id, Commitment.hidden.is_(False))
-            .order_by(Commitment.created_at, Commitment.id)
-        )
+        CommitmentDoc(c.text, c.signed_as or None, c.theme or None, language)
+        for c, language in rows
     )
 
 

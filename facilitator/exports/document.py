@@ -110,6 +110,7 @@ class CommitmentDoc:
     text: str
     signed_as: str | None
     theme: str | None
+    language: str | None = None  # its author's, as for a note: HTML marks it for hyphenation
 
 
 @dataclass(frozen=True)

@@ -28,11 +28,10 @@ from facilitator.exports.poster_layout import (
     ImageOp,
     Plan,
     RectOp,
+    Split,
     TextOp,
-    column,
     prune,
     resolve,
-    row,
 )
 from facilitator.exports.poster_photos import draw_photos, load_thumbnail
 from facilitator.exports.poster_sections import (
@@ -43,80 +42,32 @@ from facilitator.exports.poster_sections import (
     draw_questions,
     draw_themes,
     draw_title,
+    items_held,
 )
+from facilitator.exports.poster_shares import rebalance
 from facilitator.exports.poster_style import PAGE, Style
 from facilitator.exports.poster_text import font_properties, line_height
+from facilitator.exports.poster_trees import (
+    LANDSCAPE,
+    LANDSCAPES,
+    PORTRAIT,
+    PORTRAITS,
+    TEXT_SECTIONS,
+)
 
 PAPER: dict[str, tuple[int, int]] = {"A3": (297, 420), "A2": (420, 594), "A1": (594, 841)}
 PNG_DPI = {"A3": 200, "A2": 150, "A1": 120}  # about the same pixel count for every size
 PRODUCER = "Facilitator"
 Progress = Callable[[str, int], None]
-
-# Each orientation's layouts, the design first; the next ones give the text sections more
-# of the page at the expense of the cloud, the photos and the charts (which scale).
-PORTRAITS = (
-    column(
-        (0.1, row((1.9, "title"), (1, "numbers"))),
-        (0.25, "questions"),
-        (0.245, row((1.05, "cloud"), (1, "themes"))),
-        (0.2, row((1.1, "agenda"), (0.9, "priorities"), (1.1, "commitments"))),
-        (0.205, row((1.45, "photos"), (1, "participation"))),
-    ),
-    column(
-        (0.1, row((1.9, "title"), (1, "numbers"))),
-        (0.22, "questions"),
-        (0.26, row((0.9, "cloud"), (1.2, "themes"))),
-        (0.27, row((1.05, "agenda"), (1.05, "priorities"), (1.1, "commitments"))),
-        (0.15, row((1.45, "photos"), (1, "participation"))),
-    ),
-    column(
-        (0.1, row((1.9, "title"), (1, "numbers"))),
-        (0.17, "questions"),
-        (0.28, row((0.75, "cloud"), (1.3, "themes"))),
-        (0.31, row((1, "agenda"), (1.1, "priorities"), (1.1, "commitments"))),
-        (0.14, row((1.45, "photos"), (1, "participation"))),
-    ),
-)
-LANDSCAPES = (
-    column(
-        (0.125, row((2.7, "title"), (1.5, "numbers"))),
-        (
-            0.875,
-            row(
-                (1.3, column((0.62, "questions"), (0.38, "agenda"))),
-                (1.2, column((0.52, "cloud"), (0.48, "photos"))),
-                (1, column((0.52, "themes"), (0.48, "participation"))),
-                (0.95, column((0.45, "priorities"), (0.55, "commitments"))),
-            ),
-        ),
-    ),
-    column(
-        (0.125, row((2.7, "title"), (1.5, "numbers"))),
-        (
-            0.875,
-            row(
-                (1.3, column((0.62, "questions"), (0.38, "agenda"))),
-                (1, column((0.5, "cloud"), (0.5, "photos"))),
-                (1.15, column((0.66, "themes"), (0.34, "participation"))),
-                (1.1, column((0.5, "priorities"), (0.5, "commitments"))),
-            ),
-        ),
-    ),
-    column(
-        (0.125, row((2.7, "title"), (1.5, "numbers"))),
-        (
-            0.875,
-            row(
-                (1.25, column((0.6, "questions"), (0.4, "agenda"))),
-                (0.8, column((0.5, "cloud"), (0.5, "photos"))),
-                (1.25, column((0.72, "themes"), (0.28, "participation"))),
-                (1.25, column((0.52, "priorities"), (0.48, "commitments"))),
-            ),
-        ),
-    ),
-)
-PORTRAIT, LANDSCAPE = PORTRAITS[0], LANDSCAPES[0]
-TEXT_SECTIONS = ("questions", "agenda", "themes", "priorities", "commitments")
+__all__ = [
+    "LANDSCAPE",
+    "PAPER",
+    "PORTRAIT",
+    "paper_mm",
+    "plan_poster",
+    "poster_layout",
+    "render_poster",
+]
 
 DRAW = {
     "title": draw_title,
@@ -153,31 +104,67 @@ def _has_content(doc: HarvestDocument) -> Callable[[str], bool]:
     return lambda name: not empty.get(name, False)
 
 
-def _left_out(doc: HarvestDocument, style: Style, boxes: dict[str, Box]) -> int:
-    """How many items the text sections would leave out or shorten in these boxes."""
-    scratch = Plan(0, 0, 0)
+def _missing(
+    doc: HarvestDocument, style: Style, boxes: dict[str, Box], seen: dict[tuple, int]
+) -> dict[str, int]:
+    """Per text section in these boxes: items left out (weighted) and lines cut with "…".
+
+    A section's fit depends only on its box's size, so `seen` keeps each size's answer
+    for the next layout tried."""
+    held = items_held(doc)
+    found = {}
     for name in TEXT_SECTIONS:
-        if name in boxes:
+        if name not in boxes:
+            continue
+        key = (name, round(boxes[name].w, 3), round(boxes[name].h, 3))
+        if key not in seen:
+            scratch = Plan(0, 0, 0)
             DRAW[name](scratch, style, doc, boxes[name])
-    more = sum(1 for box in scratch.boxes if box.name.endswith(".more"))
-    cut = sum(1 for op in scratch.ops if isinstance(op, TextOp) and op.text.endswith("…"))
-    return more * 100 + cut
+            shown = {b.name.split(".")[1] for b in scratch.boxes if _is_item(b.name, name)}
+            cut = sum(1 for op in scratch.ops if isinstance(op, TextOp) and op.text.endswith("…"))
+            seen[key] = (held[name] - len(shown)) * _ITEM_WEIGHT.get(name, 10_000) + cut
+        found[name] = seen[key]
+    return found
+
+
+# Whole items come before lines kept whole; the vote's tail (its fewest dots) is counted
+# before any question, agenda item, theme or commitment is.
+_ITEM_WEIGHT = {"priorities": 100}
+
+
+def _is_item(box_name: str, section: str) -> bool:
+    """Whether a box is part of one of the section's items ("priorities.3.label")."""
+    parts = box_name.split(".")
+    return len(parts) > 2 and parts[0] == section and parts[1].isdigit()
 
 
 def _layout(doc: HarvestDocument, style: Style, body: Box, orientation: str) -> dict[str, Box]:
-    """The first layout (the design first) in which the text sections show everything;
-    else the one that leaves the least out."""
+    """The first layout (the design first) in which the text sections show everything,
+    once the boxes share the page by what they hold; else the one that leaves the least
+    out."""
     trees = PORTRAITS if orientation == "portrait" else LANDSCAPES
+    seen: dict[tuple, int] = {}
+
+    def missing(tree: Split | str) -> dict[str, int]:
+        return _missing(doc, style, resolve(tree, body, style.gap), seen)
+
     best: tuple[int, dict[str, Box]] | None = None
-    for tree in trees:
-        boxes = resolve(prune(tree, _has_content(doc)) or "title", body, style.gap)
-        missing = _left_out(doc, style, boxes)
-        if missing == 0:
+    for design in trees:
+        tree = rebalance(prune(design, _has_content(doc)) or "title", missing, _can_give)
+        boxes = resolve(tree, body, style.gap)
+        left = sum(missing(tree).values())
+        if left == 0:
             return boxes
-        if best is None or missing < best[0]:
-            best = (missing, boxes)
+        if best is None or left < best[0]:
+            best = (left, boxes)
     assert best is not None
     return best[1]
+
+
+def _can_give(section: str) -> bool:
+    """Text sections give their spare room; not the questions (they shorten their
+    translations quietly), nor pictures and charts (the other layouts trade those)."""
+    return section in TEXT_SECTIONS and section != "questions"
 
 
 def plan_poster(

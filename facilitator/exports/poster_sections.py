@@ -271,6 +271,17 @@ def _grouped(commitments: Sequence[CommitmentDoc], anonymous: str) -> list[tuple
     return grouped
 
 
+def items_held(doc: HarvestDocument) -> dict[str, int]:
+    """How many items each text section has to show (identical commitments count once)."""
+    return {
+        "questions": len(doc.questions),
+        "agenda": len(doc.agenda),
+        "themes": len(doc.themes),
+        "priorities": len(doc.priorities),
+        "commitments": len(_grouped(doc.commitments, "")),
+    }
+
+
 def draw_commitments(plan: Plan, style: Style, doc: HarvestDocument, box: Box) -> None:
     """Commitments, identical ones merged, each with who made it."""
     area = frame(plan, style, "commitments", box, doc.label("commitments"))

@@ -14,7 +14,6 @@ from facilitator.exports.report_html import TEMPLATES, render_report_html
 from facilitator.exports.report_model import (
     PHOTO_QUALITY,
     PHOTO_SIDE,
-    QUOTE_CHARS,
     PhotoBlock,
     PriorityRow,
     Progress,
@@ -50,7 +49,6 @@ __all__ = [
     "MUTED",
     "PHOTO_QUALITY",
     "PHOTO_SIDE",
-    "QUOTE_CHARS",
     "TEMPLATES",
     "TINT",
     "PhotoBlock",

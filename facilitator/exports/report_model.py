@@ -30,7 +30,6 @@ Progress = Callable[[str, int], None]
 
 PHOTO_SIDE = 900  # longest side of an embedded photo, in pixels: readable, not heavy
 PHOTO_QUALITY = 80
-QUOTE_CHARS = 320  # a theme's quote is cut to this, on a word boundary
 
 
 @dataclass(frozen=True)
@@ -101,7 +100,7 @@ class ReportModel:
     agenda: tuple[tuple[str, str], ...]  # (title, "15 min")
     rounds: tuple[RoundBlock, ...]
     photos: tuple[PhotoBlock, ...]
-    themes: tuple[tuple[ThemeDoc, str, str], ...]  # (theme, "34 notes", shortened quote)
+    themes: tuple[tuple[ThemeDoc, str, str], ...]  # (theme, "34 notes", the whole quote)
     priorities: tuple[PriorityRow, ...]
     commitments: tuple[CommitmentDoc, ...]
 
@@ -121,8 +120,8 @@ def _format_date(held_on: str | None, language: str) -> str | None:
         return held_on
 
 
-def _shorten(text: str, limit: int = QUOTE_CHARS) -> str:
-    """Cut on a word boundary and mark the cut, so a long quote keeps its page small."""
+def _shorten(text: str, limit: int) -> str:
+    """Cut on a word boundary and mark the cut, so a long detail keeps its page small."""
     text = " ".join(text.split())
     if len(text) <= limit:
         return text
@@ -264,7 +263,9 @@ def build_model(doc: HarvestDocument, progress: Progress | None = None) -> Repor
         agenda=tuple((a.title, doc.label("minutes", count=a.minutes)) for a in doc.agenda),
         rounds=rounds,
         photos=photos,
-        themes=tuple((t, doc.count("notes", t.notes), _shorten(t.quote)) for t in doc.themes),
+        themes=tuple(
+            (t, doc.count("notes", t.notes), " ".join(t.quote.split())) for t in doc.themes
+        ),
         priorities=_priorities(doc),
         commitments=doc.commitments,
     )

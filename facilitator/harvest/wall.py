@@ -26,9 +26,9 @@ from typing import Any
 
 from facilitator.harvest.base import Note
 
-# Part of every themes digest: a new one redraws themes found before themes had a meaning.
-THEMES_FORMAT = 2
-QUOTE_CHARS = 140
+# Part of every themes digest: a new one redraws themes found by older code (2: themes
+# got a meaning; 3: whole quotes, titles from the theme's central notes).
+THEMES_FORMAT = 3
 WALL_THEMES = 6
 MIN_THEMED_NOTES = 4
 
@@ -72,21 +72,13 @@ def cloud_digest_of(notes: Sequence[Note], languages: Sequence[str]) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
-def shorten(text: str, limit: int = QUOTE_CHARS) -> str:
-    """At most `limit` characters, cut at a word with an ellipsis."""
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    if " " in cut[limit // 2 :]:
-        cut = cut[: cut.rindex(" ")]
-    return cut.rstrip(" ,;:") + "…"
-
-
 def wall_theme(theme: Mapping[str, Any], languages: Sequence[str]) -> dict[str, Any]:
-    """A found theme as the wall shows it: quotes shortened, one label for one-line screens."""
+    """A found theme as the wall shows it: quotes whole (each screen fits them its own way:
+    the projector pages or leaves out whole themes, phones and documents flow the text),
+    and one label for one-line screens."""
     titles = dict(theme["titles"])
     quotes = {
-        code: {"id": quote["id"], "text": shorten(str(quote["text"]))}
+        code: {"id": quote["id"], "text": str(quote["text"])}
         for code, quote in theme["quotes"].items()
     }
     first = next((code for code in languages if code in titles), next(iter(titles), None))
@@ -95,7 +87,7 @@ def wall_theme(theme: Mapping[str, Any], languages: Sequence[str]) -> dict[str, 
         "key": theme["key"],
         "label": titles.get(first, "") if first else "",
         "titles": titles,
-        "quote": shorten(str(central["text"])),
+        "quote": str(central["text"]),
         "quote_language": central.get("language"),
         "quotes": quotes,
         "notes": int(theme["notes"]),

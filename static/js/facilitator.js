@@ -388,7 +388,7 @@
     $("commitments-count").textContent = `(${commitments.length})`;
     $("commitments").replaceChildren(...(commitments.length ? commitments.map((c) => {
       const li = el("li", { "data-commitment": c.id });
-      li.append(el("p", {}, c.text));
+      li.append(el("p", { lang: c.language }, c.text));
       li.append(el("span", { class: "meta" }, [c.signed_as || t("anonymous"), c.theme ? t("theme_is", { theme: c.theme }) : null].filter(Boolean).join(" — ")));
       return li;
     }) : [el("li", { class: "muted" }, t("no_commitments_yet"))]));

@@ -137,14 +137,15 @@ const Fit = (() => {
   }
 
   /** Lists side by side (a page of wall columns) share one scale: the largest at which
-   *  each shows its first item. Measured in one pass per scale, so a page of sixty
-   *  columns costs a few layouts, not one per note. */
-  function trimGroup(pairs) {
+   *  each shows its first `first` items (a wall column: its key insight and a note).
+   *  Measured in one pass per scale, so a page of sixty columns costs a few layouts,
+   *  not one per note. */
+  function trimGroup(pairs, first = 1) {
     for (const [index, scale] of SCALES.entries()) {
       const last = index === SCALES.length - 1;
       const cuts = pairs.map(([list, box]) => prepareCut(list, box, scale)); // writes
       const plans = cuts.map(planCut); // reads: one layout
-      const ok = plans.every((plan) => plan.left === 0 || plan.keep[0]);
+      const ok = plans.every((plan) => plan.left === 0 || plan.keep.slice(0, first).every(Boolean));
       if (ok || last) { cuts.forEach((cut, i) => applyCut(cut, plans[i])); return; }
     }
   }

@@ -851,16 +851,19 @@
     const pending = commitmentsOut.items();
     const stored = (state.my_commitments || []).filter((c) => !pending.some((p) => p.client_id === c.client_id));
     const items = [
-      ...stored.map((c) => commitmentItem(c.text, c.signed_as ? t("signed_as", { name: c.signed_as }) : t("anonymous"), c.theme, false)),
-      ...pending.map((c) => commitmentItem(c.text, navigator.onLine ? t("sending") : t("waiting_network"), c.theme, true)),
+      ...stored.map((c) => commitmentItem(c, c.signed_as ? t("signed_as", { name: c.signed_as }) : t("anonymous"), false)),
+      ...pending.map((c) => commitmentItem(c, navigator.onLine ? t("sending") : t("waiting_network"), true)),
     ];
     $("my-commitments-title").hidden = !items.length;
     $("my-commitments").replaceChildren(...items);
   }
 
-  function commitmentItem(text, meta, theme, pending) {
+  /** One of my commitments, stored or waiting: its words in their language (the one the
+   *  server stored, or mine while it waits), for hyphenation and screen readers. */
+  function commitmentItem(commitment, meta, pending) {
+    const { text, theme } = commitment;
     const li = el("li", { class: pending ? "note pending" : "note" });
-    li.append(el("p", {}, text));
+    li.append(el("p", { lang: commitment.language || language() }, text));
     li.append(el("span", { class: "meta" }, theme ? `${meta} — ${t("theme_is", { theme })}` : meta));
     return li;
   }

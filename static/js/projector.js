@@ -5,6 +5,7 @@
 (() => {
   const { t, el, $ } = Fac;
   const main = document.querySelector("[data-screen=projector]");
+  const WALL_TABLES = 6; // tables a page on the wall: full-height columns, a few notes each
   let manualView = null; // set by the on-screen toggle, until the facilitator chooses
 
   const conn = Fac.connect("projector", main.dataset.code, {
@@ -91,15 +92,16 @@
       return column;
     });
     $("wall-tables").replaceChildren(...columns);
-    // Up to two rows of six tables a page; each column shows the notes that fit, counted.
-    const n = Math.max(columns.length, 1);
-    const cols = n <= 6 ? n : Math.min(6, Math.ceil(n / 2));
-    const rows = n <= 6 ? 1 : 2;
+    // One row of up to six tables a page, as high as the screen: two rows of six gave
+    // each column room for its key insight alone. Each shows the notes that fit, counted.
+    const cols = Math.min(Math.max(columns.length, 1), WALL_TABLES);
+    const rows = 1;
     $("wall-tables").style.setProperty("--wall-cols", String(cols));
     $("wall-tables").style.setProperty("--wall-rows", String(rows));
     Fit.pager("wall", {
       box: $("wall-tables"), list: $("wall-tables"), indicator: $("wall-page"), perPage: cols * rows,
-      after: (shown) => Fit.trimGroup(shown.map((column) => [column.querySelector(".wall-notes"), column])),
+      // Two items a column at least (a key insight and a note), smaller if need be.
+      after: (shown) => Fit.trimGroup(shown.map((column) => [column.querySelector(".wall-notes"), column]), 2),
     });
   }
 
@@ -448,7 +450,7 @@
     const commitments = summary.commitments.slice().reverse();
     $("summary-commitments").replaceChildren(...(commitments.length ? commitments.map((c) => {
       const li = el("li", {});
-      li.append(el("blockquote", {}, c.text));
+      li.append(el("blockquote", { lang: c.language }, c.text));
       const meta = [c.signed_as, c.theme ? t("theme_is", { theme: c.theme }) : null].filter(Boolean).join(" — ");
       if (meta) li.append(el("p", { class: "meta" }, meta));
       return li;

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -56,6 +57,36 @@ LONGEST_NOTE = (
     "huisartsen en OCMW samenbrengt en zorgt dat ook wie geen smartphone heeft mee beslist "
     "over de buurt."
 )
+# Notes of 400 characters and more (a room allowed longer notes), for whole quotes.
+VERY_LONG_NOTES = {
+    "nl": (
+        "Mantelzorgers in onze wijk raken uitgeput: ze hebben een vaste buurtwerker nodig, "
+        "respijtzorg in het weekend, erkenning door de huisartsen en het OCMW, een plek om "
+        "elkaar te ontmoeten zonder afspraak, betaalbare thuiszorg, vervoer naar het "
+        "ziekenhuis, een telefoonnummer dat altijd opneemt, en werkgevers die verlof voor "
+        "mantelzorg toestaan zonder loonverlies, zodat echt niemand er nog alleen voor staat.",
+        "Eenzaamheid bij ouderen zien we pas als het te laat is: buren, postbodes, apothekers "
+        "en winkeliers zouden samen een netwerk kunnen vormen dat opmerkt wie niet meer buiten "
+        "komt, met een buurtpunt dat elke dag open is, een koffie voor wie binnenloopt, en "
+        "vrijwilligers die langsgaan bij wie geen familie meer heeft in de buurt of in de "
+        "stad, en een klusjesdienst die de kleine herstellingen in huis doet voor een "
+        "vriendelijke prijs.",
+    ),
+    "fr": (
+        "Les aidants proches s'épuisent en silence : il leur faut un relais concret, un répit "
+        "le week-end, une reconnaissance par les médecins et le CPAS, un lieu pour se "
+        "retrouver sans rendez-vous, des soins à domicile abordables, un transport vers "
+        "l'hôpital et un numéro qui répond toujours, pour que plus personne ne reste seul "
+        "face à la maladie d'un proche, ni le jour, ni la nuit, ni pendant les vacances.",
+    ),
+    "en": (
+        "Loneliness among older neighbours is noticed too late: postmen, pharmacists, "
+        "shopkeepers and neighbours could together form a network that notices who no longer "
+        "goes out, with a neighbourhood point open every day, coffee for whoever walks in, "
+        "volunteers who visit those without family nearby, and a phone number that always "
+        "answers, so that nobody in the street is left alone through a long, quiet winter.",
+    ),
+}
 PAPER_NOTE = "Geschreven op papier: de buurtwerker komt beter langs bij wie geen smartphone heeft."
 THEMES = (
     (
@@ -95,8 +126,14 @@ def _id() -> str:
     return str(uuid.uuid4())
 
 
-def seed_room(session: Session, tables: int, per_table: int) -> Room:
-    """A running first round with `tables` tables of `per_table` people, and a plenary."""
+def seed_room(
+    session: Session,
+    tables: int,
+    per_table: int,
+    texts: Mapping[str, Sequence[str]] = LONG_NOTES,
+) -> Room:
+    """A running first round with `tables` tables of `per_table` people, and a plenary;
+    each person's notes are drawn from `texts` in their language."""
     spec = copy.deepcopy(template())
     spec["tables"] = {"count": tables, "capacity": per_table}
     links = workshops.create_workshop(session, spec)
@@ -119,8 +156,8 @@ def seed_room(session: Session, tables: int, per_table: int) -> Room:
         by_table.setdefault(table.number, []).append(person)
     for number, seated in by_table.items():
         for j, person in enumerate(seated[:4]):
-            texts = LONG_NOTES[person.language]
-            text = texts[(number + j) % len(texts)]
+            mine = texts[person.language]
+            text = mine[(number + j) % len(mine)]
             notes.post_note(session, workshop, person, _id(), text, number)
         notes.post_note(session, workshop, seated[-1], _id(), LONGEST_NOTE, number)
         host = next((p for p in seated if p.is_host), None)

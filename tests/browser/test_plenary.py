@@ -179,6 +179,12 @@ def test_the_plenary_spotlight_vote_commitments_and_summary(browser, server):
     expect(helene.locator("[data-test=my-commitments]")).to_contain_text(theme)
     expect(facilitator.locator("[data-test=commitments] li")).to_have_count(3)
     expect(facilitator.locator("[data-test=commitments]")).to_contain_text("koffie")
+    # Each commitment is marked with its author's language (hyphenation, screen readers).
+    expect(els.locator("[data-test=my-commitments] li p")).to_have_attribute("lang", "nl")
+    expect(helene.locator("[data-test=my-commitments] li p")).to_have_attribute("lang", "fr")
+    for text, lang in (("koffie", "nl"), ("point de contact", "fr"), ("neighbour", "en")):
+        on_console = facilitator.locator("[data-test=commitments] li p", has_text=text)
+        expect(on_console).to_have_attribute("lang", lang)
     els.locator("[data-test=commit-card]").scroll_into_view_if_needed()
     screenshot(els, "phone-commitment-390x844")
     assert_accessible(els)
@@ -195,6 +201,9 @@ def test_the_plenary_spotlight_vote_commitments_and_summary(browser, server):
     expect(commitments).to_contain_text("koffie")
     expect(commitments).to_contain_text("Els")
     expect(commitments).to_contain_text("neighbour")
+    for text, lang in (("koffie", "nl"), ("point de contact", "fr"), ("neighbour", "en")):
+        on_screen = commitments.locator("blockquote", has_text=text)
+        expect(on_screen).to_have_attribute("lang", lang)
     # 5 people (two hosts and three phones), the demo's 6 tables, 9 notes, 2 key insights,
     # 3 languages.
     expect(projector.locator("[data-test=summary-numbers] dd")).to_have_text(

@@ -17,16 +17,18 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from facilitator.cafe import workshops
 from facilitator.store.db import make_engine, make_session_factory, session_scope
 from tests.live import LiveServer, start_demo
 
-from .rooms import PAPER_NOTE, Room, seed_room
+from .rooms import INSIGHTS, LONGEST_NOTE, PAPER_NOTE, VERY_LONG_NOTES, Room, seed_room
 
 pytestmark = pytest.mark.browser
 
 SIZES = ((1920, 1080), (1280, 720))
 ROOMS = {2: 3, 6: 5, 24: 6, 60: 8}  # tables: people per table (6, 30, 144 and 480 people)
 SHOTS = Path("/work/wt/shots/h3")
+LONG_SHOTS = Path("/work/wt/shots/h4")
 SHOT_ROOMS = {6, 60}
 FIT_PROBLEMS = (Path(__file__).parent / "projector_fit.js").read_text()
 # Each screen: its section, what shows it is filled, and its paged lists (pager key: list).
@@ -162,30 +164,53 @@ def test_every_projector_screen_fits_the_room(browser, rooms, tables):
 
 
 def test_pages_turn_by_themselves_and_by_hand(browser, rooms):
-    """60 tables on the wall: "Page 1 of 5" turns by itself, and at once on a key."""
+    """60 tables on the wall: "Page 1 of 10" turns by itself, and at once on a key."""
     live, seeded = rooms
     page = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
     page.goto(f"{live.base}{seeded[60].projector_path}")
     show(page, "wall")
     counter = page.locator("[data-test=wall-page]")
-    expect(counter).to_have_text("Page 1 of 5")
-    expect(counter).to_have_text("Page 2 of 5", timeout=12_000)
+    expect(counter).to_have_text("Page 1 of 10")
+    expect(counter).to_have_text("Page 2 of 10", timeout=12_000)
     page.keyboard.press("ArrowRight")
-    expect(counter).to_have_text("Page 3 of 5", timeout=1_000)
+    expect(counter).to_have_text("Page 3 of 10", timeout=1_000)
     counter.click()
-    expect(counter).to_have_text("Page 4 of 5", timeout=1_000)
+    expect(counter).to_have_text("Page 4 of 10", timeout=1_000)
     # The facilitator's console turns it too, both ways.
     console = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
     console.goto(f"{live.base}{seeded[60].facilitator_path}")
     console.click("[data-test=projector-page-back]")
-    expect(counter).to_have_text("Page 3 of 5", timeout=3_000)
-    console.click("[data-test=projector-page-next]")
-    console.click("[data-test=projector-page-next]")
-    expect(counter).to_have_text("Page 5 of 5", timeout=3_000)
-    # Tables 49-60 on page 5: whole tables, two rows of six.
+    expect(counter).to_have_text("Page 3 of 10", timeout=3_000)
+    for _ in range(7):
+        console.click("[data-test=projector-page-next]")
+    expect(counter).to_have_text("Page 10 of 10", timeout=3_000)
+    # Tables 55-60 on page 10: whole tables, one row of six.
     shown = page.locator("[data-test=wall-tables] > section:not([hidden])")
-    expect(shown).to_have_count(12)
-    expect(shown.first).to_have_attribute("data-table", "49")
+    expect(shown).to_have_count(6)
+    expect(shown.first).to_have_attribute("data-table", "55")
+
+
+# A wall column: its key insight and notes as shown (not left out and counted).
+SHOWN_IN_COLUMNS = """() => [...document.querySelectorAll('[data-test=wall-tables] > section')]
+  .filter((c) => !c.hidden)
+  .map((c) => [...c.querySelectorAll('.wall-notes > li:not(.fit-more)')]
+    .filter((l) => !l.hidden).length)"""
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_past_six_tables_each_column_shows_its_insight_and_a_note(browser, rooms, size):
+    """Six tables a page, as high as the screen: two rows of six left each column room
+    for its key insight alone ("+5 more" under it)."""
+    live, seeded = rooms
+    page = browser.new_context(viewport={"width": size[0], "height": size[1]}).new_page()
+    page.goto(f"{live.base}{seeded[24].projector_path}")
+    show(page, "wall")
+    settle(page)
+    shown = page.evaluate(SHOWN_IN_COLUMNS)
+    assert len(shown) == 6 and min(shown) >= 2, shown
+    assert page.evaluate(FIT_PROBLEMS) == []
+    LONG_SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(LONG_SHOTS / f"wall-24-tables-{size[0]}.png"))
 
 
 def test_notes_carry_their_language_and_paper_notes_are_marked(browser, rooms):
@@ -200,3 +225,50 @@ def test_notes_carry_their_language_and_paper_notes_are_marked(browser, rooms):
     assert dutch.evaluate("(n) => getComputedStyle(n).hyphens") == "auto"
     on_paper = page.locator(".wall-notes li", has_text=PAPER_NOTE[:30]).first
     expect(on_paper).to_contain_text(re.compile("on paper"))
+
+
+@pytest.fixture(scope="module")
+def long_room(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer, Room]]:
+    """Six tables whose notes are 400 characters and more, each."""
+    tmp = tmp_path_factory.mktemp("long")
+    live = start_demo(tmp)
+    engine = make_engine(f"sqlite:///{tmp}/db.sqlite3")
+    try:
+        with session_scope(make_session_factory(engine)) as session:
+            room = seed_room(session, 6, 4, VERY_LONG_NOTES)
+            # The whole room's themes, not the spotlit table's: several themes to page.
+            workshops.set_harvest_scope(session, workshops.get_by_code(session, room.code), "all")
+    finally:
+        engine.dispose()
+    yield live, room
+    live.stop()
+
+
+# Each theme's quote as the projector holds it, shown or on another page.
+QUOTES = """() => [...document.querySelectorAll('[data-test=themes] > li blockquote')]
+  .map((q) => q.firstChild.textContent)"""
+# What a table says in that room: its notes, key insights and the note from paper.
+SAID = {text for texts in VERY_LONG_NOTES.values() for text in texts}
+SAID |= {*INSIGHTS, LONGEST_NOTE, PAPER_NOTE}
+
+
+def test_long_notes_are_quoted_whole_on_the_harvest_and_fit(browser, long_room):
+    """A theme's quote is its note whole, never cut with "…"; the themes still fit at
+    1280x720 and 1920x1080, a page at a time."""
+    live, room = long_room
+    LONG_SHOTS.mkdir(parents=True, exist_ok=True)
+    page = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+    page.goto(f"{live.base}{room.projector_path}")
+    show(page, "harvest")
+    quotes = page.evaluate(QUOTES)
+    assert quotes and all(quote in SAID for quote in quotes), quotes
+    assert max(len(quote) for quote in quotes) >= 400
+    problems = {}
+    for size in SIZES:
+        page.set_viewport_size({"width": size[0], "height": size[1]})
+        settle(page)
+        page.screenshot(path=str(LONG_SHOTS / f"harvest-long-quotes-{size[0]}.png"))
+        found = check_screen(page, room, "harvest", size, "en")
+        if found:
+            problems[f"{size[0]}x{size[1]}"] = found
+    assert not problems, json.dumps(problems, indent=2, ensure_ascii=False)
