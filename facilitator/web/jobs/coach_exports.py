@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import Flask
 from flask_babel import force_locale, gettext
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from facilitator.errors import DomainError
 from facilitator.organise import portfolio
@@ -145,6 +145,24 @@ def list_jobs(session: Any, owner_id: int, kind: str, project_id: int = 0) -> li
     wanted = str(project_id)
     found = [j for j in jobs if kind != SHEET or (j.options or {}).get("project") == wanted]
     return found[: exports.LIST_LIMIT]
+
+
+def forget_project_sheets(app: Flask, session: Any, owner_id: int, project_id: int) -> list[Path]:
+    """Delete the rows of a project's coaching sheets (it is being deleted) and return
+    their files, for the caller to remove once the deletion is committed: a sheet names
+    the project and prints its self-scans, so it goes with it. A sheet still being made
+    finds its row gone and removes its own file (`exports.finish`)."""
+    jobs = [
+        job
+        for job in session.scalars(
+            select(ExportJob).where(ExportJob.owner_id == owner_id, ExportJob.kind == SHEET)
+        )
+        if (job.options or {}).get("project") == str(project_id)
+    ]
+    files = [path for job in jobs if (path := export_path(app, job)) is not None]
+    if jobs:
+        session.execute(delete(ExportJob).where(ExportJob.id.in_([job.id for job in jobs])))
+    return files
 
 
 def folder(app: Flask, owner_id: int) -> Path:

@@ -24,7 +24,7 @@ from facilitator.exports.dates import medium_date
 from facilitator.organise import portfolio, projects
 from facilitator.store.models import Project, User
 from facilitator.web.i18n import LANGUAGE_NAMES, error_message
-from facilitator.web.jobs.coach_exports import wall_themes
+from facilitator.web.jobs.coach_exports import forget_project_sheets, wall_themes
 from facilitator.web.pages.common import render_screen, unit_of_work
 from facilitator.web.pages.organiser import _owned, _refused, _require_user
 
@@ -148,7 +148,11 @@ def delete_submit(project_id: int) -> Response | tuple[str, int]:
             message = error_message("project_gone")
             return render_screen("organiser/project_gone.html", 404, user=user, message=message)
         name = project.name
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        sheets = forget_project_sheets(app, session, user.id, project.id)
         projects.delete_project(session, project)
+    for sheet in sheets:  # only once the deletion is committed
+        sheet.unlink(missing_ok=True)
     flash(gettext("The project “%(name)s” is deleted. Its workshops stay.", name=name))
     return redirect(url_for("projects.project_list"))
 
