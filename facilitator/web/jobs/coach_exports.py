@@ -22,7 +22,8 @@ from facilitator.store.files import write_atomically
 from facilitator.store.models import ExportJob, utcnow
 from facilitator.web.extensions import socketio
 from facilitator.web.jobs import exports
-from facilitator.web.jobs.wall import latest_workshop_wall, theme_meanings
+from facilitator.web.jobs.backfill import MeaningsReader
+from facilitator.web.jobs.wall import latest_workshop_wall
 from facilitator.web.work import unit_of_work
 
 SHEET, PROGRAMME = "coaching_sheet", "programme"
@@ -32,10 +33,16 @@ MIMETYPES = exports.MIMETYPES | {"csv": "text/csv; charset=utf-8"}
 
 def wall_themes(app: Flask) -> portfolio.Harvests:
     """A workshop's latest harvest wall's themes (none where no wall was drawn), and the
-    meanings of the themes its walls found."""
+    meanings of the themes its walls found; a workshop with none has its wall drawn in
+    the background, for the next reader (web/jobs/backfill.py)."""
+    return themes_and_meanings(app, MeaningsReader(app))
+
+
+def themes_and_meanings(app: Flask, reader: MeaningsReader) -> portfolio.Harvests:
+    """As `wall_themes`, the meanings read by `reader` (a page asks it what is missing)."""
     return portfolio.Harvests(
         themes=lambda workshop_id: (latest_workshop_wall(app, workshop_id) or {}).get("themes", []),
-        meanings=lambda workshop_id: theme_meanings(app, workshop_id),
+        meanings=reader.meanings,
     )
 
 
