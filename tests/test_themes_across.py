@@ -8,6 +8,7 @@ import json
 import secrets
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -23,7 +24,7 @@ from facilitator.organise import projects
 from facilitator.organise.demo.history import PastDay, add_past_workshop
 from facilitator.organise.portfolio import with_meanings
 from facilitator.organise.users import create_user
-from facilitator.store.models import CafeTable, Contribution, Participant, Round
+from facilitator.store.models import CafeTable, Contribution, Participant, Round, Workshop
 from facilitator.web.auth import ORGANISER_COOKIE, issue_organiser_token
 from facilitator.web.jobs import meaning as vectors
 from facilitator.web.jobs import wall
@@ -159,23 +160,23 @@ def test_a_damaged_meanings_file_reads_as_none(app: Flask):
     assert theme_meanings(app, 6) == []
 
 
+def _past_voted_day(session: Any, name: str, language: str, themes: list[dict]) -> Workshop:
+    """A past workshop of a coach's project whose closed dot-vote offered these themes."""
+    coach = create_user(session, name.lower(), "correct horse battery").id
+    project = projects.create_project(session, coach, name, "", [language]).id
+    voted = [(t["label"], t["titles"], t["notes"]) for t in themes]
+    day = PastDay(name, "2026-03-01", language=language, themes=voted)
+    return add_past_workshop(session, coach, [project], day)
+
+
 def test_the_programme_page_joins_a_dutch_and_a_french_dot_vote_by_meaning(
     app: Flask, helpers: Helpers, walls
 ):
     """Two coaches' projects; each workshop's dot-vote offered its wall's themes."""
     days = {}
     with helpers.session() as session:
-        for name, language in (("Kiel", "nl"), ("Molenbeek", "fr")):
-            coach = create_user(session, name.lower(), "correct horse battery").id
-            project = projects.create_project(session, coach, name, "", [language]).id
-            themes = walls[language][0]
-            day = PastDay(
-                name,
-                "2026-03-01",
-                language=language,
-                themes=[(t["label"], t["titles"], t["notes"]) for t in themes],
-            )
-            days[language] = add_past_workshop(session, coach, [project], day).id
+        for name, language in NAMES:
+            days[language] = _past_voted_day(session, name, language, walls[language][0]).id
     for language, workshop_id in days.items():
         set_meanings_aside(app, workshop_id, [dict(t) for t in walls[language][0]], keep=True)
     client = app.test_client()
@@ -193,25 +194,14 @@ def _past_day_with_notes(helpers: Helpers, name: str, language: str, walls, note
     """A past workshop of its own project: its dot-vote offered its wall's themes and
     its notes are stored, but no wall was drawn here (an archive, a past day)."""
     with helpers.session() as session:
-        coach = create_user(session, name.lower(), "correct horse battery").id
-        project = projects.create_project(session, coach, name, "", [language]).id
-        themes = walls[language][0]
-        day = PastDay(
-            name,
-            "2026-03-01",
-            language=language,
-            themes=[(t["label"], t["titles"], t["notes"]) for t in themes],
-        )
-        workshop = add_past_workshop(session, coach, [project], day)
-        first_round = session.scalars(
-            select(Round).where(Round.workshop_id == workshop.id).order_by(Round.number)
+        workshop = _past_voted_day(session, name, language, walls[language][0])
+        wid = workshop.id
+        round_id, table_id = session.execute(
+            select(Round.id, CafeTable.id)
+            .join(CafeTable, CafeTable.workshop_id == Round.workshop_id)
+            .where(Round.workshop_id == wid)
         ).first()
-        table = session.scalars(
-            select(CafeTable).where(CafeTable.workshop_id == workshop.id).order_by(CafeTable.number)
-        ).first()
-        author = session.scalars(
-            select(Participant).where(Participant.workshop_id == workshop.id)
-        ).first()
+        author = session.scalars(select(Participant).where(Participant.workshop_id == wid)).first()
         subjects = NL_SUBJECTS if language == "nl" else FR_SUBJECTS
         for note in _notes(language, subjects, 1)[0] if notes else ():
             session.add(
@@ -220,8 +210,8 @@ def _past_day_with_notes(helpers: Helpers, name: str, language: str, walls, note
                     client_id=secrets.token_hex(8),
                     kind="note",
                     text=note.text,
-                    round_id=first_round.id,
-                    table_id=table.id,
+                    round_id=round_id,
+                    table_id=table_id,
                     participant_id=author.id,
                 )
             )
