@@ -21,13 +21,21 @@ from facilitator.harvest.across import same_meaning_groups
 from facilitator.harvest.base import Note
 from facilitator.harvest.wall import find_wall_themes
 from facilitator.organise import projects
-from facilitator.organise.demo.history import PastDay, add_past_workshop
-from facilitator.organise.portfolio import with_meanings
+from facilitator.organise.demo import demo_organiser, load_demo
+from facilitator.organise.demo.history import (
+    DEMO_THEMES,
+    PastDay,
+    add_past_workshop,
+    demo_past_days,
+    demo_portfolio,
+)
+from facilitator.organise.portfolio import Harvests, programme, with_meanings
 from facilitator.organise.users import create_user
 from facilitator.store.models import CafeTable, Contribution, Participant, Round, Workshop
 from facilitator.web.auth import ORGANISER_COOKIE, issue_organiser_token
 from facilitator.web.jobs import meaning as vectors
 from facilitator.web.jobs import wall
+from facilitator.web.jobs.backfill import demo_meanings
 from facilitator.web.jobs.wall import MEANINGS_FILE, set_meanings_aside, theme_meanings, wall_path
 from tests.conftest import Helpers, close_app, make_app, need
 from tests.test_archive import settle_walls
@@ -269,3 +277,42 @@ def test_with_the_model_turned_off_no_wall_is_asked_for(sqlite_url: str, tmp_pat
         assert not wall.is_drawing(workshop_id) and not vectors.is_busy(workshop_id)
     finally:
         close_app(application)
+
+
+def _programme_themes(app: Flask, helpers: Helpers) -> list:  # type: ignore[type-arg]
+    """The programme's themes across workshops, from the meanings kept so far only."""
+    harvests = Harvests(themes=lambda _w: [], meanings=lambda w: theme_meanings(app, w))
+    with helpers.session() as session:
+        return list(programme(session, "fr", harvests).themes)
+
+
+def test_the_demos_past_days_join_across_languages_by_meaning_once_read(
+    app: Flask, helpers: Helpers, walls
+):
+    """The demo's days name each theme in their own language, as a wall does: Dutch
+    and French days share no title. Once their meanings are made (at the demo's start,
+    in the background) each theme joins across the two languages, and only with itself."""
+    with helpers.session() as session:
+        code = load_demo(session).join_code
+        demo_organiser(session, code)
+        demo_portfolio(session, code)
+        past = demo_past_days(session, code)
+
+    def group_of(title: str, found: list) -> Any:  # type: ignore[type-arg]
+        return next(g for g in found if title in g.titles.values())
+
+    before = _programme_themes(app, helpers)
+    pairs = [(titles["nl"], titles["fr"]) for _label, titles in DEMO_THEMES.values()]
+    assert all(group_of(nl, before) is not group_of(fr, before) for nl, fr in pairs)
+
+    demo_meanings(app, past)
+    for workshop_id in past:
+        settle_walls(workshop_id, seconds=180)
+        assert len(theme_meanings(app, workshop_id)) == 2  # each day's two voted themes
+    after = _programme_themes(app, helpers)
+    joined = [group_of(nl, after) for nl, _fr in pairs]
+    for (nl, fr), group in zip(pairs, joined, strict=True):
+        assert group is group_of(fr, after), f"{nl} and {fr} did not meet"
+        assert group.workshops == group_of(nl, before).workshops + group_of(fr, before).workshops
+        assert group.languages == ("fr", "nl")
+    assert len({id(group) for group in joined}) == 4  # four subjects stay apart
