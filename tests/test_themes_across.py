@@ -291,7 +291,8 @@ def test_the_demos_past_days_join_across_languages_by_meaning_once_read(
 ):
     """The demo's days name each theme in their own language, as a wall does: Dutch
     and French days share no title. Once their meanings are made (at the demo's start,
-    in the background) each theme joins across the two languages, and only with itself."""
+    in the background) each theme joins across the two languages, and only with itself.
+    (`walls` only makes sure the model loads here.)"""
     with helpers.session() as session:
         code = load_demo(session).join_code
         demo_organiser(session, code)

@@ -97,6 +97,7 @@ def _keep_demo_meanings(app: Flask, workshop_id: int) -> None:
             for text in demo_theme_notes(language, label)
             if (language, text) in vectors
         ]
+        # A mean of three stored vectors: microseconds, no worker needed.
         if (mean := mean_meaning(raws)) is not None:
             found.append({"label": label, "titles": titles, "meaning": mean})
     wall.set_meanings_aside(app, workshop_id, found, keep=True)
