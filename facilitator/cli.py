@@ -262,14 +262,17 @@ def _schedule_full_collections(socketio: Any) -> None:
 
 def _start_demo(app: Any, bots: int) -> None:
     from facilitator.organise.demo import DEMO_ORGANISER, demo_organiser, load_demo
-    from facilitator.organise.demo.history import demo_portfolio
+    from facilitator.organise.demo.history import demo_past_days, demo_portfolio
     from facilitator.web.bots import start_bots
+    from facilitator.web.jobs.backfill import demo_meanings
     from facilitator.web.work import unit_of_work
 
     with unit_of_work(app) as session:
         links = load_demo(session)
         password = demo_organiser(session, links.join_code)
         demo_portfolio(session, links.join_code)
+        past_days = demo_past_days(session, links.join_code)
+    demo_meanings(app, past_days)  # in the background: the past days join by meaning
     base = app.config["PUBLIC_URL"]
     code = links.join_code
     print("Facilitator is running the demo workshop.", flush=True)

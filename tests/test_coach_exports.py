@@ -12,8 +12,10 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
-from facilitator.web.jobs.coach_exports import coach_labels
+from facilitator.store.models import ExportJob
+from facilitator.web.jobs.coach_exports import coach_labels, export_path
 from tests.conftest import Helpers, close_app, make_app
 from tests.pdf_tools import needs_poppler, pdf_text
 from tests.test_portfolio import _browser, _seed
@@ -157,3 +159,46 @@ def test_every_label_of_the_coach_exports_is_translated(app: Flask):
             # Dutch says "workshop" too, and "project" in the singular.
             allowed = {"workshops_one", "workshops", "csv_workshops", "projects_one"}
             assert same <= (allowed if language == "nl" else set()), (language, same)
+
+
+def _sheet_rows(helpers: Helpers) -> list[tuple[str, str | None]]:
+    with helpers.session() as session:
+        jobs = session.scalars(select(ExportJob).order_by(ExportJob.id))
+        return [(job.kind, (job.options or {}).get("project")) for job in jobs]
+
+
+def test_a_deleted_projects_coaching_sheets_go_with_it_and_nothing_else(
+    app: Flask, helpers: Helpers
+):
+    """The sheet names the project and prints its self-scans: deleting the project
+    deletes its sheets' files and rows; the other project's sheet and the programme's
+    learnings stay, and another coach's delete removes nothing."""
+    ids = _seed(helpers)
+    alice, bob = _browser(app, ids["alice"]), _browser(app, ids["bob"])
+    made = {}
+    for name in ("kiel", "noord"):
+        url = f"/o/projects/{ids[name]}/exports"
+        made[name] = _finished(alice, alice.post(url, json={"kind": "coaching_sheet"}))
+    body = {"kind": "programme", "options": {"format": "csv"}}
+    learnings = _finished(alice, alice.post("/o/programme/exports", json=body))
+    assert all(job["status"] == "done" for job in (*made.values(), learnings))
+    sheets = {name: _downloaded_file(app, helpers, job["id"]) for name, job in made.items()}
+    assert all(path.is_file() for path in sheets.values())
+
+    assert bob.post(f"/o/projects/{ids['kiel']}/delete").status_code == 404
+    assert sheets["kiel"].is_file() and len(_sheet_rows(helpers)) == 3
+
+    assert alice.post(f"/o/projects/{ids['kiel']}/delete").status_code == 302
+    assert not sheets["kiel"].exists()
+    assert sheets["noord"].is_file()
+    assert _sheet_rows(helpers) == [("coaching_sheet", str(ids["noord"])), ("programme", None)]
+    download = f"/o/projects/{ids['noord']}/exports/{made['noord']['id']}/download"
+    assert _read(alice, download).status_code == 200
+    assert _read(alice, learnings["download_url"]).status_code == 200
+
+
+def _downloaded_file(app: Flask, helpers: Helpers, job_id: int) -> Path:
+    with helpers.session() as session:
+        path = export_path(app, session.get(ExportJob, job_id))
+    assert path is not None
+    return path

@@ -5,12 +5,15 @@ meanings the harvest wall keeps (web/jobs/wall.py)."""
 from __future__ import annotations
 
 import json
+import secrets
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 from flask import Flask
+from sqlalchemy import select
 
 from facilitator.coaching.portfolio import Theme, WorkshopRecord, theme_counts
 from facilitator.harvest import meaning
@@ -18,17 +21,30 @@ from facilitator.harvest.across import same_meaning_groups
 from facilitator.harvest.base import Note
 from facilitator.harvest.wall import find_wall_themes
 from facilitator.organise import projects
-from facilitator.organise.demo.history import PastDay, add_past_workshop
-from facilitator.organise.portfolio import with_meanings
+from facilitator.organise.demo import demo_organiser, load_demo
+from facilitator.organise.demo.history import (
+    DEMO_THEMES,
+    PastDay,
+    add_past_workshop,
+    demo_past_days,
+    demo_portfolio,
+)
+from facilitator.organise.portfolio import Harvests, programme, with_meanings
 from facilitator.organise.users import create_user
+from facilitator.store.models import CafeTable, Contribution, Participant, Round, Workshop
 from facilitator.web.auth import ORGANISER_COOKIE, issue_organiser_token
+from facilitator.web.jobs import meaning as vectors
+from facilitator.web.jobs import wall
+from facilitator.web.jobs.backfill import demo_meanings
 from facilitator.web.jobs.wall import MEANINGS_FILE, set_meanings_aside, theme_meanings, wall_path
-from tests.conftest import Helpers, need
+from tests.conftest import Helpers, close_app, make_app, need
+from tests.test_archive import settle_walls
 
 LABELLED = Path(__file__).parent / "data" / "labelled_notes.json"
 # An nl workshop and a fr workshop: both on loneliness, only the nl one on housing.
 NL_SUBJECTS = ("loneliness", "housing_space", "informal_care")
 FR_SUBJECTS = ("loneliness", "volunteers", "funding")
+NAMES = (("Kiel", "nl"), ("Molenbeek", "fr"))
 
 
 def _notes(language: str, subjects: tuple[str, ...], first_id: int) -> tuple[list[Note], dict]:
@@ -152,23 +168,23 @@ def test_a_damaged_meanings_file_reads_as_none(app: Flask):
     assert theme_meanings(app, 6) == []
 
 
+def _past_voted_day(session: Any, name: str, language: str, themes: list[dict]) -> Workshop:
+    """A past workshop of a coach's project whose closed dot-vote offered these themes."""
+    coach = create_user(session, name.lower(), "correct horse battery").id
+    project = projects.create_project(session, coach, name, "", [language]).id
+    voted = [(t["label"], t["titles"], t["notes"]) for t in themes]
+    day = PastDay(name, "2026-03-01", language=language, themes=voted)
+    return add_past_workshop(session, coach, [project], day)
+
+
 def test_the_programme_page_joins_a_dutch_and_a_french_dot_vote_by_meaning(
     app: Flask, helpers: Helpers, walls
 ):
     """Two coaches' projects; each workshop's dot-vote offered its wall's themes."""
     days = {}
     with helpers.session() as session:
-        for name, language in (("Kiel", "nl"), ("Molenbeek", "fr")):
-            coach = create_user(session, name.lower(), "correct horse battery").id
-            project = projects.create_project(session, coach, name, "", [language]).id
-            themes = walls[language][0]
-            day = PastDay(
-                name,
-                "2026-03-01",
-                language=language,
-                themes=[(t["label"], t["titles"], t["notes"]) for t in themes],
-            )
-            days[language] = add_past_workshop(session, coach, [project], day).id
+        for name, language in NAMES:
+            days[language] = _past_voted_day(session, name, language, walls[language][0]).id
     for language, workshop_id in days.items():
         set_meanings_aside(app, workshop_id, [dict(t) for t in walls[language][0]], keep=True)
     client = app.test_client()
@@ -177,3 +193,127 @@ def test_the_programme_page_joins_a_dutch_and_a_french_dot_vote_by_meaning(
     assert "2 ateliers · 2 projets · FR, NL" in page, page
     lonely_fr = next(t for t in walls["fr"][0] if _subject(t, walls["fr"][1]) == "loneliness")
     assert lonely_fr["titles"]["fr"] in page
+
+
+# --- a workshop whose wall is not drawn again gets its meanings in the background -------
+
+
+def _past_day_with_notes(helpers: Helpers, name: str, language: str, walls, notes=True) -> int:
+    """A past workshop of its own project: its dot-vote offered its wall's themes and
+    its notes are stored, but no wall was drawn here (an archive, a past day)."""
+    with helpers.session() as session:
+        workshop = _past_voted_day(session, name, language, walls[language][0])
+        wid = workshop.id
+        round_id, table_id = session.execute(
+            select(Round.id, CafeTable.id)
+            .join(CafeTable, CafeTable.workshop_id == Round.workshop_id)
+            .where(Round.workshop_id == wid)
+        ).first()
+        author = session.scalars(select(Participant).where(Participant.workshop_id == wid)).first()
+        subjects = NL_SUBJECTS if language == "nl" else FR_SUBJECTS
+        for note in _notes(language, subjects, 1)[0] if notes else ():
+            session.add(
+                Contribution(
+                    workshop_id=workshop.id,
+                    client_id=secrets.token_hex(8),
+                    kind="note",
+                    text=note.text,
+                    round_id=round_id,
+                    table_id=table_id,
+                    participant_id=author.id,
+                )
+            )
+        return workshop.id
+
+
+def _coach_browser(app: Flask):  # type: ignore[no-untyped-def]
+    client = app.test_client()
+    client.set_cookie(ORGANISER_COOKIE, issue_organiser_token(app.config["SECRET_KEY"], 1))
+    return client
+
+
+def test_a_past_workshop_gets_its_meanings_once_the_programme_is_opened(
+    app: Flask, helpers: Helpers, walls
+):
+    """Neither workshop's wall was drawn: the first page says their themes are still
+    being read (and does not wait); once drawn in the background, they join by meaning."""
+    days = {lang: _past_day_with_notes(helpers, n, lang, walls) for n, lang in NAMES}
+    client = _coach_browser(app)
+    first = client.get("/o/programme?lang=en").get_data(as_text=True)
+    assert "The themes of 2 workshops are still being read for their meaning" in first
+    assert "2 workshops · 2 projects" not in first  # not joined yet: by title only
+    for workshop_id in days.values():
+        settle_walls(workshop_id, seconds=180)
+        assert theme_meanings(app, workshop_id), "the drawing wrote no meanings"
+    page = client.get("/o/programme?lang=fr").get_data(as_text=True)
+    assert "2 ateliers · 2 projets · FR, NL" in page, page
+    assert 'data-test="themes-reading"' not in page
+    lonely_fr = next(t for t in walls["fr"][0] if _subject(t, walls["fr"][1]) == "loneliness")
+    assert lonely_fr["titles"]["fr"] in page
+
+
+def test_a_workshop_whose_wall_finds_no_meaning_is_asked_for_once(
+    app: Flask, helpers: Helpers, walls
+):
+    """Themes from a dot-vote but no notes (the demo's past days): the drawing finds
+    nothing to mean; the page then says nothing is being read, and does not ask again."""
+    workshop_id = _past_day_with_notes(helpers, "Kiel", "nl", walls, notes=False)
+    client = _coach_browser(app)
+    assert 'data-test="themes-reading"' in client.get("/o/portfolio").get_data(as_text=True)
+    settle_walls(workshop_id, seconds=180)
+    assert theme_meanings(app, workshop_id) == []
+    again = client.get("/o/programme").get_data(as_text=True)
+    assert 'data-test="themes-reading"' not in again
+    assert not wall.is_drawing(workshop_id) and not vectors.is_busy(workshop_id)
+
+
+def test_with_the_model_turned_off_no_wall_is_asked_for(sqlite_url: str, tmp_path: Path, walls):
+    application = make_app(sqlite_url, tmp_path, HARVEST_MODEL=False)
+    try:
+        helpers = Helpers(application)
+        workshop_id = _past_day_with_notes(helpers, "Kiel", "nl", walls)
+        page = _coach_browser(application).get("/o/programme").get_data(as_text=True)
+        assert 'data-test="themes-reading"' not in page
+        assert not wall.is_drawing(workshop_id) and not vectors.is_busy(workshop_id)
+    finally:
+        close_app(application)
+
+
+def _programme_themes(app: Flask, helpers: Helpers) -> list:  # type: ignore[type-arg]
+    """The programme's themes across workshops, from the meanings kept so far only."""
+    harvests = Harvests(themes=lambda _w: [], meanings=lambda w: theme_meanings(app, w))
+    with helpers.session() as session:
+        return list(programme(session, "fr", harvests).themes)
+
+
+def test_the_demos_past_days_join_across_languages_by_meaning_once_read(
+    app: Flask, helpers: Helpers, walls
+):
+    """The demo's days name each theme in their own language, as a wall does: Dutch
+    and French days share no title. Once their meanings are made (at the demo's start,
+    in the background) each theme joins across the two languages, and only with itself.
+    (`walls` only makes sure the model loads here.)"""
+    with helpers.session() as session:
+        code = load_demo(session).join_code
+        demo_organiser(session, code)
+        demo_portfolio(session, code)
+        past = demo_past_days(session, code)
+
+    def group_of(title: str, found: list) -> Any:  # type: ignore[type-arg]
+        return next(g for g in found if title in g.titles.values())
+
+    before = _programme_themes(app, helpers)
+    pairs = [(titles["nl"], titles["fr"]) for _label, titles in DEMO_THEMES.values()]
+    assert all(group_of(nl, before) is not group_of(fr, before) for nl, fr in pairs)
+
+    demo_meanings(app, past)
+    for workshop_id in past:
+        settle_walls(workshop_id, seconds=180)
+        assert len(theme_meanings(app, workshop_id)) == 2  # each day's two voted themes
+    after = _programme_themes(app, helpers)
+    joined = [group_of(nl, after) for nl, _fr in pairs]
+    for (nl, fr), group in zip(pairs, joined, strict=True):
+        assert group is group_of(fr, after), f"{nl} and {fr} did not meet"
+        assert group.workshops == group_of(nl, before).workshops + group_of(fr, before).workshops
+        assert group.languages == ("fr", "nl")
+    assert len({id(group) for group in joined}) == 4  # four subjects stay apart

@@ -289,7 +289,8 @@ def _themes(
                 themes[workshop_id].append(Theme(label, {}, count))
     if harvests is not None:
         for workshop_id, found in themes.items():
-            themes[workshop_id] = with_meanings(found, harvests.meanings(workshop_id))
+            if found:  # a workshop without themes has no meanings to look for
+                themes[workshop_id] = with_meanings(found, harvests.meanings(workshop_id))
     return themes
 
 

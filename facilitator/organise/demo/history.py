@@ -45,6 +45,7 @@ class PastDay:
     cards: Sequence[tuple[str, int]] = ()  # (area key, index of the card in the area)
     # The optional note with each score, like `scan`: person i wrote scan_notes[area][i].
     scan_notes: Mapping[str, Sequence[str | None]] = field(default_factory=dict)
+    notes: Sequence[str] = ()  # the café's notes, at the first round's first table
 
 
 def _area_titles() -> dict[str, dict[str, str]]:
@@ -111,7 +112,7 @@ def add_past_workshop(
                 created_at=created,
             )
         )
-    _add_insights(session, workshop, people[0], day.insights, created)
+    _add_insights(session, workshop, people[0], day.insights, day.notes, created)
     if day.themes:
         options = [
             {"key": f"t{i}", "kind": "theme", "label": label, "text": label, "titles": dict(t)}
@@ -150,9 +151,10 @@ def _add_insights(
     workshop: Workshop,
     author: Participant,
     insights: Sequence[str],
+    notes: Sequence[str],
     created: datetime,
 ) -> None:
-    """One key insight per table of the first round."""
+    """One key insight per table of the first round; the notes at its first table."""
     tables = session.scalars(
         select(CafeTable).where(CafeTable.workshop_id == workshop.id).order_by(CafeTable.number)
     ).all()
@@ -161,12 +163,14 @@ def _add_insights(
     ).first()
     if first_round is None:
         return
-    for table, text in zip(tables, insights, strict=False):
+    written = [("insight", table, text) for table, text in zip(tables, insights, strict=False)]
+    written += [("note", tables[0], text) for text in notes] if tables else []
+    for kind, table, text in written:
         session.add(
             Contribution(
                 workshop_id=workshop.id,
                 client_id=secrets.token_hex(8),
-                kind="insight",
+                kind=kind,
                 text=text,
                 round_id=first_round.id,
                 table_id=table.id,
@@ -238,10 +242,86 @@ DEMO_TEXTS = {
 }
 
 
+# The notes each demo theme was harvested from, per language of its days: a past day's
+# themes get their meaning from them (web/jobs/backfill.py `demo_meanings`), as a wall
+# finds a theme's meaning in its notes, so that they join a live workshop's by meaning.
+DEMO_NOTES = {
+    "nl": {
+        "loneliness": [
+            "Veel ouderen in onze straat zien soms dagenlang niemand",
+            "Sinds mijn man stierf voel ik me vaak alleen",
+            "Eenzaamheid zie je niet van buitenaf",
+        ],
+        "transport": [
+            "De bus naar het ziekenhuis rijdt maar één keer per uur",
+            "Wie geen auto heeft, raakt moeilijk bij de dokter",
+            "Een buurtbusje voor ouderen zou veel oplossen",
+        ],
+        "carers": [
+            "Mantelzorgers raken uitgeput en vragen zelden hulp",
+            "Ik zorg al jaren voor mijn moeder en heb nooit eens een dag vrij",
+            "Respijtzorg in de buurt zou mantelzorgers ademruimte geven",
+        ],
+        "meeting": [
+            "Er is geen plek in de wijk waar je zomaar binnen kunt lopen",
+            "Een buurthuis met koffie brengt mensen samen",
+            "Het plein zou een echte ontmoetingsplek kunnen zijn",
+        ],
+    },
+    "fr": {
+        "loneliness": [
+            "Beaucoup de personnes âgées ne voient personne pendant des jours",
+            "Depuis mon déménagement, je me sens souvent seule",
+            "L'isolement ne se voit pas de l'extérieur",
+        ],
+        "transport": [
+            "Le bus vers l'hôpital ne passe qu'une fois par heure",
+            "Sans voiture, aller chez le médecin devient compliqué",
+            "Une navette de quartier pour les aînés changerait tout",
+        ],
+        "carers": [
+            "Les aidants proches s'épuisent et demandent rarement de l'aide",
+            "Je m'occupe de ma mère depuis des années sans jamais souffler",
+            "Un lieu de répit dans le quartier soulagerait les aidants",
+        ],
+        "meeting": [
+            "Il n'y a aucun endroit où entrer simplement pour parler",
+            "Une maison de quartier avec un café rassemble les gens",
+            "La place pourrait devenir un vrai lieu de rencontre",
+        ],
+    },
+}
+
+
+def _demo_theme(key: str, language: str, dots: int) -> tuple[str, dict[str, str], int]:
+    """A demo day's theme, titled in the day's language only, as a wall titles a theme
+    in the languages of its notes: across languages the days join by meaning."""
+    title = DEMO_THEMES[key][1][language]
+    return title, {language: title}, dots
+
+
+def demo_theme_notes(language: str, label: str) -> list[str]:
+    """The notes a demo day in this language harvested the theme of this label from."""
+    key = next((k for k, (_n, titles) in DEMO_THEMES.items() if titles[language] == label), "")
+    return list(DEMO_NOTES.get(language, {}).get(key, []))
+
+
 def _demo_scores(level: float, offset: int, people: int = 9) -> list[int]:
     """People's scores around a level, spread as a room spreads (1 to 5, deterministic)."""
     steps = (-1, 0, 0, 1, 0, -1, 1, 0, 2, -2)
     return [max(1, min(5, round(level + steps[(i + offset) % len(steps)]))) for i in range(people)]
+
+
+def demo_past_days(session: Session, live_code: str) -> list[int]:
+    """The demo's past workshops: those of its organiser's projects but the live one."""
+    from facilitator.organise.projects import coached_projects
+
+    live = session.scalar(select(Workshop).where(Workshop.join_code == live_code))
+    if live is None or live.owner_id is None:
+        return []
+    project_ids = [p.id for p in coached_projects(session, live.owner_id)]
+    linked = select(WorkshopProject.workshop_id).where(WorkshopProject.project_id.in_(project_ids))
+    return sorted(set(session.scalars(linked)) - {live.id})
 
 
 def demo_portfolio(session: Session, live_code: str) -> None:
@@ -269,11 +349,12 @@ def demo_portfolio(session: Session, live_code: str) -> None:
                         key: _demo_scores(level + (a % 3 - 1) * 0.4, a + index)
                         for a, key in enumerate(areas)
                     },
-                    themes=[(*DEMO_THEMES[key], 4 - n) for n, key in enumerate(themes)],
+                    themes=[_demo_theme(key, language, 4 - n) for n, key in enumerate(themes)],
                     insights=texts["insights"],
                     commitments=texts["commitments"],
                     cards=[(areas[index % len(areas)], index), (areas[-1], 0)],
                     scan_notes=texts["scan_notes"],
+                    notes=[note for key in themes for note in DEMO_NOTES[language][key]],
                 )
                 add_past_workshop(session, coach_id, [project.id], day)
     first = next(

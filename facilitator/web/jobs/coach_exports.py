@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import Flask
 from flask_babel import force_locale, gettext
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from facilitator.errors import DomainError
 from facilitator.organise import portfolio
@@ -22,7 +22,8 @@ from facilitator.store.files import write_atomically
 from facilitator.store.models import ExportJob, utcnow
 from facilitator.web.extensions import socketio
 from facilitator.web.jobs import exports
-from facilitator.web.jobs.wall import latest_workshop_wall, theme_meanings
+from facilitator.web.jobs.backfill import MeaningsReader
+from facilitator.web.jobs.wall import latest_workshop_wall
 from facilitator.web.work import unit_of_work
 
 SHEET, PROGRAMME = "coaching_sheet", "programme"
@@ -32,10 +33,16 @@ MIMETYPES = exports.MIMETYPES | {"csv": "text/csv; charset=utf-8"}
 
 def wall_themes(app: Flask) -> portfolio.Harvests:
     """A workshop's latest harvest wall's themes (none where no wall was drawn), and the
-    meanings of the themes its walls found."""
+    meanings of the themes its walls found; a workshop with none has its wall drawn in
+    the background, for the next reader (web/jobs/backfill.py)."""
+    return themes_and_meanings(app, MeaningsReader(app))
+
+
+def themes_and_meanings(app: Flask, reader: MeaningsReader) -> portfolio.Harvests:
+    """As `wall_themes`, the meanings read by `reader` (a page asks it what is missing)."""
     return portfolio.Harvests(
         themes=lambda workshop_id: (latest_workshop_wall(app, workshop_id) or {}).get("themes", []),
-        meanings=lambda workshop_id: theme_meanings(app, workshop_id),
+        meanings=reader.meanings,
     )
 
 
@@ -145,6 +152,24 @@ def list_jobs(session: Any, owner_id: int, kind: str, project_id: int = 0) -> li
     wanted = str(project_id)
     found = [j for j in jobs if kind != SHEET or (j.options or {}).get("project") == wanted]
     return found[: exports.LIST_LIMIT]
+
+
+def forget_project_sheets(app: Flask, session: Any, owner_id: int, project_id: int) -> list[Path]:
+    """Delete the rows of a project's coaching sheets (it is being deleted) and return
+    their files, for the caller to remove once the deletion is committed: a sheet names
+    the project and prints its self-scans, so it goes with it. A sheet still being made
+    finds its row gone and removes its own file (`exports.finish`)."""
+    jobs = [
+        job
+        for job in session.scalars(
+            select(ExportJob).where(ExportJob.owner_id == owner_id, ExportJob.kind == SHEET)
+        )
+        if (job.options or {}).get("project") == str(project_id)
+    ]
+    files = [path for job in jobs if (path := export_path(app, job)) is not None]
+    if jobs:
+        session.execute(delete(ExportJob).where(ExportJob.id.in_([job.id for job in jobs])))
+    return files
 
 
 def folder(app: Flask, owner_id: int) -> Path:

@@ -59,6 +59,12 @@ def mode(app: Flask) -> meaning.Mode:
     return _mode
 
 
+def may_find_meaning(app: Flask) -> bool:
+    """Whether a wall drawn now may find themes by meaning: the model is not turned off
+    and not known to fail (asking the worker would make a page wait)."""
+    return bool(app.config["HARVEST_MODEL"]) and (_mode is None or _mode.name == "meaning")
+
+
 def _missing(model: type[Contribution] | type[Commitment], workshop_id: int) -> list[Any]:
     """Conditions for this workshop's rows without a vector of the current model."""
     conditions = [

@@ -24,7 +24,8 @@ from facilitator.exports.dates import medium_date
 from facilitator.organise import portfolio, projects
 from facilitator.store.models import Project, User
 from facilitator.web.i18n import LANGUAGE_NAMES, error_message
-from facilitator.web.jobs.coach_exports import wall_themes
+from facilitator.web.jobs.backfill import MeaningsReader
+from facilitator.web.jobs.coach_exports import forget_project_sheets, themes_and_meanings
 from facilitator.web.pages.common import render_screen, unit_of_work
 from facilitator.web.pages.organiser import _owned, _refused, _require_user
 
@@ -148,7 +149,11 @@ def delete_submit(project_id: int) -> Response | tuple[str, int]:
             message = error_message("project_gone")
             return render_screen("organiser/project_gone.html", 404, user=user, message=message)
         name = project.name
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        sheets = forget_project_sheets(app, session, user.id, project.id)
         projects.delete_project(session, project)
+    for sheet in sheets:  # only once the deletion is committed
+        sheet.unlink(missing_ok=True)
     flash(gettext("The project “%(name)s” is deleted. Its workshops stay.", name=name))
     return redirect(url_for("projects.project_list"))
 
@@ -174,13 +179,18 @@ def _language() -> str:
     return str(get_locale() or "en")
 
 
-def _walls() -> portfolio.Harvests:
-    return wall_themes(current_app._get_current_object())  # type: ignore[attr-defined]
+def _walls() -> tuple[portfolio.Harvests, MeaningsReader]:
+    """What the walls found, and the reader that asks for the missing meanings (its
+    `still_reading` is what the page tells, once the view is made)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    reader = MeaningsReader(app)
+    return themes_and_meanings(app, reader), reader
 
 
-def _chart_context() -> dict[str, Any]:
+def _chart_context(reader: MeaningsReader) -> dict[str, Any]:
     language = _language()
     return {
+        "still_reading": reader.still_reading(),
         "text_in": text_in,
         "day": lambda iso: medium_date(iso, language),
         "min_answers": MIN_ANSWERS,
@@ -194,8 +204,11 @@ def coach_portfolio() -> tuple[str, int]:
     """The coach's projects side by side: self-scan first vs latest, themes, counts."""
     with unit_of_work() as session:
         user = _require_user(session)
-        views = portfolio.coach_portfolio(session, user.id, _language(), _walls())
-        return render_screen("organiser/portfolio.html", user=user, views=views, **_chart_context())
+        walls, reader = _walls()
+        views = portfolio.coach_portfolio(session, user.id, _language(), walls)
+        return render_screen(
+            "organiser/portfolio.html", user=user, views=views, **_chart_context(reader)
+        )
 
 
 @bp.get("/projects/<int:project_id>")
@@ -203,11 +216,14 @@ def project_page(project_id: int) -> tuple[str, int]:
     """One project over time: its self-scans, and every workshop it took part in."""
     with unit_of_work() as session:
         user = _require_user(session)
+        walls, reader = _walls()
         try:
-            view = portfolio.one_project(session, user.id, project_id, _language(), _walls())
+            view = portfolio.one_project(session, user.id, project_id, _language(), walls)
         except DomainError:
             abort(404)
-        return render_screen("organiser/project.html", user=user, view=view, **_chart_context())
+        return render_screen(
+            "organiser/project.html", user=user, view=view, **_chart_context(reader)
+        )
 
 
 @bp.get("/programme")
@@ -216,11 +232,12 @@ def programme_page() -> tuple[str, int]:
     most, and the themes that came up across workshops and languages."""
     with unit_of_work() as session:
         user = _require_user(session)
-        view = portfolio.programme(session, _language(), _walls())
+        walls, reader = _walls()
+        view = portfolio.programme(session, _language(), walls)
         return render_screen(
             "organiser/programme.html",
             user=user,
             view=view,
             language_names=LANGUAGE_NAMES,
-            **_chart_context(),
+            **_chart_context(reader),
         )
