@@ -362,6 +362,10 @@ def test_the_programme_is_aggregate_only_over_every_coach(app_any_store: Flask):
     page = _text(_browser(app, ids["bob"]).get("/o/programme?lang=en"))
     # Four projects, seven workshops; "Solitude" named in two projects' workshops.
     assert "<dd>4</dd>" in page and "<dd>7</dd>" in page
+    # The exports card is on the page, once, and the tab's title is only the title.
+    assert "<title>The programme · Facilitator</title>" in page
+    assert page.count('data-test="export-programme-pdf"') == 1
+    assert page.index('data-test="export-programme-pdf"') > page.index("</title>")
     assert "2 workshops · 2 projects · FR, NL" in page
     assert "Secret de Molenbeek" not in page and "Kiel" not in page  # no texts, no projects
     assert "Note secrète de Molenbeek" not in page and "koffieklets" not in page  # no notes
