@@ -44,6 +44,16 @@ LONG_NOTES = {
     ),
     "en": ("Small encounters in the street are the basis of a caring neighbourhood.",),
 }
+# Notes of every length, from one word to a few lines: a full wall column can take a short
+# one where a long one is left out.
+EXTRA_NOTES = (
+    "Meer bankjes.",
+    *LONG_NOTES["nl"],
+    "Un café de quartier, chaque semaine.",
+    *LONG_NOTES["fr"],
+    "Trust takes time.",
+    *LONG_NOTES["en"],
+)
 INSIGHTS = (
     "Zorgzame buurten ontstaan waar bewoners, hulpverleners en het lokaal bestuur "
     "elkaar kennen en vertrouwen.",
@@ -95,8 +105,9 @@ def _id() -> str:
     return str(uuid.uuid4())
 
 
-def seed_room(session: Session, tables: int, per_table: int) -> Room:
-    """A running first round with `tables` tables of `per_table` people, and a plenary."""
+def seed_room(session: Session, tables: int, per_table: int, extra_notes: int = 0) -> Room:
+    """A running first round with `tables` tables of `per_table` people, and a plenary;
+    `extra_notes` more notes a table, short and long, for a wall fuller than its screen."""
     spec = copy.deepcopy(template())
     spec["tables"] = {"count": tables, "capacity": per_table}
     links = workshops.create_workshop(session, spec)
@@ -129,6 +140,11 @@ def seed_room(session: Session, tables: int, per_table: int) -> Room:
             notes.post_note(session, workshop, host, _id(), insight, number, kind="insight")
         if number % 3 == 1:
             paper.post_paper_note(session, workshop, None, _id(), PAPER_NOTE, number, "nl")
+        for k in range(extra_notes):
+            person = seated[k % len(seated)]
+            notes.post_note(
+                session, workshop, person, _id(), EXTRA_NOTES[k % len(EXTRA_NOTES)], number
+            )
     themes = [
         {"label": nl, "quote": LONG_NOTES["nl"][i % 4], "titles": {"nl": nl, "fr": fr}}
         for i, (nl, fr) in enumerate(THEMES)
