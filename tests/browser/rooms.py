@@ -105,9 +105,12 @@ def _id() -> str:
     return str(uuid.uuid4())
 
 
-def seed_room(session: Session, tables: int, per_table: int, extra_notes: int = 0) -> Room:
+def seed_room(
+    session: Session, tables: int, per_table: int, extra_notes: int = 0, insights: bool = True
+) -> Room:
     """A running first round with `tables` tables of `per_table` people, and a plenary;
-    `extra_notes` more notes a table, short and long, for a wall fuller than its screen."""
+    `extra_notes` more notes a table, short and long, for a wall fuller than its screen;
+    no key insights yet with `insights` False (the newest note tops its column)."""
     spec = copy.deepcopy(template())
     spec["tables"] = {"count": tables, "capacity": per_table}
     links = workshops.create_workshop(session, spec)
@@ -135,7 +138,7 @@ def seed_room(session: Session, tables: int, per_table: int, extra_notes: int = 
             notes.post_note(session, workshop, person, _id(), text, number)
         notes.post_note(session, workshop, seated[-1], _id(), LONGEST_NOTE, number)
         host = next((p for p in seated if p.is_host), None)
-        if host is not None:
+        if host is not None and insights:
             insight = INSIGHTS[number % len(INSIGHTS)]
             notes.post_note(session, workshop, host, _id(), insight, number, kind="insight")
         if number % 3 == 1:

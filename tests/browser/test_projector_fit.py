@@ -65,12 +65,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServe
     live.stop()
 
 
-def seed(tmp: Path, tables: int, people: int, extra_notes: int = 0) -> Room:
+def seed(tmp: Path, tables: int, people: int, **options: Any) -> Room:
     """A room seeded through the domain functions into the live server's database."""
     engine = make_engine(f"sqlite:///{tmp}/db.sqlite3")
     try:
         with session_scope(make_session_factory(engine)) as session:
-            return seed_room(session, tables, people, extra_notes)
+            return seed_room(session, tables, people, **options)
     finally:
         engine.dispose()
 
@@ -83,9 +83,10 @@ def rooms(server: tuple[LiveServer, Path]) -> tuple[LiveServer, dict[int, Room]]
 
 @pytest.fixture(scope="module")
 def full_wall(server: tuple[LiveServer, Path]) -> tuple[LiveServer, Room]:
-    """Six tables of a hundred notes and more: far more than a wall column holds."""
+    """Six tables of a hundred notes and more, far more than a wall column holds, in the
+    round's first minutes: no key insight yet, the newest note tops its column."""
     live, tmp = server
-    return live, seed(tmp, 6, 3, extra_notes=FULL_WALL_NOTES)
+    return live, seed(tmp, 6, 3, extra_notes=FULL_WALL_NOTES, insights=False)
 
 
 def show(page: Any, screen: str) -> None:
@@ -221,10 +222,11 @@ def test_notes_carry_their_language_and_paper_notes_are_marked(browser, rooms):
 
 WALL_COLUMNS = (Path(__file__).parent / "wall_columns.js").read_text()
 # What static/js/projector.js flash() does on "note.posted": the newest card lights up.
-# Held at the first frame of its animation, where it is furthest from where it settles.
+# The first note of each column (the newest, votes aside), held at the first frame of
+# its animation, where it is furthest from where it settles.
 JUST_POSTED = """() => {
   for (const list of document.querySelectorAll('.wall-notes')) {
-    const card = list.querySelector(':scope > li:not([hidden]):not(.fit-more)');
+    const card = list.querySelector(':scope > li[data-client-id]:not([hidden])');
     if (!card || !card.checkVisibility()) continue;
     card.classList.add('fresh');
     for (const animation of card.getAnimations()) { animation.pause(); animation.currentTime = 0; }
@@ -276,7 +278,7 @@ def test_every_page_of_sixty_tables_shows_whole_columns(browser, rooms, size):
 SPOTLIGHT_HINT = {
     "en": "pick it under “Spotlight a table” on the facilitator's screen",
     "nl": "bij “Een tafel in de kijker” op het scherm van de facilitator",
-    "fr": "sous « Mettre une table à l'honneur » sur l'écran du facilitateur",
+    "fr": "sous «\u00a0Mettre une table à l'honneur\u00a0» sur l'écran du facilitateur",
 }
 
 
