@@ -170,7 +170,8 @@ const Fit = (() => {
     const top = list.getBoundingClientRect().top;
     const all = heights.reduce((sum, h) => sum + h, 0) + gap * Math.max(items.length - 1, 0);
     if (top + all <= room.bottom + 1) return { left: 0, keep: items.map(() => true) };
-    const below = height(more) + gap;
+    // A count set out of the flow (the wall's, in the column's edge) takes no row.
+    const below = getComputedStyle(more).position === "absolute" ? 0 : height(more) + gap;
     let y = top;
     const keep = heights.map((h) => {
       const fits = y + h + below <= room.bottom + 1;

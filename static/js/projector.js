@@ -329,7 +329,10 @@
     }));
     Fit.pager("spotlight-notes", { box: main.querySelector(".spot-top"), list: $("spotlight-notes"), indicator: $("spotlight-notes-page") });
     $("spotlight-empty").hidden = !data || notes.length > 0 || insights.length > 0;
-    main.querySelector(".spot-top").hidden = Boolean(data) && !notes.length && insights.length > 0;
+    // No table chosen yet: a line that says how, not an empty "Top notes" heading.
+    const none = table === null || table === undefined;
+    $("spotlight-hint").hidden = !none;
+    main.querySelector(".spot-top").hidden = none || (Boolean(data) && !notes.length && insights.length > 0);
     // The table's own cloud: from spotlight.view, else from the wall drawn for the table.
     const wall = tableWall && tableWall.table === table ? tableWall : null;
     const cloud = (data && data.cloud) || (wall && wall.notes ? wall.digest : null);

@@ -45,6 +45,16 @@ LONG_NOTES = {
     ),
     "en": ("Small encounters in the street are the basis of a caring neighbourhood.",),
 }
+# Notes of every length, from one word to a few lines: a full wall column can take a short
+# one where a long one is left out.
+EXTRA_NOTES = (
+    "Meer bankjes.",
+    *LONG_NOTES["nl"],
+    "Un café de quartier, chaque semaine.",
+    *LONG_NOTES["fr"],
+    "Trust takes time.",
+    *LONG_NOTES["en"],
+)
 INSIGHTS = (
     "Zorgzame buurten ontstaan waar bewoners, hulpverleners en het lokaal bestuur "
     "elkaar kennen en vertrouwen.",
@@ -131,9 +141,13 @@ def seed_room(
     tables: int,
     per_table: int,
     texts: Mapping[str, Sequence[str]] = LONG_NOTES,
+    extra_notes: int = 0,
+    insights: bool = True,
 ) -> Room:
     """A running first round with `tables` tables of `per_table` people, and a plenary;
-    each person's notes are drawn from `texts` in their language."""
+    each person's notes are drawn from `texts` in their language; `extra_notes` more notes
+    a table, short and long, for a wall fuller than its screen; no key insights yet with
+    `insights` False (the newest note tops its column)."""
     spec = copy.deepcopy(template())
     spec["tables"] = {"count": tables, "capacity": per_table}
     links = workshops.create_workshop(session, spec)
@@ -161,11 +175,16 @@ def seed_room(
             notes.post_note(session, workshop, person, _id(), text, number)
         notes.post_note(session, workshop, seated[-1], _id(), LONGEST_NOTE, number)
         host = next((p for p in seated if p.is_host), None)
-        if host is not None:
+        if host is not None and insights:
             insight = INSIGHTS[number % len(INSIGHTS)]
             notes.post_note(session, workshop, host, _id(), insight, number, kind="insight")
         if number % 3 == 1:
             paper.post_paper_note(session, workshop, None, _id(), PAPER_NOTE, number, "nl")
+        for k in range(extra_notes):
+            person = seated[k % len(seated)]
+            notes.post_note(
+                session, workshop, person, _id(), EXTRA_NOTES[k % len(EXTRA_NOTES)], number
+            )
     themes = [
         {"label": nl, "quote": LONG_NOTES["nl"][i % 4], "titles": {"nl": nl, "fr": fr}}
         for i, (nl, fr) in enumerate(THEMES)

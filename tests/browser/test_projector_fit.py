@@ -30,6 +30,8 @@ ROOMS = {2: 3, 6: 5, 24: 6, 60: 8}  # tables: people per table (6, 30, 144 and 4
 SHOTS = Path("/work/wt/shots/h3")
 LONG_SHOTS = Path("/work/wt/shots/h4")
 SHOT_ROOMS = {6, 60}
+FULL_WALL_NOTES = 100  # a table, besides the seeded few
+WALL_SHOTS = Path("/work/wt/shots/h5")
 FIT_PROBLEMS = (Path(__file__).parent / "projector_fit.js").read_text()
 # Each screen: its section, what shows it is filled, and its paged lists (pager key: list).
 SCREENS: dict[str, tuple[str, str, dict[str, str]]] = {
@@ -58,19 +60,35 @@ PAGE_WORD = {
 
 
 @pytest.fixture(scope="module")
-def rooms(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer, dict[int, Room]]]:
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer, Path]]:
     tmp = tmp_path_factory.mktemp("rooms")
     live = start_demo(tmp)
+    yield live, tmp
+    live.stop()
+
+
+def seed(tmp: Path, tables: int, people: int, **options: Any) -> Room:
+    """A room seeded through the domain functions into the live server's database."""
     engine = make_engine(f"sqlite:///{tmp}/db.sqlite3")
     try:
         with session_scope(make_session_factory(engine)) as session:
-            seeded = {
-                tables: seed_room(session, tables, people) for tables, people in ROOMS.items()
-            }
+            return seed_room(session, tables, people, **options)
     finally:
         engine.dispose()
-    yield live, seeded
-    live.stop()
+
+
+@pytest.fixture(scope="module")
+def rooms(server: tuple[LiveServer, Path]) -> tuple[LiveServer, dict[int, Room]]:
+    live, tmp = server
+    return live, {tables: seed(tmp, tables, people) for tables, people in ROOMS.items()}
+
+
+@pytest.fixture(scope="module")
+def full_wall(server: tuple[LiveServer, Path]) -> tuple[LiveServer, Room]:
+    """Six tables of a hundred notes and more, far more than a wall column holds, in the
+    round's first minutes: no key insight yet, the newest note tops its column."""
+    live, tmp = server
+    return live, seed(tmp, 6, 3, extra_notes=FULL_WALL_NOTES, insights=False)
 
 
 def show(page: Any, screen: str) -> None:
@@ -272,3 +290,93 @@ def test_long_notes_are_quoted_whole_on_the_harvest_and_fit(browser, long_room):
         if found:
             problems[f"{size[0]}x{size[1]}"] = found
     assert not problems, json.dumps(problems, indent=2, ensure_ascii=False)
+
+
+WALL_COLUMNS = (Path(__file__).parent / "wall_columns.js").read_text()
+# What static/js/projector.js flash() does on "note.posted": the newest card lights up.
+# The first note of each column (the newest, votes aside), held at the first frame of
+# its animation, where it is furthest from where it settles.
+JUST_POSTED = """() => {
+  for (const list of document.querySelectorAll('.wall-notes')) {
+    const card = list.querySelector(':scope > li[data-client-id]:not([hidden])');
+    if (!card || !card.checkVisibility()) continue;
+    card.classList.add('fresh');
+    for (const animation of card.getAnimations()) { animation.pause(); animation.currentTime = 0; }
+  }
+}"""
+
+
+def check_wall_columns(page: Any, shot: str) -> list[str]:
+    """The wall's columns as they settle, then with each newest card just posted."""
+    settle(page)
+    found = page.evaluate(FIT_PROBLEMS) + page.evaluate(WALL_COLUMNS)
+    page.evaluate(JUST_POSTED)
+    found += [f"just posted: {p}" for p in page.evaluate(WALL_COLUMNS)]
+    WALL_SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(WALL_SHOTS / f"{shot}.png"))
+    return found
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_a_full_wall_shows_every_card_that_fits_and_the_newest_whole(browser, full_wall, size):
+    """Six tables of a hundred notes: each column shows whole cards down to its edge, the
+    newest one included while it lights up; a card left out would not have fitted."""
+    live, room = full_wall
+    page = browser.new_context(viewport={"width": size[0], "height": size[1]}).new_page()
+    page.goto(f"{live.base}{room.projector_path}")
+    show(page, "wall")
+    found = check_wall_columns(page, f"6-full-tables-wall-{size[0]}")
+    counts = page.locator("[data-test=wall-tables] .fit-more")
+    expect(counts).to_have_count(6)  # every column leaves out notes: the test measures a full wall
+    assert not found, json.dumps(found, indent=2, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_every_page_of_sixty_tables_shows_whole_columns(browser, rooms, size):
+    live, seeded = rooms
+    page = browser.new_context(viewport={"width": size[0], "height": size[1]}).new_page()
+    page.goto(f"{live.base}{seeded[60].projector_path}")
+    show(page, "wall")
+    found: list[str] = []
+    for turn in range(page.evaluate("() => Fit.state('wall').pages")):
+        found += [
+            f"page {turn + 1}: {p}"
+            for p in check_wall_columns(page, f"60-tables-wall-{size[0]}-{turn + 1}")
+        ]
+        page.keyboard.press("ArrowRight")
+    assert not found, json.dumps(found, indent=2, ensure_ascii=False)
+
+
+SPOTLIGHT_HINT = {
+    "en": "pick it under “Spotlight a table” on the facilitator's screen",
+    "nl": "bij “Een tafel in de kijker” op het scherm van de facilitator",
+    "fr": "sous «\u00a0Mettre une table à l'honneur\u00a0» sur l'écran du facilitateur",
+}
+
+
+@pytest.mark.parametrize("lang", sorted(SPOTLIGHT_HINT))
+def test_the_spotlight_without_a_table_says_how_to_choose_one(browser, full_wall, lang):
+    """Cleared on the console: no empty "Top notes" heading, a line that says how instead;
+    a table chosen again brings its notes back."""
+    live, room = full_wall
+    projector = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+    projector.goto(f"{live.base}{room.projector_path}")
+    projector.goto(f"{live.base}/p/{room.code}?lang={lang}")
+    show(projector, "spotlight")
+    console = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
+    console.goto(f"{live.base}{room.facilitator_path}")
+    console.click("[data-test=spotlight-clear]")
+    hint = projector.locator("[data-test=spotlight-hint]")
+    expect(hint).to_be_visible()
+    expect(hint).to_contain_text(SPOTLIGHT_HINT[lang])
+    expect(projector.locator("#spot-top-title")).to_be_hidden()
+    settle(projector)
+    assert not projector.evaluate(FIT_PROBLEMS)
+    WALL_SHOTS.mkdir(parents=True, exist_ok=True)
+    projector.screenshot(path=str(WALL_SHOTS / f"spotlight-none-{lang}-1280.png"))
+    console.select_option("[data-test=spotlight-table]", "2")
+    console.click("[data-test=spotlight-set]")
+    expect(projector.locator("[data-test=spotlight-title]")).to_contain_text("2")
+    expect(hint).to_be_hidden()
+    expect(projector.locator("#spot-top-title")).to_be_visible()
+    expect(projector.locator("[data-test=spotlight-notes] > li").first).to_be_visible()
