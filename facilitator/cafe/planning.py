@@ -18,18 +18,26 @@ from facilitator.cafe.participants import LEFT
 from facilitator.cafe.rounds import require_round
 from facilitator.errors import DomainError
 from facilitator.planner import rotation
-from facilitator.store.models import Round, Workshop
-from facilitator.store.queries import Person, list_tables, people_of, seating_of_round
+from facilitator.store.models import Round, Seat, Workshop
+from facilitator.store.queries import Person, list_tables, people_of
 
 
 def history_of(session: Session, workshop: Workshop, up_to_number: int) -> list[dict[int, int]]:
-    """Seatings of rounds 1..up_to_number, oldest first."""
-    rounds = session.scalars(
-        select(Round)
+    """Seatings of rounds 1..up_to_number, oldest first (two queries, whatever the rounds)."""
+    round_ids = session.scalars(
+        select(Round.id)
         .where(Round.workshop_id == workshop.id, Round.number <= up_to_number)
         .order_by(Round.number)
     ).all()
-    return [seating_of_round(session, r.id) for r in rounds]
+    seatings: dict[int, dict[int, int]] = {round_id: {} for round_id in round_ids}
+    rows = session.execute(
+        select(Seat.round_id, Seat.participant_id, Seat.table_id)
+        .where(Seat.round_id.in_(round_ids))
+        .order_by(Seat.round_id, Seat.participant_id)
+    )
+    for round_id, participant_id, table_id in rows:
+        seatings[round_id][participant_id] = table_id
+    return list(seatings.values())
 
 
 def planning_input(
