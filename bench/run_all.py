@@ -30,6 +30,7 @@ from bench.measure import ROOT
 BENCHES: list[tuple[str, list[str]]] = [
     ("rotation", ["--repeats", "1"]),
     ("round_change", ["--repeats", "2"]),
+    ("next_round_cpu", ["--sizes", "300", "--rounds", "3"]),
     ("harvest", ["--sizes", "200", "2000", "--repeats", "1", "--out", "{out}"]),
     ("poster", ["--repeats", "1"]),
     ("report", ["--repeats", "1", "--out", "{out}"]),

@@ -6,7 +6,7 @@ import uuid
 
 from sqlalchemy import event
 
-from facilitator.cafe import notes, participants, rounds, seating, workshops
+from facilitator.cafe import notes, participants, planning, rounds, seating, workshops
 from facilitator.cafe.participants import JoinRequest
 from facilitator.cafe.snapshots import participant_snapshot
 from facilitator.organise.demo import template
@@ -62,3 +62,54 @@ def test_a_phones_snapshot_takes_a_handful_of_queries_whatever_the_size(tmp_path
     large = _queries_per_snapshot(tmp_path, people=24, notes_each=6)
     assert small == large, "the number of queries grows with the workshop"
     assert max(large.values()) <= MAX_QUERIES, large
+
+
+# --- a round change --------------------------------------------------------------
+
+# Locking and reading the workshop, rounds, tables and people once, the seats, the
+# stored events, every new table's contents in one; the planner adds its tables and
+# the history (11 and 14 when this was written).
+MAX_ROUND_CHANGE_QUERIES = 14
+
+
+def _queries_per_round_change(tmp_path, people: int) -> dict[str, int]:
+    """Statements run by `next_round` on a workshop of `people` at tables of 5 (notes
+    at every table), with the console's previewed plan and with the planner's own."""
+    engine = make_engine(f"sqlite:///{tmp_path}/round-change-{people}.sqlite3")
+    migrate(engine)
+    factory = make_session_factory(engine)
+    spec = dict(template()) | {"tables": {"count": people // 5, "capacity": 6}}
+    with session_scope(factory) as s:
+        code = workshops.create_workshop(s, spec).join_code
+        workshop = workshops.get_by_code(s, code)
+        joined = [
+            participants.join(s, workshop, JoinRequest("nl", wants_to_host=i < 2), 40)[0]
+            for i in range(people)
+        ]
+        rounds.start_round(s, workshop)
+        for person in joined:
+            table = participants.current_table(s, workshop, person)
+            notes.post_note(s, workshop, person, str(uuid.uuid4()), "idea", table.number)
+    statements: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    counts = {}
+    for name, number in (("previewed plan", 1), ("planner's plan", 2)):
+        with session_scope(factory) as s:
+            workshop = workshops.get_by_code(s, code)
+            proposal = planning.preview(s, workshop, {})["seating"] if number == 1 else None
+            statements.clear()
+            sent = seating.next_round(s, workshop, number, proposal)
+            counts[name] = len(statements)
+            seated = {
+                public_id for e in sent if e.name == "round.seats" for public_id in e.data["seats"]
+            }
+            assert seated == {p.public_id for p in joined}, "someone got no new seat"
+    engine.dispose()
+    return counts
+
+
+def test_a_round_change_takes_a_few_queries_whatever_the_number_of_people(tmp_path):
+    small = _queries_per_round_change(tmp_path, people=10)
+    large = _queries_per_round_change(tmp_path, people=60)
+    assert small == large, "the number of queries grows with the people or the tables"
+    assert max(large.values()) <= MAX_ROUND_CHANGE_QUERIES, large

@@ -7,7 +7,7 @@ numbers. Applying a plan is `seating.next_round`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,24 +18,35 @@ from facilitator.cafe.participants import LEFT
 from facilitator.cafe.rounds import require_round
 from facilitator.errors import DomainError
 from facilitator.planner import rotation
-from facilitator.store.models import Round, Workshop
-from facilitator.store.queries import list_participants, list_tables, seating_of_round
+from facilitator.store.models import Round, Seat, Workshop
+from facilitator.store.queries import Person, list_tables, people_of
 
 
 def history_of(session: Session, workshop: Workshop, up_to_number: int) -> list[dict[int, int]]:
-    """Seatings of rounds 1..up_to_number, oldest first."""
-    rounds = session.scalars(
-        select(Round)
+    """Seatings of rounds 1..up_to_number, oldest first (two queries, whatever the rounds)."""
+    round_ids = session.scalars(
+        select(Round.id)
         .where(Round.workshop_id == workshop.id, Round.number <= up_to_number)
         .order_by(Round.number)
     ).all()
-    return [seating_of_round(session, r.id) for r in rounds]
+    seatings: dict[int, dict[int, int]] = {round_id: {} for round_id in round_ids}
+    rows = session.execute(
+        select(Seat.round_id, Seat.participant_id, Seat.table_id)
+        .where(Seat.round_id.in_(round_ids))
+        .order_by(Seat.round_id, Seat.participant_id)
+    )
+    for round_id, participant_id, table_id in rows:
+        seatings[round_id][participant_id] = table_id
+    return list(seatings.values())
 
 
 def planning_input(
-    session: Session, workshop: Workshop
+    session: Session, workshop: Workshop, everyone: Sequence[Person] | None = None
 ) -> tuple[list[rotation.Person], list[rotation.TableInfo], list[dict[int, int]]]:
-    """What the planner needs: the people present, the tables, the rounds so far."""
+    """What the planner needs: the people present, the tables, the rounds so far.
+
+    `everyone`: the workshop's participants when the caller has loaded them already.
+    """
     cafe_round = require_round(session, workshop)
     tables = list_tables(session, workshop.id)
     hosts = {t.host_id: t.id for t in tables if t.host_id is not None}
@@ -47,7 +58,7 @@ def planning_input(
             host_table=hosts.get(p.id),
             present=p.presence != LEFT,
         )
-        for p in list_participants(session, workshop.id)
+        for p in (people_of(session, workshop.id) if everyone is None else everyone)
     ]
     infos = [rotation.TableInfo(t.id, t.capacity, t.host_id) for t in tables]
     return people, infos, history_of(session, workshop, cafe_round.number)
@@ -57,9 +68,13 @@ def propose(
     session: Session,
     workshop: Workshop,
     constraints: rotation.Constraints = rotation.NO_CONSTRAINTS,
+    everyone: Sequence[Person] | None = None,
 ) -> rotation.Plan:
-    """The planner's seating for the next round (participant id -> table id) and its score."""
-    people, tables, history = planning_input(session, workshop)
+    """The planner's seating for the next round (participant id -> table id) and its score.
+
+    `everyone`: the workshop's participants when the caller has loaded them already.
+    """
+    people, tables, history = planning_input(session, workshop, everyone)
     return rotation.plan_round(people, tables, history, constraints)
 
 
@@ -114,7 +129,8 @@ def plan_request(
     planner's default, on while the rounds fit the tables).
     """
     cafe_round = require_round(session, workshop)
-    people_rows = {p.public_id: p for p in list_participants(session, workshop.id)}
+    everyone = people_of(session, workshop.id)
+    people_rows = {p.public_id: p for p in everyone}
     tables = list_tables(session, workshop.id)
     by_number = {t.number: t.id for t in tables}
 
@@ -135,7 +151,7 @@ def plan_request(
         locked=locks,
         new_tables=new_tables,
     )
-    people, infos, history = planning_input(session, workshop)
+    people, infos, history = planning_input(session, workshop, everyone)
     return PlanRequest(
         round_number=cafe_round.number,
         people=people,

@@ -18,11 +18,12 @@ from facilitator.cafe import agenda, planning
 from facilitator.cafe.participants import LEFT, pick_table
 from facilitator.cafe.rounds import close, require_round
 from facilitator.cafe.snapshots import round_view, seat_view, table_contents, tables_view
+from facilitator.cafe.views import PersonLike
 from facilitator.errors import DomainError
 from facilitator.store import events
 from facilitator.store.events import StoredEvent
 from facilitator.store.models import CafeTable, Participant, Round, Seat, Workshop
-from facilitator.store.queries import list_participants, list_tables, seating_of_round
+from facilitator.store.queries import Person, list_tables, people_of, seating_of_round
 
 
 class SeatingInvariantError(RuntimeError):
@@ -32,12 +33,12 @@ class SeatingInvariantError(RuntimeError):
 def check_seating(session: Session, workshop: Workshop, round_id: int) -> None:
     """Everyone present seated once, capacities kept, hosts at their tables."""
     seating = seating_of_round(session, round_id)
-    people = list_participants(session, workshop.id)
+    people = people_of(session, workshop.id)
     check_plan(seating, people, list_tables(session, workshop.id))
 
 
 def check_plan(
-    seating: Mapping[int, int], people: Iterable[Participant], tables: list[CafeTable]
+    seating: Mapping[int, int], people: Iterable[PersonLike], tables: list[CafeTable]
 ) -> None:
     """The invariant on a seating in memory (participant id -> table id)."""
     present = {p.id for p in people if p.presence != LEFT}
@@ -75,18 +76,21 @@ def next_round(
     if new is None:
         raise DomainError("no_next_round")
     tables = list_tables(session, workshop.id)
-    # Loaded once: at 3,000 people a second load of the same rows was a quarter of the
-    # round change (issue 14); nothing below changes who is present.
-    people = {p.id: p for p in list_participants(session, workshop.id)}
+    # Loaded once, as plain rows: at 3,000 people a second load of the same rows was a
+    # quarter of the round change, and ORM objects twice the cost of rows (issue 14);
+    # nothing below changes who is present.
+    people = {p.id: p for p in people_of(session, workshop.id)}
     if proposal is None:
-        plan = planning.propose(session, workshop).seating
+        plan = planning.propose(session, workshop, everyone=list(people.values())).seating
     else:
         plan = _plan_from_proposal(people.values(), tables, proposal)
     if old.status != "ended":
         close(old)
-    seats = [{"round_id": new.id, "participant_id": p, "table_id": t} for p, t in plan.items()]
+    round_id = new.id  # read once: an ORM attribute read per row adds up at 3,000
+    seats = [{"round_id": round_id, "participant_id": p, "table_id": t} for p, t in plan.items()]
     if seats:
-        session.execute(insert(Seat), seats)
+        # The table's Core insert: the ORM's bulk path spent more on each row than SQLite.
+        session.execute(insert(Seat.__table__), seats)
     workshop.current_round_id = new.id
     moved = agenda.enter_phase_of(session, workshop, new.phase_id)
     session.flush()
@@ -97,19 +101,19 @@ def next_round(
 
 
 def _plan_from_proposal(
-    everyone: Iterable[Participant], tables: list[CafeTable], proposal: Mapping[str, int]
+    everyone: Iterable[Person], tables: list[CafeTable], proposal: Mapping[str, int]
 ) -> dict[int, int]:
     people = {p.public_id: p for p in everyone}
     present = {pid for pid, p in people.items() if p.presence != LEFT}
     if set(proposal) != present:
         raise DomainError("stale_plan")
-    by_number = {t.number: t for t in tables}
+    table_ids = {t.number: t.id for t in tables}
     plan: dict[int, int] = {}
     for public_id, number in proposal.items():
-        table = by_number.get(number)
-        if table is None:
+        table_id = table_ids.get(number)
+        if table_id is None:
             raise DomainError("unknown_table")
-        plan[people[public_id].id] = table.id
+        plan[people[public_id].id] = table_id
     _check_proposal(plan, tables)
     return plan
 
@@ -197,7 +201,7 @@ def leave(session: Session, workshop: Workshop, person: Participant) -> list[Sto
     session.flush()
     check_seating(session, workshop, cafe_round.id)
     tables = list_tables(session, workshop.id)
-    people = {p.id: p for p in list_participants(session, workshop.id)}
+    people = {p.id: p for p in people_of(session, workshop.id)}
     seating = seating_of_round(session, cafe_round.id)
     items.append(
         ("seating.changed", events.STAFF, {"tables": tables_view(tables, people, seating)})
@@ -236,16 +240,17 @@ def _seat_events(
     The personal `seat.assigned` events are sent, not stored: the stored
     `seating.changed` stands for them (a phone that missed one gets a snapshot).
     """
-    people = {p.id: p for p in list_participants(session, workshop.id)}
+    people = {p.id: p for p in people_of(session, workshop.id)}
     seating = seating_of_round(session, cafe_round.id)
     table_map = {"tables": tables_view(tables, people, seating)}
     stored = events.record_many(
         session, workshop.id, [("seating.changed", events.STAFF, table_map)]
     )
     seq = stored[-1].seq
-    seats = _seats_by_person(plan, tables, people, cafe_round.number)
-    for person_id, seat in seats.items():
+    seats = _seats_by_table(tables, people, cafe_round.number)
+    for person_id, table_id in plan.items():
         audience = events.participant_audience(person_id)
+        seat = seats[table_id]
         stored.append(
             events.transient(session, workshop.id, seq, "seat.assigned", audience, {"seat": seat})
         )
@@ -258,7 +263,7 @@ def _round_change_events(
     new: Round,
     plan: Mapping[int, int],
     tables: list[CafeTable],
-    people: Mapping[int, Participant],
+    people: Mapping[int, Person],
 ) -> list[StoredEvent]:
     """A new round: stored for the staff, and one message per new table for the phones.
 
@@ -275,29 +280,28 @@ def _round_change_events(
         [("round.updated", events.STAFF, round_data), ("seating.changed", events.STAFF, table_map)],
     )
     seq = stored[-1].seq
-    seats = _seats_by_person(plan, tables, people, new.number)
+    seats = _seats_by_table(tables, people, new.number)
     contents = table_contents(session, new, tables)
     by_new_table: dict[int, list[int]] = {}
     for person_id, table_id in plan.items():
         by_new_table.setdefault(table_id, []).append(person_id)
     for table_id, group in by_new_table.items():
         audience = events.people_audience(group)
-        by_public_id = {people[p].public_id: seats[p] for p in group}
+        seat = seats[table_id]
+        by_public_id = {people[p].public_id: seat for p in group}
         data = {"round": round_data["round"], "seats": by_public_id, **contents[table_id]}
         stored.append(events.transient(session, workshop.id, seq, "round.seats", audience, data))
     return stored
 
 
-def _seats_by_person(
-    plan: Mapping[int, int],
-    tables: list[CafeTable],
-    people: Mapping[int, Participant],
-    round_number: int,
+def _seats_by_table(
+    tables: list[CafeTable], people: Mapping[int, PersonLike], round_number: int
 ) -> dict[int, dict[str, Any]]:
-    by_id = {t.id: t for t in tables}
-    seats = {}
-    for person_id, table_id in plan.items():
-        table = by_id[table_id]
-        host = people.get(table.host_id) if table.host_id else None
-        seats[person_id] = seat_view(table, host, round_number)
-    return seats
+    """Each table's seat as its people see it (table id -> seat): the same for all of
+    them, so built once per table, not once per person."""
+    return {
+        table.id: seat_view(
+            table, people.get(table.host_id) if table.host_id else None, round_number
+        )
+        for table in tables
+    }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from facilitator.cafe.views import note_view, photo_view
@@ -56,11 +56,21 @@ def notes_of(
     return [note_view(n, a, t.number, v) for n, a, t, v in session.execute(query)]
 
 
-def _earlier_rounds(session: Session, cafe_round: Round) -> list[int]:
-    query = select(Round.id).where(
-        Round.workshop_id == cafe_round.workshop_id, Round.number < cafe_round.number
+def _contributions_so_far(cafe_round: Round) -> Select[Any]:
+    """Contributions of the workshop's rounds up to this one, oldest first, with each
+    one's author, photo (for a photo) and upvotes: the query a table's contents and a
+    phone's table are split from."""
+    votes = votes_per_note()
+    return (
+        select(Contribution, Participant, Photo, func.coalesce(votes.c.votes, 0))
+        .outerjoin(Participant, Participant.id == Contribution.participant_id)
+        .join(Round, Round.id == Contribution.round_id)
+        .outerjoin(Photo, Photo.contribution_id == Contribution.id)
+        .outerjoin(votes, votes.c.contribution_id == Contribution.id)
+        .where(Round.workshop_id == cafe_round.workshop_id)
+        .where(Round.number <= cafe_round.number)
+        .order_by(Contribution.id)
     )
-    return list(session.scalars(query))
 
 
 def table_contents(
@@ -68,21 +78,28 @@ def table_contents(
 ) -> dict[int, dict[str, Any]]:
     """What a phone holds of its table this round, for every table at once (by table id).
 
-    Built once per round change from four queries, whatever the number of tables: the
-    seat message carries it so a phone shows its new table without a snapshot.
+    Built once per round change from one query, whatever the number of tables or notes:
+    the seat message carries it so a phone shows its new table without a snapshot.
     """
-    numbers = {t.number: t.id for t in tables}
+    numbers = {t.id: t.number for t in tables}
     contents: dict[int, dict[str, Any]] = {
         t.id: {"notes": [], "insight": None, "photos": [], "handover": []} for t in tables
     }
-    for note in notes_of(session, [cafe_round.id], None):
-        contents[numbers[note["table"]]]["notes"].append(note)
-    for insight in notes_of(session, [cafe_round.id], None, kind="insight"):
-        contents[numbers[insight["table"]]]["insight"] = insight  # the latest wins
-    for photo in photos_of(session, [cafe_round.id], None):
-        contents[numbers[photo["table"]]]["photos"].append(photo)
-    for note in notes_of(session, _earlier_rounds(session, cafe_round), None):
-        contents[numbers[note["table"]]]["handover"].append(note)
+    query = _contributions_so_far(cafe_round).where(Contribution.hidden.is_(False))
+    for note, author, photo, votes in session.execute(query):
+        table = contents.get(note.table_id)
+        if table is None:
+            continue  # not written at a table
+        number = numbers[note.table_id]
+        if note.round_id != cafe_round.id:
+            if note.kind == "note":  # the host's briefing: earlier rounds' notes there
+                table["handover"].append(note_view(note, author, number, votes))
+        elif note.kind == "note":
+            table["notes"].append(note_view(note, author, number, votes))
+        elif note.kind == "insight":
+            table["insight"] = note_view(note, author, number, votes)  # the latest wins
+        elif note.kind == "photo" and photo is not None:
+            table["photos"].append(photo_view(note, photo, author, number))
     return contents
 
 
@@ -95,19 +112,13 @@ def my_table(
     hidden ones too, with its votes and whether this person voted: the split is done
     here, so a snapshot costs a handful of queries whatever the number of notes.
     """
-    votes = votes_per_note()
     mine = select(Vote.contribution_id).where(Vote.participant_id == person.id).subquery()
     numbers = [cafe_round.number] if not person.is_host else None
     query = (
-        select(Contribution, Participant, Photo, func.coalesce(votes.c.votes, 0), mine.c[0])
-        .outerjoin(Participant, Participant.id == Contribution.participant_id)
-        .join(Round, Round.id == Contribution.round_id)
-        .outerjoin(Photo, Photo.contribution_id == Contribution.id)
-        .outerjoin(votes, votes.c.contribution_id == Contribution.id)
+        _contributions_so_far(cafe_round)
+        .add_columns(mine.c[0])
         .outerjoin(mine, mine.c[0] == Contribution.id)
-        .where(Contribution.table_id == table.id, Round.workshop_id == cafe_round.workshop_id)
-        .where(Round.number <= cafe_round.number)
-        .order_by(Contribution.id)
+        .where(Contribution.table_id == table.id)
     )
     if numbers is not None:
         query = query.where(Round.number.in_(numbers))

@@ -6,6 +6,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from facilitator.store.models import CafeTable, Contribution, Participant, Photo, Round, Workshop
+from facilitator.store.queries import Person
+
+# A participant as views read it: an ORM object, or the plain row a round change loads.
+PersonLike = Participant | Person
 
 
 def round_view(cafe_round: Round) -> dict[str, Any]:
@@ -22,7 +26,7 @@ def round_view(cafe_round: Round) -> dict[str, Any]:
     }
 
 
-def participant_view(person: Participant, table_number: int | None) -> dict[str, Any]:
+def participant_view(person: PersonLike, table_number: int | None) -> dict[str, Any]:
     """A participant's public profile, as staff screens show it."""
     return {
         "public_id": person.public_id,
@@ -76,7 +80,7 @@ def photo_view(
     }
 
 
-def seat_view(table: CafeTable, host: Participant | None, round_number: int) -> dict[str, Any]:
+def seat_view(table: CafeTable, host: PersonLike | None, round_number: int) -> dict[str, Any]:
     """Where a participant sits this round, with the table's host."""
     return {
         "round": round_number,
@@ -88,13 +92,13 @@ def seat_view(table: CafeTable, host: Participant | None, round_number: int) -> 
 
 def tables_view(
     tables: Sequence[CafeTable],
-    people: Mapping[int, Participant],
+    people: Mapping[int, PersonLike],
     seating: Mapping[int, int],
     note_counts: Mapping[int, int] | None = None,
 ) -> list[dict[str, Any]]:
     """Every table with who sits there this round and how many notes it has."""
     note_counts = note_counts or {}
-    by_table: dict[int, list[Participant]] = {}
+    by_table: dict[int, list[PersonLike]] = {}
     for person_id, table_id in seating.items():
         if person_id in people:
             by_table.setdefault(table_id, []).append(people[person_id])

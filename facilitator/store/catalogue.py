@@ -357,6 +357,13 @@ def check(name: str, data: dict[str, Any]) -> None:
             f"event {name!r} has fields {sorted(data)}, expected {sorted(expected)} "
             f"(missing {missing}, unexpected {extra})"
         )
+    try:
+        # The whole data in one conversion: a round change checks hundreds of events,
+        # and this is several times faster than a conversion per field.
+        msgspec.convert(data, CATALOGUE[name])
+        return
+    except msgspec.ValidationError:
+        pass  # field by field below, to name the field that is wrong
     for key, value in data.items():
         try:
             # msgspec checks the types strictly (no bool for an int, no "3" for 3).

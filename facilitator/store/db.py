@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import msgspec
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from sqlalchemy import Engine, create_engine, event
@@ -16,6 +17,17 @@ from facilitator.config import normalise_database_url
 from facilitator.store.events import take_outbox
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+_JSON = msgspec.json.Encoder()
+
+
+def json_text(value: Any) -> str:
+    """Plain data as JSON text, for JSON columns and Socket.IO packets.
+
+    msgspec's encoder: a round change's table map of 3,000 people takes 1.6 ms against
+    12 ms with `json.dumps` (issue 14). Non-ASCII stays UTF-8 and NaN becomes null.
+    """
+    return _JSON.encode(value).decode()
 
 
 def make_engine(
@@ -34,6 +46,7 @@ def make_engine(
     its settings (`DB_POOL_*`, a 5 s timeout), scripts and benchmarks keep these.
     """
     url = normalise_database_url(url)
+    options.setdefault("json_serializer", json_text)
     if url.startswith("sqlite"):
         _ensure_parent_dir(url)
         engine = create_engine(url, connect_args={"timeout": 15}, **options)
