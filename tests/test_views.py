@@ -157,9 +157,10 @@ def test_the_participant_page_is_light(app, helpers, links):
     # from ~65 to ~91 KB, the one outbox with backoff and the late-note card to ~103 KB,
     # themes and votes in the reader's language to ~105 KB, screen-reader announcements,
     # the move dialog's focus and the "written on paper" byline to ~110 KB, the coaching
-    # phase's self-scan to ~120 KB; compressed on the wire, cached after the first load,
-    # and no framework.
-    assert total < 123_000, f"{total} bytes of script on the phone"
+    # phase's self-scan to ~120 KB, a reload without network (the last state kept, the
+    # service worker registered) and commitments' language to ~124 KB; compressed on the
+    # wire, cached after the first load (and by the service worker), and no framework.
+    assert total < 126_000, f"{total} bytes of script on the phone"
 
 
 def test_one_address_cannot_flood_the_tables_with_joins(app, helpers, links):
